@@ -1,0 +1,2 @@
+//! weaver-budget — skeleton; its issue fills it in.
+#![deny(missing_docs)]

@@ -1,0 +1,3 @@
+//! The `weaver` command line (skeleton).
+
+fn main() {}

@@ -1,0 +1,2 @@
+//! weaver-estimate — skeleton; its issue fills it in.
+#![deny(missing_docs)]

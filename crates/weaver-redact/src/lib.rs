@@ -1,0 +1,399 @@
+//! One-pass redaction of secrets and personal data in text, JSON values and byte streams.
+//!
+//! ```
+//! use weaver_redact::Redactor;
+//!
+//! let redactor = Redactor::new();
+//! let out = redactor.redact_str("mail bob@example.com, Authorization: Bearer abc.def-123");
+//! assert_eq!(out, "mail [REDACTED], Authorization: [REDACTED]");
+//! ```
+//!
+//! # When to use this crate
+//!
+//! Use it alone to scrub logs, HTTP bodies or tool output before they are stored or shown
+//! to a language model; `weaver-kernel` uses it on every path that leaves the firewall.
+//! It depends only on the regex-automata / aho-corasick automata (and serde_json for the
+//! `json` feature), so it is cheap to pull in.
+//!
+//! * [`Redactor::redact_str`] — text in, text out, every rule in one pass.
+//! * [`Redactor::redact_value`] — a `serde_json::Value` in, a redacted copy and a bounded
+//!   [`Report`] out: string leaves, **keys**, and integers (card numbers, values under
+//!   sensitive keys) are scanned; optional field projection and depth elision.
+//! * [`StreamRedactor`] — the same result as `redact_str` for a byte stream split anywhere,
+//!   holding back only the bytes that could still belong to a match.
+//!
+//! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
+//! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
+//! Anthropic, Stripe, Google, PEM private keys) and credentials in URLs. See [`Kind`].
+#![deny(missing_docs)]
+
+mod engine;
+mod keys;
+mod report;
+mod stream;
+mod text;
+#[cfg(feature = "json")]
+mod json;
+
+use std::sync::Arc;
+
+pub use report::{Report, ReportEntry};
+pub use stream::StreamRedactor;
+#[cfg(feature = "json")]
+pub use json::Policy;
+
+/// The default replacement text.
+pub const MARKER: &str = "[REDACTED]";
+
+/// The default hard cap on how many bytes the redactor may hold back for one possible
+/// match before it fails closed (masks them). 64 KiB.
+pub const DEFAULT_MAX_HOLD: usize = 64 * 1024;
+
+/// What a finding is. Serialized in `snake_case` (`"email"`, `"url_credentials"`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// An e-mail address.
+    Email,
+    /// A phone number (NANP or E.164).
+    Phone,
+    /// A payment card number (Luhn-valid, known issuer prefix).
+    Card,
+    /// A US social security number.
+    Ssn,
+    /// `Bearer <token>` credentials.
+    Bearer,
+    /// `Basic <base64>` credentials.
+    BasicAuth,
+    /// A JSON Web Token.
+    Jwt,
+    /// The value of an API-key / secret / token assignment (`api_key=…`, `"apiKey": "…"`).
+    ApiKey,
+    /// An AWS access key id (`AKIA…`, `ASIA…`).
+    AwsKey,
+    /// A GitHub token (`ghp_…`, `github_pat_…`, …).
+    GithubToken,
+    /// A Slack token (`xoxb-…`, …).
+    SlackToken,
+    /// An OpenAI key (`sk-…`).
+    OpenAiKey,
+    /// An Anthropic key (`sk-ant-…`).
+    AnthropicKey,
+    /// A Stripe secret key (`sk_live_…`, `rk_live_…`).
+    StripeKey,
+    /// A Google API key (`AIza…`).
+    GoogleApiKey,
+    /// A PEM private key block.
+    PrivateKey,
+    /// `user:password@` in a URL.
+    UrlCredentials,
+    /// A match of a user-supplied pattern.
+    Custom,
+    /// A value under a sensitive key (`password`, `user_email`, …), whatever its type.
+    SensitiveKey,
+    /// A container elided because it lies beyond `max_depth`.
+    DepthLimit,
+    /// A possible match that grew past the hold cap and was masked (fail closed).
+    HoldLimit,
+}
+
+impl Kind {
+    /// The `snake_case` name, as serialized and as used in typed markers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Email => "email",
+            Kind::Phone => "phone",
+            Kind::Card => "card",
+            Kind::Ssn => "ssn",
+            Kind::Bearer => "bearer",
+            Kind::BasicAuth => "basic_auth",
+            Kind::Jwt => "jwt",
+            Kind::ApiKey => "api_key",
+            Kind::AwsKey => "aws_key",
+            Kind::GithubToken => "github_token",
+            Kind::SlackToken => "slack_token",
+            Kind::OpenAiKey => "openai_key",
+            Kind::AnthropicKey => "anthropic_key",
+            Kind::StripeKey => "stripe_key",
+            Kind::GoogleApiKey => "google_api_key",
+            Kind::PrivateKey => "private_key",
+            Kind::UrlCredentials => "url_credentials",
+            Kind::Custom => "custom",
+            Kind::SensitiveKey => "sensitive_key",
+            Kind::DepthLimit => "depth_limit",
+            Kind::HoldLimit => "hold_limit",
+        }
+    }
+
+    /// Every kind matched in text by a built-in rule.
+    pub const TEXT_RULES: [Kind; 17] = [
+        Kind::Email,
+        Kind::Phone,
+        Kind::Card,
+        Kind::Ssn,
+        Kind::Bearer,
+        Kind::BasicAuth,
+        Kind::Jwt,
+        Kind::ApiKey,
+        Kind::AwsKey,
+        Kind::GithubToken,
+        Kind::SlackToken,
+        Kind::OpenAiKey,
+        Kind::AnthropicKey,
+        Kind::StripeKey,
+        Kind::GoogleApiKey,
+        Kind::PrivateKey,
+        Kind::UrlCredentials,
+    ];
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How masked spans are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MarkerStyle {
+    /// `[REDACTED]` for every kind (the default).
+    #[default]
+    Plain,
+    /// `[REDACTED:email]`, `[REDACTED:card]`, …
+    Typed,
+}
+
+/// One masked span of a text: what it was and where it was, never the value itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// What was found.
+    pub kind: Kind,
+    /// Byte offset of the masked span in the input (for streams: in the whole stream).
+    pub start: u64,
+    /// Byte offset one past the masked span.
+    pub end: u64,
+}
+
+/// Why a [`RedactorBuilder`] refused to build.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A user pattern does not parse.
+    #[error("invalid pattern {name:?}: {message}")]
+    InvalidPattern {
+        /// The name given to the pattern.
+        name: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// The patterns together exceed the automaton size limits.
+    #[error("patterns too large for the automaton limits: {message}")]
+    TooLarge {
+        /// What the builder said.
+        message: String,
+    },
+    /// An option is out of range.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+/// A configured redactor: built once, cheap to clone (`Arc`), `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Redactor {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    engine: engine::Engine,
+    keys: keys::KeyMatcher,
+    markers: Markers,
+}
+
+/// The marker text for each kind, rendered once at build time.
+#[derive(Debug)]
+struct Markers {
+    style: MarkerStyle,
+}
+
+impl Markers {
+    fn get(&self, kind: Kind) -> &'static str {
+        match self.style {
+            MarkerStyle::Plain => MARKER,
+            MarkerStyle::Typed => typed_marker(kind),
+        }
+    }
+}
+
+fn typed_marker(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Email => "[REDACTED:email]",
+        Kind::Phone => "[REDACTED:phone]",
+        Kind::Card => "[REDACTED:card]",
+        Kind::Ssn => "[REDACTED:ssn]",
+        Kind::Bearer => "[REDACTED:bearer]",
+        Kind::BasicAuth => "[REDACTED:basic_auth]",
+        Kind::Jwt => "[REDACTED:jwt]",
+        Kind::ApiKey => "[REDACTED:api_key]",
+        Kind::AwsKey => "[REDACTED:aws_key]",
+        Kind::GithubToken => "[REDACTED:github_token]",
+        Kind::SlackToken => "[REDACTED:slack_token]",
+        Kind::OpenAiKey => "[REDACTED:openai_key]",
+        Kind::AnthropicKey => "[REDACTED:anthropic_key]",
+        Kind::StripeKey => "[REDACTED:stripe_key]",
+        Kind::GoogleApiKey => "[REDACTED:google_api_key]",
+        Kind::PrivateKey => "[REDACTED:private_key]",
+        Kind::UrlCredentials => "[REDACTED:url_credentials]",
+        Kind::Custom => "[REDACTED:custom]",
+        Kind::SensitiveKey => "[REDACTED:sensitive_key]",
+        Kind::DepthLimit => "[REDACTED:depth_limit]",
+        Kind::HoldLimit => "[REDACTED:hold_limit]",
+    }
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Redactor {
+    /// A redactor with every built-in rule, `[REDACTED]` markers and the default key lists.
+    ///
+    /// The automaton is built once per process and shared, so calling this repeatedly is
+    /// cheap.
+    pub fn new() -> Self {
+        static DEFAULT: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                RedactorBuilder::new()
+                    .build()
+                    .expect("the built-in rule set always builds (tested)")
+            })
+            .clone()
+    }
+
+    /// Starts configuring a redactor.
+    pub fn builder() -> RedactorBuilder {
+        RedactorBuilder::new()
+    }
+
+    /// The marker written for `kind` under this redactor's [`MarkerStyle`].
+    pub fn marker(&self, kind: Kind) -> &'static str {
+        self.inner.markers.get(kind)
+    }
+
+    /// The hard cap on bytes held back for one possible match (see [`StreamRedactor`]).
+    pub fn max_hold(&self) -> usize {
+        self.inner.engine.max_hold()
+    }
+
+    /// Whether a JSON key (or header name) names sensitive data, so that its value must be
+    /// masked whatever it is. Keys are split into tokens on case changes, `_`, `-`, `.` and
+    /// spaces: `userEmail`, `user_email`, `access_token`, `apiKey`, `Authorization` are
+    /// sensitive; `token_count`, `max_tokens`, `tokenizer` are not.
+    pub fn is_sensitive_key(&self, key: &str) -> bool {
+        self.inner.keys.is_sensitive(key)
+    }
+
+    /// Starts a streaming redactor whose concatenated output equals
+    /// [`redact_bytes`](Self::redact_bytes) of the whole stream, however it is split.
+    pub fn stream(&self) -> StreamRedactor {
+        StreamRedactor::new(self.clone())
+    }
+}
+
+/// Configures a [`Redactor`].
+#[derive(Debug, Clone)]
+pub struct RedactorBuilder {
+    kinds: Vec<Kind>,
+    custom: Vec<(String, String)>,
+    marker: MarkerStyle,
+    sensitive_keys: Vec<String>,
+    stop_keys: Vec<String>,
+    max_hold: usize,
+}
+
+impl Default for RedactorBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RedactorBuilder {
+    /// Every built-in rule, plain markers, default key lists, 64 KiB hold cap.
+    pub fn new() -> Self {
+        RedactorBuilder {
+            kinds: Kind::TEXT_RULES.to_vec(),
+            custom: Vec::new(),
+            marker: MarkerStyle::Plain,
+            sensitive_keys: Vec::new(),
+            stop_keys: Vec::new(),
+            max_hold: DEFAULT_MAX_HOLD,
+        }
+    }
+
+    /// Uses only these built-in text rules (kinds that are not text rules are ignored).
+    pub fn kinds(mut self, kinds: impl IntoIterator<Item = Kind>) -> Self {
+        self.kinds = kinds.into_iter().collect();
+        self
+    }
+
+    /// Turns one built-in text rule off.
+    pub fn disable(mut self, kind: Kind) -> Self {
+        self.kinds.retain(|k| *k != kind);
+        self
+    }
+
+    /// Adds a user pattern (regex-automata syntax, ASCII, no look-around); its matches are
+    /// masked as [`Kind::Custom`]. Invalid or oversized patterns make [`build`](Self::build)
+    /// fail with a typed error.
+    pub fn pattern(mut self, name: impl Into<String>, regex: impl Into<String>) -> Self {
+        self.custom.push((name.into(), regex.into()));
+        self
+    }
+
+    /// Chooses `[REDACTED]` or typed `[REDACTED:kind]` markers.
+    pub fn marker(mut self, style: MarkerStyle) -> Self {
+        self.marker = style;
+        self
+    }
+
+    /// Adds key names (compared after normalization) whose values are always masked.
+    pub fn sensitive_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.sensitive_keys.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds key names that are never sensitive even if a token matches (like `max_tokens`).
+    pub fn stop_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.stop_keys.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets the hard cap on bytes held for one possible match (default 64 KiB; at least 1 KiB).
+    pub fn max_hold(mut self, bytes: usize) -> Self {
+        self.max_hold = bytes;
+        self
+    }
+
+    /// Builds the automaton. Fails with a typed error on a bad pattern or option.
+    pub fn build(self) -> Result<Redactor, BuildError> {
+        if self.max_hold < 1024 {
+            return Err(BuildError::InvalidOption(format!(
+                "max_hold must be at least 1024 bytes, got {}",
+                self.max_hold
+            )));
+        }
+        let engine = engine::Engine::new(&self.kinds, &self.custom, self.max_hold)?;
+        let keys = keys::KeyMatcher::new(&self.sensitive_keys, &self.stop_keys)?;
+        Ok(Redactor {
+            inner: Arc::new(Inner {
+                engine,
+                keys,
+                markers: Markers { style: self.marker },
+            }),
+        })
+    }
+}

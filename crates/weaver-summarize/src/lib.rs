@@ -1,0 +1,2 @@
+//! weaver-summarize — skeleton; its issue fills it in.
+#![deny(missing_docs)]

@@ -1,0 +1,3 @@
+//! Developer workflows (skeleton).
+
+fn main() {}
