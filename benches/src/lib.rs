@@ -162,10 +162,7 @@ impl Bench {
                 .items
                 .map(|n| fmt_duration(r.median_s / n as f64))
                 .unwrap_or_default();
-            let rss = r
-                .peak_rss_mb
-                .map(|m| format!("{m:.0}"))
-                .unwrap_or_default();
+            let rss = r.peak_rss_mb.map(|m| format!("{m:.0}")).unwrap_or_default();
             let (reference, ratio) = match r.reference_s {
                 Some(x) => (fmt_duration(x), format!("{:.0}×", x / r.median_s)),
                 None => (String::new(), String::new()),

@@ -28,19 +28,19 @@
 #![deny(missing_docs)]
 
 mod engine;
+#[cfg(feature = "json")]
+mod json;
 mod keys;
 mod report;
 mod stream;
 mod text;
-#[cfg(feature = "json")]
-mod json;
 
 use std::sync::Arc;
 
-pub use report::{Report, ReportEntry};
-pub use stream::StreamRedactor;
 #[cfg(feature = "json")]
 pub use json::Policy;
+pub use report::{Report, ReportEntry};
+pub use stream::StreamRedactor;
 
 /// The default replacement text.
 pub const MARKER: &str = "[REDACTED]";
