@@ -208,9 +208,16 @@ pub fn peak_rss_mb() -> Option<f64> {
 
 /// Parses the timings table of reference-results.md into (workload, operation) → row.
 fn load_reference() -> HashMap<(String, String), RefRow> {
-    let path = weaver_testkit::shared_dir()
-        .join("bench")
-        .join("reference-results.md");
+    // `cargo xtask bench --with-reference` re-runs the reference in the same session and
+    // points here at its fresh table; otherwise the committed run in shared/ is used.
+    let path = std::env::var_os("WEAVER_REFERENCE_MD").map_or_else(
+        || {
+            weaver_testkit::shared_dir()
+                .join("bench")
+                .join("reference-results.md")
+        },
+        std::path::PathBuf::from,
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashMap::new();
     };

@@ -1,3 +1,308 @@
-//! Developer workflows (skeleton).
+//! Developer workflows for the weaver workspace, in Rust instead of shell scripts
+//! (rust-analyzer style). Run through the cargo alias in `.cargo/config.toml`:
+//!
+//! ```text
+//! cargo xtask ci                      # everything CI checks: fmt, clippy, tests, docs, deny
+//! cargo xtask test                    # just the tests (nextest when installed)
+//! cargo xtask bench [AREA]... [--scale F] [--with-reference]
+//! cargo xtask fuzz [TARGET] [--seconds N]
+//! cargo xtask gen-workloads [--scale F] [--out DIR]
+//! cargo xtask layering                # check the crate layering of DESIGN.md §1
+//! ```
 
-fn main() {}
+mod layering;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match cmd.as_str() {
+        "ci" => ci(),
+        "test" => test(),
+        "bench" => bench(rest),
+        "fuzz" => fuzz(rest),
+        "gen-workloads" => gen_workloads(rest),
+        "layering" => layering::check(&root()).map_err(|e| e.join("\n")),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering> [options]
+  ci                       fmt check, clippy -D warnings, tests, docs -D warnings, cargo-deny
+  test                     the workspace tests (cargo nextest when installed, else cargo test)
+  bench [AREA]... [--scale F] [--with-reference]
+                           benchmarks on the shared workloads (areas: estimate redact stream
+                           firewall handles budget cli); --with-reference also times the
+                           Python reference in this run (needs PyPI for weaver-kernel==0.12.0)
+  fuzz [TARGET] [--seconds N]
+                           run cargo-fuzz targets (installs cargo-fuzz when missing)
+  gen-workloads [--scale F] [--out DIR]
+                           write the shared benchmark workloads
+  layering                 check the crate layering rules of DESIGN.md §1";
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn shared() -> PathBuf {
+    std::env::var_os("WEAVER_SHARED_DIR")
+        .map_or_else(|| root().join("..").join("shared"), PathBuf::from)
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run(mut cmd: Command) -> Result<(), String> {
+    eprintln!("$ {}", display(&cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", display(&cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", display(&cmd)))
+    }
+}
+
+fn display(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+fn has_cargo_subcommand(name: &str) -> bool {
+    cargo()
+        .args([name, "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn install_if_missing(subcommand: &str, krate: &str) -> Result<(), String> {
+    if has_cargo_subcommand(subcommand) {
+        return Ok(());
+    }
+    let mut c = cargo();
+    c.args(["install", "--locked", krate]);
+    run(c)
+}
+
+fn ci() -> Result<(), String> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    run(fmt)?;
+    layering::check(&root()).map_err(|e| e.join("\n"))?;
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(clippy)?;
+    test()?;
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    run(doc)?;
+    deny()
+}
+
+fn test() -> Result<(), String> {
+    if has_cargo_subcommand("nextest") {
+        let mut t = cargo();
+        t.args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--no-fail-fast",
+            "--failure-output",
+            "final",
+        ]);
+        run(t)?;
+        // nextest does not run doctests.
+        let mut d = cargo();
+        d.args(["test", "--workspace", "--doc"]);
+        run(d)
+    } else {
+        let mut t = cargo();
+        t.args(["test", "--workspace", "--no-fail-fast"]);
+        run(t)
+    }
+}
+
+fn deny() -> Result<(), String> {
+    install_if_missing("deny", "cargo-deny")?;
+    // The advisory database cannot be fetched here (no GitHub); licenses, bans and
+    // sources are checked fully offline (dependency-notes.md §6).
+    let mut d = cargo();
+    d.args(["deny", "--offline", "check", "licenses", "bans", "sources"]);
+    run(d)
+}
+
+/// Pulls `--flag VALUE` out of `args`.
+fn take_opt(args: &mut Vec<String>, flag: &str) -> Option<String> {
+    let i = args.iter().position(|a| a == flag)?;
+    args.remove(i);
+    (i < args.len()).then(|| args.remove(i))
+}
+
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
+}
+
+fn bench(rest: &[String]) -> Result<(), String> {
+    let mut args = rest.to_vec();
+    let scale = take_opt(&mut args, "--scale").unwrap_or_else(|| "1.0".into());
+    let with_reference = take_flag(&mut args, "--with-reference");
+    let mut envs: Vec<(String, String)> = vec![("WEAVER_BENCH_SCALE".into(), scale.clone())];
+    if with_reference {
+        let md = reference_run(&scale)?;
+        envs.push((
+            "WEAVER_REFERENCE_MD".into(),
+            md.to_string_lossy().into_owned(),
+        ));
+    }
+    let mut c = cargo();
+    c.args(["bench", "-p", "weaver-benches", "--bench", "weaver", "--"]);
+    c.args(&args);
+    c.envs(envs);
+    run(c)?;
+    eprintln!(
+        "report written to {}",
+        target().join("weaver-bench").join("report.md").display()
+    );
+    Ok(())
+}
+
+fn target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// Sets up a venv with the reference and times it on the same workloads, in this run.
+fn reference_run(scale: &str) -> Result<PathBuf, String> {
+    let venv = target().join("ref-venv");
+    let python = venv.join("bin").join("python");
+    if !python.is_file() {
+        let mut c = Command::new("python3");
+        c.args(["-m", "venv"]).arg(&venv);
+        run(c)?;
+        let mut pip = Command::new(&python);
+        pip.args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "weaver-kernel==0.12.0",
+            "tiktoken",
+        ]);
+        run(pip)?;
+    }
+    let workloads = workloads_dir(scale)?;
+    let out = target().join("weaver-bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let md = out.join("reference.md");
+    let mut c = Command::new(&python);
+    c.arg(shared().join("bench").join("ref_bench.py"))
+        .arg("--workloads")
+        .arg(&workloads)
+        .arg("--out-md")
+        .arg(&md)
+        .arg("--out-json")
+        .arg(out.join("reference.json"));
+    run(c)?;
+    Ok(md)
+}
+
+fn workloads_dir(scale: &str) -> Result<PathBuf, String> {
+    let dir = target()
+        .join("weaver-workloads")
+        .join(format!("seed-20240607-scale-{scale}"));
+    if !dir.join("manifest.json").is_file() {
+        generate(scale, &dir)?;
+    }
+    Ok(dir)
+}
+
+fn generate(scale: &str, out: &Path) -> Result<(), String> {
+    let mut c = Command::new("python3");
+    c.arg(shared().join("bench").join("gen_workloads.py"))
+        .arg(out)
+        .args(["--seed", "20240607", "--scale", scale]);
+    run(c)
+}
+
+fn gen_workloads(rest: &[String]) -> Result<(), String> {
+    let mut args = rest.to_vec();
+    let scale = take_opt(&mut args, "--scale").unwrap_or_else(|| "1.0".into());
+    let out = take_opt(&mut args, "--out").map_or_else(
+        || {
+            target()
+                .join("weaver-workloads")
+                .join(format!("seed-20240607-scale-{scale}"))
+        },
+        PathBuf::from,
+    );
+    generate(&scale, &out)
+}
+
+fn fuzz(rest: &[String]) -> Result<(), String> {
+    let mut args = rest.to_vec();
+    let seconds = take_opt(&mut args, "--seconds").unwrap_or_else(|| "30".into());
+    install_if_missing("fuzz", "cargo-fuzz")?;
+    let fuzz_dir = root().join("fuzz");
+    let targets: Vec<String> = if args.is_empty() {
+        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&fuzz_dir)
+            .args(["fuzz", "list"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    } else {
+        args
+    };
+    for t in targets {
+        let mut c = cargo();
+        c.current_dir(&fuzz_dir);
+        // `-s none`: no sanitizer, so stable rustc works without RUSTC_BOOTSTRAP
+        // (dependency-notes.md §6); value profiling helps on table-driven DFAs.
+        c.args(["fuzz", "run", "-s", "none", &t, "--"])
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-use_value_profile=1");
+        run(c)?;
+    }
+    Ok(())
+}
