@@ -60,6 +60,7 @@ pub struct Bench {
     reference: HashMap<(String, String), RefRow>,
     rows: Vec<Row>,
     runs: usize,
+    scale: f64,
 }
 
 impl Bench {
@@ -76,7 +77,13 @@ impl Bench {
             reference,
             rows: Vec::new(),
             runs,
+            scale,
         })
+    }
+
+    /// The workload scale (1.0 = the reference's).
+    pub fn scale(&self) -> f64 {
+        self.scale
     }
 
     /// The workloads.
@@ -113,7 +120,11 @@ impl Bench {
         }
         times.sort();
         let median = times[times.len() / 2];
-        let reference_s = reference_op.and_then(|op| self.reference(workload, op));
+        // The reference ran at full scale: a ratio against a smaller workload would be
+        // inflated, so reference numbers are only attached at scale 1.0.
+        let reference_s = reference_op
+            .filter(|_| (self.scale - 1.0).abs() < f64::EPSILON)
+            .and_then(|op| self.reference(workload, op));
         self.rows.push(Row {
             workload: workload.to_owned(),
             operation: operation.to_owned(),
