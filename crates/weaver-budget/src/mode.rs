@@ -65,3 +65,43 @@ impl std::str::FromStr for ResponseMode {
         }
     }
 }
+
+/// The seed's escalation table: the mode a call asking for `requested` gets when
+/// `remaining` of `total` tokens are left (reserved tokens are not left).
+///
+/// | remaining / total | mode |
+/// |---|---|
+/// | > 50 % | `requested` |
+/// | > 20 % and ≤ 50 % | `table` if `raw` was requested, else `requested` |
+/// | ≥ 5 % and ≤ 20 % | at least `summary` |
+/// | < 5 % | `handle_only` |
+///
+/// Boundaries land in the stricter tier (exactly 50 % turns `raw` into `table`, exactly
+/// 20 % floors at `summary`, exactly 5 % is still `summary`), and a stricter request is
+/// never relaxed. The comparisons are exact integer arithmetic (`remaining * 100` against
+/// `total * 50`, …), so no float rounding moves a boundary. `total == 0` counts as
+/// nothing left.
+///
+/// ```
+/// use weaver_budget::{escalate, ResponseMode::*};
+/// assert_eq!(escalate(Raw, 501, 1000), Raw);
+/// assert_eq!(escalate(Raw, 500, 1000), Table);
+/// assert_eq!(escalate(Table, 200, 1000), Summary);
+/// assert_eq!(escalate(Raw, 50, 1000), Summary);
+/// assert_eq!(escalate(Summary, 49, 1000), HandleOnly);
+/// ```
+pub fn escalate(requested: ResponseMode, remaining: u64, total: u64) -> ResponseMode {
+    // u128: `u64::MAX * 100` must not wrap.
+    let r = u128::from(remaining.min(total)) * 100;
+    let t = u128::from(total);
+    let floor = if r < t * 5 {
+        ResponseMode::HandleOnly
+    } else if r <= t * 20 {
+        ResponseMode::Summary
+    } else if r <= t * 50 {
+        ResponseMode::Table
+    } else {
+        ResponseMode::Raw
+    };
+    requested.stricter(floor)
+}

@@ -1,0 +1,430 @@
+//! The list handlers: records (per-column statistics in one pass) and plain lists.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::render::{format_stat, json_preview, stat_withheld, truncate_chars};
+use crate::{Guard, Summary, SummaryOptions, View, view};
+
+/// Top keys listed.
+const TOP_KEYS: usize = 10;
+/// Numeric columns described (every top key is examined for booleans / distributions).
+const DESCRIBED: usize = 5;
+/// Distinct string values a distribution may have.
+const MAX_DISTINCT: usize = 10;
+/// Distinct keys tracked; later new keys are counted but not ranked (memory bound).
+const MAX_COLUMNS: usize = 1024;
+/// Characters of one value shown in a distribution.
+const DISTRIBUTION_VALUE_CHARS: usize = 40;
+/// Names of projected-out fields remembered for the caller's warning.
+const NOTED_FIELDS: usize = 3;
+/// Characters of a noted field name.
+const NOTED_FIELD_CHARS: usize = 24;
+
+/// One field value of a record, as the statistics see it. A streaming parser can produce
+/// it without allocating (`Str` borrows the input).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (integers converted; statistics are computed in `f64`).
+    Number(f64),
+    /// A string.
+    Str(&'a str),
+    /// A list or map (not described).
+    Container,
+}
+
+impl<'a> Cell<'a> {
+    /// The cell for a parsed value.
+    pub fn of(value: &'a Value) -> Cell<'a> {
+        match value {
+            Value::Null => Cell::Null,
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n) => Cell::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => Cell::Str(s),
+            Value::Array(_) | Value::Object(_) => Cell::Container,
+        }
+    }
+}
+
+/// Names of fields dropped by a projection: the first few distinct, scrubbed and cut.
+#[derive(Debug, Default)]
+pub(crate) struct FieldNotes {
+    names: Vec<String>,
+    more: bool,
+}
+
+impl FieldNotes {
+    pub(crate) fn note(&mut self, key: &str, guard: &dyn Guard) {
+        let clean = guard.scrub(key);
+        let (shown, cut) = truncate_chars(&clean, NOTED_FIELD_CHARS);
+        let name = if cut {
+            format!("{shown}…")
+        } else {
+            shown.to_owned()
+        };
+        if self.names.contains(&name) {
+            return;
+        }
+        if self.names.len() < NOTED_FIELDS {
+            self.names.push(name);
+        } else {
+            self.more = true;
+        }
+    }
+
+    pub(crate) fn into_parts(self) -> (Vec<String>, bool) {
+        (self.names, self.more)
+    }
+}
+
+#[derive(Debug)]
+struct Column {
+    key: Box<str>,
+    count: u64,
+    last_row: u64,
+    allowed: bool,
+    sensitive: bool,
+    numeric: bool,
+    n_num: u64,
+    min: f64,
+    max: f64,
+    sum: f64,
+    boolean: bool,
+    trues: u64,
+    falses: u64,
+    strings: Vec<(Box<str>, u64)>,
+    strings_overflow: bool,
+}
+
+impl Column {
+    fn new(key: &str, guard: &dyn Guard) -> Column {
+        Column {
+            key: key.into(),
+            count: 0,
+            last_row: u64::MAX,
+            allowed: guard.field_allowed(key),
+            sensitive: guard.is_sensitive_key(key),
+            numeric: true,
+            n_num: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+            boolean: true,
+            trues: 0,
+            falses: 0,
+            strings: Vec::new(),
+            strings_overflow: false,
+        }
+    }
+
+    fn add(&mut self, cell: Cell<'_>) {
+        match cell {
+            Cell::Null | Cell::Container => {
+                self.numeric = false;
+                self.boolean = false;
+            }
+            Cell::Bool(b) => {
+                self.numeric = false;
+                if b {
+                    self.trues += 1;
+                } else {
+                    self.falses += 1;
+                }
+            }
+            Cell::Number(x) => {
+                self.boolean = false;
+                if self.numeric {
+                    self.n_num += 1;
+                    self.sum += x;
+                    self.min = self.min.min(x);
+                    self.max = self.max.max(x);
+                }
+            }
+            Cell::Str(s) => {
+                self.numeric = false;
+                self.boolean = false;
+                if self.strings_overflow {
+                    return;
+                }
+                if let Some(e) = self.strings.iter_mut().find(|(v, _)| &**v == s) {
+                    e.1 += 1;
+                } else if self.strings.len() < MAX_DISTINCT {
+                    self.strings.push((s.into(), 1));
+                } else {
+                    // An 11th distinct value: no distribution for this column, ever.
+                    self.strings_overflow = true;
+                    self.strings = Vec::new();
+                }
+            }
+        }
+    }
+
+    fn is_numeric(&self) -> bool {
+        self.numeric && self.n_num > 0 && !self.sensitive
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Undecided,
+    Records,
+    Plain,
+}
+
+/// Summarizes a list one element at a time.
+///
+/// The first element decides the shape: a map (within the depth limit) makes a list of
+/// records, anything else a plain list. For records, each further map is a row and any
+/// other element is counted as a non-record item.
+///
+/// Feed parsed elements with [`push`](Self::push), or — from a streaming parser — rows
+/// field by field with [`begin_row`](Self::begin_row), [`cell`](Self::cell) and
+/// [`end_row`](Self::end_row), and items that need no preview with
+/// [`push_skipped`](Self::push_skipped).
+pub struct ListSummarizer<'g> {
+    opts: SummaryOptions,
+    guard: &'g dyn Guard,
+    mode: Mode,
+    total: u64,
+    non_records: u64,
+    row: u64,
+    columns: Vec<Column>,
+    index: HashMap<Box<str>, usize>,
+    untracked: bool,
+    prev_order: Vec<usize>,
+    cur_order: Vec<usize>,
+    previews: Vec<String>,
+    fields: FieldNotes,
+}
+
+impl<'g> ListSummarizer<'g> {
+    /// An empty list summary.
+    pub fn new(opts: &SummaryOptions, guard: &'g dyn Guard) -> Self {
+        ListSummarizer {
+            opts: opts.clone(),
+            guard,
+            mode: Mode::Undecided,
+            total: 0,
+            non_records: 0,
+            row: 0,
+            columns: Vec::new(),
+            index: HashMap::new(),
+            untracked: false,
+            prev_order: Vec::new(),
+            cur_order: Vec::new(),
+            previews: Vec::new(),
+            fields: FieldNotes::default(),
+        }
+    }
+
+    /// Whether a map element may start (or continue) a list of records: rows sit at depth
+    /// 1, so they are described only when the depth limit lets depth 1 be opened.
+    pub fn records_allowed(&self) -> bool {
+        self.mode != Mode::Plain && self.opts.max_depth.is_none_or(|d| d > 1)
+    }
+
+    /// Whether the next non-record element will be previewed, so the caller must pass it
+    /// to [`push`](Self::push) rather than [`push_skipped`](Self::push_skipped).
+    pub fn wants_item(&self) -> bool {
+        self.mode != Mode::Records && self.previews.len() < self.opts.max_facts
+    }
+
+    /// Adds one element.
+    pub fn push(&mut self, item: &Value) {
+        if let View::Value(Value::Object(map)) = view(item, 1, &self.opts, self.guard)
+            && self.records_allowed()
+        {
+            self.begin_row();
+            for (k, v) in map {
+                self.cell(k, Cell::of(v));
+            }
+            self.end_row();
+            return;
+        }
+        if self.mode == Mode::Records {
+            self.total += 1;
+            self.non_records += 1;
+            return;
+        }
+        self.mode = Mode::Plain;
+        self.total += 1;
+        if self.previews.len() < self.opts.max_facts {
+            let p = json_preview(item, 1, true, &self.opts, self.guard);
+            self.previews.push(p);
+        }
+    }
+
+    /// Counts an element that is not described: a non-record item of a list of records,
+    /// or an item of a plain list past the previews ([`wants_item`](Self::wants_item)
+    /// false). The first element must be pushed, not skipped.
+    pub fn push_skipped(&mut self) {
+        self.total += 1;
+        if self.mode == Mode::Records {
+            self.non_records += 1;
+        } else {
+            self.mode = Mode::Plain;
+        }
+    }
+
+    /// Starts a row (a map element).
+    pub fn begin_row(&mut self) {
+        self.mode = Mode::Records;
+        self.total += 1;
+        self.row += 1;
+        self.cur_order.clear();
+    }
+
+    /// Adds one field of the current row. A key repeated within a row counts once.
+    pub fn cell(&mut self, key: &str, cell: Cell<'_>) {
+        let pos = self.cur_order.len();
+        // Rows of one list usually repeat the same keys in the same order: try the column
+        // at this position in the previous row before hashing.
+        let idx = match self.prev_order.get(pos) {
+            Some(&i) if &*self.columns[i].key == key => Some(i),
+            _ => self.lookup(key),
+        };
+        let Some(idx) = idx else {
+            return;
+        };
+        self.cur_order.push(idx);
+        let col = &mut self.columns[idx];
+        if col.last_row == self.row {
+            return;
+        }
+        col.last_row = self.row;
+        if !col.allowed {
+            return;
+        }
+        col.count += 1;
+        if !col.sensitive {
+            col.add(cell);
+        }
+    }
+
+    fn lookup(&mut self, key: &str) -> Option<usize> {
+        if let Some(&i) = self.index.get(key) {
+            return Some(i);
+        }
+        if self.columns.len() >= MAX_COLUMNS {
+            self.untracked = true;
+            return None;
+        }
+        let col = Column::new(key, self.guard);
+        if !col.allowed {
+            self.fields.note(key, self.guard);
+        }
+        let i = self.columns.len();
+        self.index.insert(key.into(), i);
+        self.columns.push(col);
+        Some(i)
+    }
+
+    /// Ends the current row.
+    pub fn end_row(&mut self) {
+        std::mem::swap(&mut self.prev_order, &mut self.cur_order);
+    }
+
+    /// The summary.
+    pub fn finish(self) -> Summary {
+        let mut summary = match self.mode {
+            Mode::Records => self.finish_records(),
+            Mode::Undecided | Mode::Plain => {
+                let mut facts = Vec::with_capacity(1 + self.previews.len());
+                let unit = if self.total == 1 { "item" } else { "items" };
+                facts.push(format!("List of {} {unit}", self.total));
+                let shown = self.previews.len() as u64;
+                facts.extend(self.previews);
+                let mut s =
+                    Summary::from_candidates(facts, self.total - shown, self.opts.max_facts);
+                let (names, more) = self.fields.into_parts();
+                s.set_omitted_fields(names, more);
+                return s;
+            }
+        };
+        let (names, more) = self.fields.into_parts();
+        summary.set_omitted_fields(names, more);
+        summary
+    }
+
+    fn finish_records(&self) -> Summary {
+        let mut facts = vec![format!("Total rows: {}", self.total)];
+        if self.non_records > 0 {
+            facts.push(format!("Non-record items: {}", self.non_records));
+        }
+        let mut ranked: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.columns[i].allowed && self.columns[i].count > 0)
+            .collect();
+        // Stable: equal counts keep first-appearance order.
+        ranked.sort_by(|&a, &b| self.columns[b].count.cmp(&self.columns[a].count));
+        let ranked_len = ranked.len();
+        ranked.truncate(TOP_KEYS);
+        let names: Vec<String> = ranked
+            .iter()
+            .map(|&i| self.guard.scrub(&self.columns[i].key).into_owned())
+            .collect();
+        let mut top = format!("Top keys: {}", names.join(", "));
+        if self.untracked {
+            let _ = write!(top, " ({} of {MAX_COLUMNS}+)", ranked.len());
+        } else if ranked_len > TOP_KEYS {
+            let _ = write!(top, " ({TOP_KEYS} of {ranked_len})");
+        }
+        facts.push(top);
+
+        for (&i, name) in ranked
+            .iter()
+            .zip(&names)
+            .filter(|(i, _)| self.columns[**i].is_numeric())
+            .take(DESCRIBED)
+        {
+            let col = &self.columns[i];
+            let avg = col.sum / col.n_num as f64;
+            let (min, max, avg) = (format_stat(col.min), format_stat(col.max), format_stat(avg));
+            let withheld = [&min, &max, &avg]
+                .iter()
+                .any(|s| stat_withheld(s, self.guard));
+            facts.push(if withheld {
+                format!("{name}: min/max/avg {}", self.guard.withheld())
+            } else {
+                format!("{name}: min={min}, max={max}, avg={avg}")
+            });
+        }
+
+        // Unlike the reference (first 5 top keys only), every top key is examined: a
+        // `status` column in 7th place is often the most telling fact, and max_facts caps
+        // the total anyway.
+        for (&i, name) in ranked.iter().zip(&names) {
+            let col = &self.columns[i];
+            if col.is_numeric() {
+                continue;
+            }
+            if col.sensitive {
+                facts.push(format!("{name}: values withheld (sensitive key)"));
+            } else if col.boolean && col.trues + col.falses > 0 {
+                facts.push(format!("{name}: True={}, False={}", col.trues, col.falses));
+            } else if !col.strings_overflow && col.strings.len() >= 2 {
+                let mut values: Vec<&(Box<str>, u64)> = col.strings.iter().collect();
+                values.sort_by(|a, b| a.0.cmp(&b.0));
+                // Distinct values can scrub to the same label (five card numbers all become
+                // the marker): merge their counts instead of listing the marker five times.
+                let mut shown: Vec<(String, u64)> = Vec::with_capacity(values.len());
+                for (v, c) in values {
+                    let (head, cut) = self.guard.scrub_head(v, DISTRIBUTION_VALUE_CHARS);
+                    let label = if cut { format!("{head}…") } else { head };
+                    match shown.iter_mut().find(|(l, _)| *l == label) {
+                        Some((_, n)) => *n += c,
+                        None => shown.push((label, *c)),
+                    }
+                }
+                let parts: Vec<String> = shown.iter().map(|(l, c)| format!("{l}={c}")).collect();
+                facts.push(format!("{name} distribution: {}", parts.join(", ")));
+            }
+        }
+        Summary::from_candidates(facts, 0, self.opts.max_facts)
+    }
+}

@@ -1,0 +1,126 @@
+//! The map handler: sorted key list, then one fact per entry.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::list::FieldNotes;
+use crate::render::{head, scalar_text};
+use crate::{Guard, Summary, SummaryOptions, View, view};
+
+/// How many sorted keys the `Keys:` fact lists.
+const LISTED_KEYS: usize = 20;
+/// How many keys a `dict with keys [...]` fact lists.
+const NESTED_KEYS: usize = 5;
+
+/// Summarizes a map entry by entry, so that a streaming parser can feed it keys without
+/// building the map: values are needed only while [`wants_value`](Self::wants_value)
+/// says so.
+pub struct MapSummarizer<'g> {
+    opts: SummaryOptions,
+    guard: &'g dyn Guard,
+    keys: u64,
+    smallest: BTreeSet<String>,
+    entry_facts: Vec<String>,
+    fields: FieldNotes,
+}
+
+impl<'g> MapSummarizer<'g> {
+    /// An empty map summary.
+    pub fn new(opts: &SummaryOptions, guard: &'g dyn Guard) -> Self {
+        MapSummarizer {
+            opts: opts.clone(),
+            guard,
+            keys: 0,
+            smallest: BTreeSet::new(),
+            entry_facts: Vec::new(),
+            fields: FieldNotes::default(),
+        }
+    }
+
+    /// Whether the value of the next entry with this key will be described (so the caller
+    /// must pass it to [`push`](Self::push)).
+    pub fn wants_value(&self, key: &str) -> bool {
+        self.entry_facts.len() < self.opts.max_facts
+            && self.guard.field_allowed(key)
+            && !self.guard.is_sensitive_key(key)
+    }
+
+    /// Adds an entry. `value` may be `None` when [`wants_value`](Self::wants_value) was
+    /// false; a needed value that is missing is described as `null`.
+    pub fn push(&mut self, key: &str, value: Option<&Value>) {
+        if !self.guard.field_allowed(key) {
+            self.fields.note(key, self.guard);
+            return;
+        }
+        self.keys += 1;
+        if self.smallest.len() < LISTED_KEYS {
+            self.smallest.insert(key.to_owned());
+        } else if self.smallest.last().is_some_and(|last| key < last.as_str()) {
+            self.smallest.pop_last();
+            self.smallest.insert(key.to_owned());
+        }
+        if self.entry_facts.len() < self.opts.max_facts {
+            let label = self.guard.scrub(key).into_owned();
+            let fact = if self.guard.is_sensitive_key(key) {
+                format!("{label}: {}", self.guard.withheld())
+            } else {
+                let described = self.describe(value.unwrap_or(&Value::Null));
+                format!("{label}: {described}")
+            };
+            self.entry_facts.push(fact);
+        }
+    }
+
+    fn describe(&self, value: &Value) -> String {
+        let value = match view(value, 1, &self.opts, self.guard) {
+            View::Elided(marker) => return head(&marker, self.opts.value_chars, self.guard),
+            View::Value(v) => v,
+        };
+        match value {
+            Value::String(s) => head(s, self.opts.value_chars, self.guard),
+            Value::Array(items) => {
+                let unit = if items.len() == 1 { "item" } else { "items" };
+                format!("list of {} {unit}", items.len())
+            }
+            Value::Object(map) => {
+                let shown: Vec<String> = map
+                    .keys()
+                    .take(NESTED_KEYS)
+                    .map(|k| self.guard.scrub(k).into_owned())
+                    .collect();
+                let mut s = format!("dict with keys [{}", shown.join(", "));
+                if map.len() > NESTED_KEYS {
+                    let _ = write!(s, ", …] ({NESTED_KEYS} of {})", map.len());
+                } else {
+                    s.push(']');
+                }
+                s
+            }
+            scalar => scalar_text(scalar, self.guard).unwrap_or_default(),
+        }
+    }
+
+    /// The summary: `Keys: …` then the entry facts, cut to `max_facts`.
+    pub fn finish(self) -> Summary {
+        let listed: Vec<String> = self
+            .smallest
+            .iter()
+            .map(|k| self.guard.scrub(k).into_owned())
+            .collect();
+        let mut keys_fact = format!("Keys: {}", listed.join(", "));
+        if self.keys > LISTED_KEYS as u64 {
+            let _ = write!(keys_fact, ", … ({LISTED_KEYS} of {})", self.keys);
+        }
+        let materialised = self.entry_facts.len() as u64;
+        let mut facts = Vec::with_capacity(1 + self.entry_facts.len());
+        facts.push(keys_fact);
+        facts.extend(self.entry_facts);
+        let mut summary =
+            Summary::from_candidates(facts, self.keys - materialised, self.opts.max_facts);
+        let (names, more) = self.fields.into_parts();
+        summary.set_omitted_fields(names, more);
+        summary
+    }
+}
