@@ -1,23 +1,350 @@
 //! The multi-pattern automaton and the validators that run on its candidates.
-//! (Contract stub: the engine issue replaces this body.)
+//!
+//! Two compiled forms of the same pattern list:
+//! * one dense forward DFA (`MatchKind::All`, unanchored, start states specialized) that
+//!   the scanner drives byte by byte, carrying its state across chunks. A start state after
+//!   byte `i` means no match can span position `i + 1`: that is a *cut*. A match state means
+//!   some pattern matched since the last cut.
+//! * one `meta::Regex` per pattern, run only on a segment between two cuts in which the DFA
+//!   saw that pattern match. It re-finds the candidates, and the checks in [`rules`] accept,
+//!   shrink or reject each (a rejected candidate restarts the search one byte later, so it
+//!   cannot hide a later valid match).
 
+use regex_automata::dfa::{Automaton, StartKind, dense};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchKind, meta};
+
+use crate::rules::{self, Check, Span, Verdict};
 use crate::{BuildError, Kind};
 
-#[derive(Debug)]
+/// Bytes of original text kept before a segment for look-behind (keywords, guards, `\b`).
+pub(crate) const CONTEXT: usize = 64;
+
+/// Limits that make an oversized user pattern fail fast with a typed error.
+const DETERMINIZE_LIMIT: usize = 32 << 20;
+const DFA_LIMIT: usize = 24 << 20;
+const NFA_LIMIT: usize = 4 << 20;
+/// The longest user pattern accepted (bytes of pattern text).
+const MAX_PATTERN_LEN: usize = 4096;
+/// The most user patterns accepted.
+const MAX_PATTERNS: usize = 256;
+
+pub(crate) struct Pattern {
+    pub(crate) kind: Kind,
+    pub(crate) check: Check,
+    pub(crate) regex: meta::Regex,
+}
+
 pub(crate) struct Engine {
+    pub(crate) dfa: dense::DFA<Vec<u32>>,
+    pub(crate) patterns: Vec<Pattern>,
+    /// For each DFA pattern, the exact patterns it guards.
+    groups: Vec<Vec<usize>>,
+    /// The built-in kinds asked for: a shared pattern (Authorization, `sk-`) may propose a
+    /// span of a kind that is off, which is then dropped.
+    kinds: Vec<Kind>,
     max_hold: usize,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("patterns", &self.patterns.len())
+            .field("dfa_bytes", &self.dfa.memory_usage())
+            .field("groups", &self.groups)
+            .field("max_hold", &self.max_hold)
+            .finish_non_exhaustive()
+    }
+}
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new().unicode(false).utf8(false)
 }
 
 impl Engine {
     pub(crate) fn new(
-        _kinds: &[Kind],
-        _custom: &[(String, String)],
+        kinds: &[Kind],
+        custom: &[(String, String)],
         max_hold: usize,
     ) -> Result<Engine, BuildError> {
-        Ok(Engine { max_hold })
+        if custom.len() > MAX_PATTERNS {
+            return Err(BuildError::InvalidOption(format!(
+                "at most {MAX_PATTERNS} user patterns, got {}",
+                custom.len()
+            )));
+        }
+        let mut texts: Vec<String> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut trigger_slot: Vec<Option<usize>> = vec![None; rules::triggers().len()];
+        let trigger_texts = rules::triggers();
+        let mut patterns = Vec::new();
+        for b in rules::builtins() {
+            if !rules::enabled(&b, kinds) {
+                continue;
+            }
+            let regex = meta::Regex::builder()
+                .syntax(syntax_config())
+                .build(b.regex)
+                .map_err(|e| BuildError::InvalidPattern {
+                    name: format!("builtin:{}", b.kind),
+                    message: e.to_string(),
+                })?;
+            let slot = *trigger_slot[b.trigger].get_or_insert_with(|| {
+                texts.push(trigger_texts[b.trigger].clone());
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[slot].push(patterns.len());
+            patterns.push(Pattern {
+                kind: b.kind,
+                check: b.check,
+                regex,
+            });
+        }
+        for (name, pat) in custom {
+            if pat.len() > MAX_PATTERN_LEN {
+                return Err(BuildError::TooLarge {
+                    message: format!(
+                        "pattern {name:?} is {} bytes, the limit is {MAX_PATTERN_LEN}",
+                        pat.len()
+                    ),
+                });
+            }
+            let hir = syntax::parse_with(pat, &syntax_config()).map_err(|e| {
+                BuildError::InvalidPattern {
+                    name: name.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            if hir.properties().minimum_len().unwrap_or(0) == 0 {
+                return Err(BuildError::InvalidPattern {
+                    name: name.clone(),
+                    message: "the pattern can match the empty string".to_owned(),
+                });
+            }
+            let regex = meta::Regex::builder()
+                .syntax(syntax_config())
+                .configure(meta::Config::new().nfa_size_limit(Some(NFA_LIMIT)))
+                .build(pat)
+                .map_err(|e| BuildError::InvalidPattern {
+                    name: name.clone(),
+                    message: e.to_string(),
+                })?;
+            texts.push(pat.clone());
+            groups.push(vec![patterns.len()]);
+            patterns.push(Pattern {
+                kind: Kind::Custom,
+                check: Check::Custom,
+                regex,
+            });
+        }
+        if texts.is_empty() {
+            // An automaton that never matches keeps the scanner uniform.
+            texts.push(r"[^\x00-\xFF]".to_owned());
+        }
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::All)
+                    .start_kind(StartKind::Unanchored)
+                    .specialize_start_states(true)
+                    .accelerate(false)
+                    .determinize_size_limit(Some(DETERMINIZE_LIMIT))
+                    .dfa_size_limit(Some(DFA_LIMIT)),
+            )
+            .syntax(syntax_config())
+            .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(NFA_LIMIT)))
+            .build_many(&texts)
+            .map_err(|e| BuildError::TooLarge {
+                message: e.to_string(),
+            })?;
+        Ok(Engine {
+            dfa,
+            patterns,
+            groups,
+            kinds: kinds.to_vec(),
+            max_hold,
+        })
     }
 
     pub(crate) fn max_hold(&self) -> usize {
         self.max_hold
     }
+
+    /// Whether the card rule is on (integers are then checked too).
+    pub(crate) fn card_enabled(&self) -> bool {
+        self.patterns.iter().any(|p| p.check == Check::Card)
+    }
+
+    /// The DFA state a stream starts in (nothing before it).
+    pub(crate) fn start(&self) -> StateID {
+        let cfg = start::Config::new().anchored(Anchored::No);
+        // An unanchored start state always exists: the DFA is built with StartKind::Unanchored.
+        self.dfa.start_state(&cfg).unwrap_or_else(|_| {
+            self.dfa
+                .start_state(&start::Config::new())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Every pattern over the whole of `hay` (the test oracle for segmentation).
+    pub(crate) fn match_all(&self, hay: &[u8], out: &mut Vec<Span>) {
+        let all: Vec<usize> = (0..self.groups.len()).collect();
+        self.match_segment(hay, 0, &all, out);
+    }
+
+    /// Finds the masked spans of one segment `hay[lo..]` (bytes before `lo` are context),
+    /// for the patterns in `seen`, merged and sorted. Spans overlapping a marker already in
+    /// the text are dropped, which keeps redaction idempotent.
+    pub(crate) fn match_segment(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
+        out.clear();
+        let mut url_extents: Vec<(usize, usize)> = Vec::new();
+        let seg = &hay[lo..];
+        let mut digits = usize::MAX;
+        for &pid in seen
+            .iter()
+            .flat_map(|&g| self.groups.get(g).into_iter().flatten())
+        {
+            let Some(p) = self.patterns.get(pid) else {
+                continue;
+            };
+            let needle = rules::needle(p.check);
+            if !needle.is_empty() && memchr::memmem::find(seg, needle).is_none() {
+                continue;
+            }
+            let need = rules::min_digits(p.check);
+            if need > 0 {
+                if digits == usize::MAX {
+                    digits = longest_digit_cluster(seg);
+                }
+                if digits < need || (p.check == Check::PhoneIntl && !seg.contains(&b'+')) {
+                    continue;
+                }
+            }
+            let mut at = lo;
+            while at < hay.len() {
+                let input = Input::new(hay).range(at..);
+                let Some(m) = p.regex.search(&input) else {
+                    break;
+                };
+                match rules::check(p.check, p.kind, hay, m.start(), m.end()) {
+                    Verdict::Mask(span, resume) => {
+                        if p.check == Check::UrlCredentials {
+                            url_extents.push((m.start(), m.end()));
+                        }
+                        if span.end > span.start {
+                            out.push(span);
+                        }
+                        at = resume.max(m.start() + 1);
+                    }
+                    Verdict::Reject => at = m.start() + 1,
+                }
+            }
+        }
+        out.retain(|sp| sp.kind == Kind::Custom || self.kinds.contains(&sp.kind));
+        if out.is_empty() {
+            return;
+        }
+        // A URL's `user:pass@host.tld` also reads as an e-mail; the URL rule keeps the host.
+        if !url_extents.is_empty() {
+            out.retain(|sp| {
+                sp.kind != Kind::Email
+                    || !url_extents.iter().any(|&(a, b)| sp.start < b && a < sp.end)
+            });
+        }
+        let markers = marker_ranges(hay);
+        if !markers.is_empty() {
+            out.retain(|sp| !markers.iter().any(|&(a, b)| sp.start < b && a < sp.end));
+        }
+        merge(out);
+    }
 }
+
+/// The most digits in one cluster of `seg`: digits joined by at most two of the separators
+/// a phone, card or SSN may use. Every candidate of a digit rule lies in one cluster, so a
+/// log line of short numbers and dates skips the digit regexes altogether.
+fn longest_digit_cluster(seg: &[u8]) -> usize {
+    let (mut best, mut cur, mut gap) = (0usize, 0usize, 0usize);
+    for &b in seg {
+        if b.is_ascii_digit() {
+            cur += 1;
+            gap = 0;
+            best = best.max(cur);
+        } else if matches!(b, b' ' | b'(' | b')' | b'.' | b'-' | b'+') && gap < 2 {
+            gap += 1;
+        } else {
+            cur = 0;
+            gap = 0;
+        }
+    }
+    best
+}
+
+/// Sorts and merges overlapping or touching spans; the merged span takes the kind of its
+/// first (earliest, then longest) member.
+pub(crate) fn merge(spans: &mut Vec<Span>) {
+    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut w = 0;
+    for r in 0..spans.len() {
+        if w > 0 && spans[r].start <= spans[w - 1].end {
+            if spans[r].end > spans[w - 1].end {
+                spans[w - 1].end = spans[r].end;
+            }
+        } else {
+            spans[w] = spans[r];
+            w += 1;
+        }
+    }
+    spans.truncate(w);
+}
+
+/// Byte ranges of the markers this crate writes (`[REDACTED]`, `[REDACTED:kind]`).
+fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for i in memchr::memmem::find_iter(hay, b"[REDACTED") {
+        let rest = &hay[i + 9..];
+        if rest.first() == Some(&b']') {
+            out.push((i, i + 10));
+        } else if rest.first() == Some(&b':') {
+            let end = rest
+                .iter()
+                .take(24)
+                .position(|&b| b == b']')
+                .filter(|&j| is_kind_name(&rest[1..j]));
+            if let Some(j) = end {
+                out.push((i, i + 9 + j + 1));
+            }
+        }
+    }
+    out
+}
+
+fn is_kind_name(name: &[u8]) -> bool {
+    ALL_KINDS.iter().any(|k| k.as_str().as_bytes() == name)
+}
+
+const ALL_KINDS: [Kind; 21] = [
+    Kind::Email,
+    Kind::Phone,
+    Kind::Card,
+    Kind::Ssn,
+    Kind::Bearer,
+    Kind::BasicAuth,
+    Kind::Jwt,
+    Kind::ApiKey,
+    Kind::AwsKey,
+    Kind::GithubToken,
+    Kind::SlackToken,
+    Kind::OpenAiKey,
+    Kind::AnthropicKey,
+    Kind::StripeKey,
+    Kind::GoogleApiKey,
+    Kind::PrivateKey,
+    Kind::UrlCredentials,
+    Kind::Custom,
+    Kind::SensitiveKey,
+    Kind::DepthLimit,
+    Kind::HoldLimit,
+];

@@ -1,12 +1,62 @@
-//! Structural redaction of `serde_json::Value`. (Contract stub.)
+//! Structural redaction of `serde_json::Value`: string leaves, keys and integers are
+//! scanned, values under sensitive keys are masked whatever their type, an optional field
+//! projection applies to every record of a list-of-records shape, and a depth budget elides
+//! deep containers behind a marker that says what was elided.
+//!
+//! Every walk here is iterative (an explicit stack), and everything the walk throws away
+//! (elided subtrees, masked values, dropped fields) goes through [`drop_deep`], so a
+//! 100 000-deep value can neither overflow the stack while it is redacted nor when its
+//! pieces are freed.
 
-use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
-use crate::{Redactor, Report};
+use serde_json::{Map, Value};
+
+use crate::{Kind, Redactor, Report};
 
 /// What a structural redaction projects and how deep it keeps the shape.
+///
+/// # Projection (`allowed_fields`)
+///
+/// The projection keeps, in every *record*, only the allowed fields (exact, case-sensitive
+/// names). Records are found through the shape of the value:
+///
+/// * the root, if it is an object, is a record; if it is an array, it is a *record list*;
+/// * in a record list, every object element is a record and every array element is again a
+///   record list (`[[{…}]]`);
+/// * in a record, a field whose value is a non-empty array of objects only — a wrapper such
+///   as `{"rows": [{…}, …]}` — is **kept even when its name is not allowed** (unless the name
+///   is sensitive), and that array is a record list: the projection applies inside it, at
+///   any depth
+///   (`{"rows":[{"id":1,"email":"…"}]}` with `["id"]` gives `{"rows":[{"id":1}]}`);
+/// * any other field that is not allowed is dropped; an allowed field's value is kept as it
+///   is, scanned but not projected (`{"id":{"name":"a"}}` with `["id"]` is unchanged), except
+///   that a wrapper value is still projected.
+///
+/// An allowed field whose name is sensitive is still masked. Dropped fields are counted in
+/// the [`Report`] (`dropped_fields`, by collapsed pointer), never one line per row.
+///
+/// # Depth (`max_depth`)
+///
+/// The root is at depth 0 and the children of a container at depth `d` are at depth `d+1`.
+/// A container (object or array, empty or not) at depth `≥ max_depth` is replaced by the
+/// string `[ELIDED: object with N entries beyond max_depth D]` (or `array with N items`),
+/// where `N` counts its direct children; strings at any depth are still scanned (fail
+/// closed). A value under a sensitive key is masked before the depth rule applies. Without a
+/// limit every depth is scanned.
+///
+/// # Idempotence
+///
+/// Redacting an output again with the same policy gives the same output, with two
+/// exceptions, both under a projection: with a depth budget too, a wrapper list whose
+/// records were all elided is a list of strings the second time, no longer a wrapper, so a
+/// second pass drops it (when its name is not allowed); and an allowed field name that
+/// redaction changes (it holds an e-mail, say) is no longer allowed under its new name.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
+    /// Sorted and deduplicated, for binary search.
     allowed_fields: Option<Vec<String>>,
     max_depth: Option<usize>,
 }
@@ -17,30 +67,882 @@ impl Policy {
         Self::default()
     }
 
-    /// Keeps only these fields in every record of a list-of-records shape, at every level.
+    /// Keeps only these fields in every record of a list-of-records shape, at every level
+    /// (see the type's documentation for what a record is).
+    ///
+    /// An empty list keeps no field at all (every record becomes `{}` apart from wrapper
+    /// lists); to not project, do not call this.
     pub fn allowed_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        self.allowed_fields = Some(fields.into_iter().map(Into::into).collect());
+        let mut fields: Vec<String> = fields.into_iter().map(Into::into).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        self.allowed_fields = Some(fields);
         self
     }
 
-    /// Replaces containers deeper than `depth` (the root is depth 0) by a marker naming how
+    /// Replaces containers at depth `≥ depth` (the root is depth 0) by a marker naming how
     /// many items were elided. Strings at the boundary are still scanned (fail closed).
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.max_depth = Some(depth);
         self
     }
+
+    /// The projection, if any (sorted, without duplicates).
+    pub fn fields(&self) -> Option<&[String]> {
+        self.allowed_fields.as_deref()
+    }
+
+    /// The depth budget, if any.
+    pub fn depth_limit(&self) -> Option<usize> {
+        self.max_depth
+    }
+}
+
+/// The marker that replaces a container elided by the depth budget.
+///
+/// `len` is the number of its direct children. The text matches no redaction rule, so
+/// redacting it again leaves it unchanged.
+pub fn elision_marker(is_object: bool, len: usize, max_depth: usize) -> String {
+    let (what, unit) = match (is_object, len == 1) {
+        (true, true) => ("object", "entry"),
+        (true, false) => ("object", "entries"),
+        (false, true) => ("array", "item"),
+        (false, false) => ("array", "items"),
+    };
+    format!("[ELIDED: {what} with {len} {unit} beyond max_depth {max_depth}]")
+}
+
+/// Drops a value without recursion.
+///
+/// `serde_json::Value`'s own `Drop` recurses once per nesting level and overflows the stack
+/// near 100 000 levels; this frees the same memory from an explicit stack. Use it for any
+/// value that may be deep (untrusted input, elided subtrees).
+pub fn drop_deep(value: Value) {
+    if !is_nonempty_container(&value) {
+        return;
+    }
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => {
+                stack.extend(items.into_iter().filter(is_nonempty_container));
+            }
+            Value::Object(map) => {
+                stack.extend(
+                    map.into_iter()
+                        .map(|(_, v)| v)
+                        .filter(is_nonempty_container),
+                );
+            }
+            // Scalars and empty containers drop without recursing.
+            _ => {}
+        }
+    }
+}
+
+fn is_nonempty_container(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => !m.is_empty(),
+        _ => false,
+    }
+}
+
+/// Clones a value without recursion (`Value::clone` recurses once per nesting level).
+pub fn clone_deep(value: &Value) -> Value {
+    enum Frame<'a> {
+        Array(std::slice::Iter<'a, Value>, Vec<Value>),
+        Object(
+            serde_json::map::Iter<'a>,
+            Map<String, Value>,
+            Option<&'a String>,
+        ),
+    }
+    fn open(v: &Value) -> Option<Frame<'_>> {
+        match v {
+            Value::Array(a) if !a.is_empty() => {
+                Some(Frame::Array(a.iter(), Vec::with_capacity(a.len())))
+            }
+            Value::Object(m) if !m.is_empty() => {
+                Some(Frame::Object(m.iter(), Map::with_capacity(m.len()), None))
+            }
+            _ => None,
+        }
+    }
+    fn close(frame: Frame<'_>) -> Value {
+        match frame {
+            Frame::Array(_, out) => Value::Array(out),
+            Frame::Object(_, out, _) => Value::Object(out),
+        }
+    }
+    let Some(root) = open(value) else {
+        return value.clone();
+    };
+    let mut stack = vec![root];
+    loop {
+        // The stack is never empty here: the last frame's value is returned when it closes.
+        let Some(top) = stack.last_mut() else {
+            return Value::Null;
+        };
+        let next = match top {
+            Frame::Array(it, _) => it.next(),
+            Frame::Object(it, _, key) => it.next().map(|(k, v)| {
+                *key = Some(k);
+                v
+            }),
+        };
+        let finished = if let Some(child) = next {
+            if let Some(frame) = open(child) {
+                stack.push(frame);
+                continue;
+            }
+            child.clone()
+        } else {
+            let Some(frame) = stack.pop() else {
+                return Value::Null;
+            };
+            let value = close(frame);
+            if stack.is_empty() {
+                return value;
+            }
+            value
+        };
+        match stack.last_mut() {
+            Some(Frame::Array(_, out)) => out.push(finished),
+            Some(Frame::Object(_, out, key)) => {
+                if let Some(k) = key.take() {
+                    out.insert(k.clone(), finished);
+                }
+            }
+            None => return finished,
+        }
+    }
 }
 
 impl Redactor {
-    /// A redacted copy of `value` and the findings.
+    /// A redacted copy of `value` and the findings (see [`Policy`] for projection and
+    /// depth), with the same result as [`redact_value_in_place`](Self::redact_value_in_place)
+    /// on a copy. The input is untouched, and nothing that is dropped, masked or elided is
+    /// copied.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use weaver_redact::{Kind, Policy, Redactor};
+    ///
+    /// let r = Redactor::new();
+    /// let input = json!({"rows": [{"id": 1, "api_key": "k-123", "note": "ok"}]});
+    /// let (out, report) = r.redact_value(&input, &Policy::new().allowed_fields(["id", "api_key"]));
+    /// assert_eq!(out, json!({"rows": [{"id": 1, "api_key": "[REDACTED]"}]}));
+    /// assert_eq!(report.entries()[0].pointer, "/rows/*/api_key");
+    /// assert_eq!(report.entries()[0].kind, Kind::SensitiveKey);
+    /// assert_eq!(report.dropped_total(), 1);
+    /// ```
     pub fn redact_value(&self, value: &Value, policy: &Policy) -> (Value, Report) {
-        let mut v = value.clone();
-        let report = self.redact_value_in_place(&mut v, policy);
-        (v, report)
+        let mut walk = Walk::new(self, policy);
+        let out = walk.copy(value);
+        (out, walk.report)
     }
 
-    /// Redacts `value` in place.
-    pub fn redact_value_in_place(&self, _value: &mut Value, _policy: &Policy) -> Report {
-        Report::new()
+    /// Redacts `value` in place and returns the findings.
+    ///
+    /// String leaves and keys go through [`redact_str`](Self::redact_str) (a key that
+    /// changes and then collides with another key of the same object gets a `#2`, `#3`, …
+    /// suffix: nothing is overwritten); integers whose digits form a card number become the
+    /// marker; the value under a sensitive key (see
+    /// [`is_sensitive_key`](Self::is_sensitive_key), decided on the key as it leaves, i.e.
+    /// redacted) becomes the marker whatever its type. Floats, booleans and null pass.
+    ///
+    /// Findings are reported in walk order: an object's or array's own entries first, then
+    /// its nested containers, each in document order. The walk is iterative; it never
+    /// panics, and what it discards is freed with [`drop_deep`].
+    pub fn redact_value_in_place(&self, value: &mut Value, policy: &Policy) -> Report {
+        let mut walk = Walk::new(self, policy);
+        walk.run(value);
+        walk.report
+    }
+}
+
+/// One step of a JSON pointer.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    /// An array element: written `*` (indices are collapsed for aggregation).
+    Index,
+}
+
+/// The segments of `path` followed by `last`.
+fn at<'s>(path: &'s [Seg<'_>], last: Option<Seg<'s>>) -> impl Iterator<Item = Seg<'s>> {
+    path.iter()
+        .map(|s| match *s {
+            Seg::Key(k) => Seg::Key(k),
+            Seg::Index => Seg::Index,
+        })
+        .chain(last)
+}
+
+/// Where a value sits in the record structure of a projection.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// No projection applies here.
+    Plain,
+    /// An object whose unknown fields are dropped.
+    Record,
+    /// An array whose object elements are records.
+    RecordList,
+}
+
+impl Ctx {
+    fn root(projection: bool, v: &Value) -> Ctx {
+        match (projection, v) {
+            (true, Value::Object(_)) => Ctx::Record,
+            (true, Value::Array(_)) => Ctx::RecordList,
+            _ => Ctx::Plain,
+        }
+    }
+
+    /// The context of an element of an array in context `self`.
+    fn element(self, v: &Value) -> Ctx {
+        match (self, v) {
+            (Ctx::RecordList, Value::Object(_)) => Ctx::Record,
+            (Ctx::RecordList, Value::Array(_)) => Ctx::RecordList,
+            _ => Ctx::Plain,
+        }
+    }
+
+    /// The context of a field value of an object in context `self`.
+    fn field(self, v: &Value) -> Ctx {
+        if self == Ctx::Record && is_wrapper(v) {
+            Ctx::RecordList
+        } else {
+            Ctx::Plain
+        }
+    }
+}
+
+/// Whether a record keeps field `k`: allowed, or a wrapper list under a name that is not
+/// sensitive. (Kept, a sensitive wrapper would be masked whole, and a second pass would then
+/// drop the marker: redaction must be idempotent.)
+fn keeps(allowed: Option<&[String]>, redactor: &Redactor, k: &str, v: &Value) -> bool {
+    allowed.is_none_or(|a| a.binary_search_by(|f| f.as_str().cmp(k)).is_ok())
+        || (is_wrapper(v) && !redactor.is_sensitive_key(k))
+}
+
+/// A non-empty array of objects only: a record list inside a record.
+fn is_wrapper(v: &Value) -> bool {
+    matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_object))
+}
+
+struct Walk<'r> {
+    redactor: &'r Redactor,
+    allowed: Option<&'r [String]>,
+    max_depth: usize,
+    report: Report,
+    /// Scratch for building pointers, only when something is recorded.
+    pointer: String,
+    /// Scratch for the kinds found in one string.
+    kinds: Vec<(Kind, u64)>,
+    keys: KeyCache,
+}
+
+/// Remembers, for keys that redaction leaves unchanged, whether they are sensitive: the
+/// same few keys repeat in every record of a list, and deciding afresh scans each one twice
+/// (text rules, then key tokens). Direct-mapped, and only switched on once a walk has seen
+/// [`KEY_CACHE_WARMUP`] keys, so small values never pay for it.
+#[derive(Default)]
+struct KeyCache {
+    lookups: usize,
+    slots: Vec<Option<(String, bool)>>,
+}
+
+const KEY_CACHE_SLOTS: usize = 256;
+const KEY_CACHE_WARMUP: usize = 512;
+const KEY_CACHE_MAX_LEN: usize = 64;
+
+/// FNV-1a: short keys, no need for a keyed hash (a collision only costs a recomputation).
+fn key_slot(key: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    ((h ^ (h >> 32)) as usize) & (KEY_CACHE_SLOTS - 1)
+}
+
+/// Pointers name at most this many levels (deeper ones end in `/…`)…
+const MAX_POINTER_SEGMENTS: usize = 32;
+/// …and keep at most this many bytes of each key (then `…`), so a report stays small even
+/// for 100 000-deep values or megabyte-long keys.
+const MAX_SEGMENT_BYTES: usize = 64;
+
+// Rules shared by both walks.
+impl<'r> Walk<'r> {
+    fn new(redactor: &'r Redactor, policy: &'r Policy) -> Self {
+        Walk {
+            redactor,
+            allowed: policy.allowed_fields.as_deref(),
+            max_depth: policy.max_depth.unwrap_or(usize::MAX),
+            report: Report::new(),
+            pointer: String::new(),
+            kinds: Vec::new(),
+            keys: KeyCache::default(),
+        }
+    }
+
+    fn keeps(&self, k: &str, v: &Value) -> bool {
+        keeps(self.allowed, self.redactor, k, v)
+    }
+
+    /// `None` when redaction changes `key`; otherwise whether it is sensitive.
+    fn clean_key(&mut self, key: &str) -> Option<bool> {
+        let cache = &mut self.keys;
+        cache.lookups += 1;
+        // Long keys are not cached: the cache must stay small whatever the input.
+        let slot = if cache.lookups > KEY_CACHE_WARMUP && key.len() <= KEY_CACHE_MAX_LEN {
+            if cache.slots.is_empty() {
+                cache.slots.resize(KEY_CACHE_SLOTS, None);
+            }
+            let i = key_slot(key);
+            if let Some((k, sensitive)) = &cache.slots[i]
+                && k == key
+            {
+                return Some(*sensitive);
+            }
+            Some(i)
+        } else {
+            None
+        };
+        if matches!(self.redactor.redact_str(key), Cow::Owned(_)) {
+            return None;
+        }
+        let sensitive = self.redactor.is_sensitive_key(key);
+        if let Some(i) = slot {
+            match &mut self.keys.slots[i] {
+                Some((k, s)) => {
+                    k.clear();
+                    k.push_str(key);
+                    *s = sensitive;
+                }
+                empty => *empty = Some((key.to_owned(), sensitive)),
+            }
+        }
+        Some(sensitive)
+    }
+
+    fn key_changes(&mut self, key: &str) -> bool {
+        self.clean_key(key).is_none()
+    }
+
+    /// Whether the value under `name` (a key as it leaves) must be masked.
+    fn masks_value_of(&mut self, name: &str) -> bool {
+        match self.clean_key(name) {
+            Some(sensitive) => sensitive,
+            None => self.redactor.is_sensitive_key(name),
+        }
+    }
+
+    /// New names for the keys of one object (in order; `None` = unchanged), given that at
+    /// least one changes. A redacted key that equals a key of the object or an earlier new
+    /// name gets the first free `#n` suffix, n ≥ 2: nothing is ever overwritten. Records
+    /// each renamed key's findings under its new name.
+    fn rename_plan<'k, I>(
+        &mut self,
+        keys: I,
+        exists: impl Fn(&str) -> bool,
+        on_rename: &mut dyn FnMut(&mut Self, &str, &str),
+    ) -> Vec<Option<String>>
+    where
+        I: Iterator<Item = &'k str>,
+    {
+        let mut names = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut next_suffix: HashMap<String, u64> = HashMap::new();
+        for k in keys {
+            let Cow::Owned(base) = self.redactor.redact_str(k) else {
+                names.push(None);
+                continue;
+            };
+            let mut name = base.clone();
+            if exists(&name) || taken.contains(&name) {
+                let n = next_suffix.entry(base.clone()).or_insert(2);
+                loop {
+                    name.clear();
+                    let _ = write!(name, "{base}#{n}");
+                    *n += 1;
+                    if !exists(&name) && !taken.contains(&name) {
+                        break;
+                    }
+                }
+            }
+            on_rename(self, k, &name);
+            taken.insert(name.clone());
+            names.push(Some(name));
+        }
+        names
+    }
+
+    /// The marker for a container beyond the depth budget.
+    fn elide(&self, v: &Value) -> Value {
+        let (is_object, len) = match v {
+            Value::Object(m) => (true, m.len()),
+            Value::Array(a) => (false, a.len()),
+            _ => (false, 0),
+        };
+        Value::String(elision_marker(is_object, len, self.max_depth))
+    }
+
+    /// The marker replacing an integer whose digits must not leave, if any.
+    fn integer(&self, n: &serde_json::Number) -> Option<Kind> {
+        let digits = n.as_u64().or_else(|| n.as_i64().map(i64::unsigned_abs))?;
+        self.redactor.scan_integer(digits)
+    }
+
+    /// Records the findings of `text` (which is known to change under redaction).
+    fn record_text<'s>(&mut self, text: &str, at: impl Iterator<Item = Seg<'s>>) {
+        self.kinds.clear();
+        let mut sink = String::new();
+        let kinds = &mut self.kinds;
+        self.redactor
+            .redact_str_into(text, &mut sink, &mut |f| match kinds
+                .iter_mut()
+                .find(|(k, _)| *k == f.kind)
+            {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((f.kind, 1)),
+            });
+        if self.kinds.is_empty() {
+            // The text changed but no finding was reported: still count the mask.
+            self.kinds.push((Kind::Custom, 1));
+        }
+        build_pointer(&mut self.pointer, at);
+        for &(kind, n) in &self.kinds {
+            self.report.record(kind, &self.pointer, n);
+        }
+    }
+
+    fn record<'s>(&mut self, kind: Kind, at: impl Iterator<Item = Seg<'s>>) {
+        build_pointer(&mut self.pointer, at);
+        self.report.record(kind, &self.pointer, 1);
+    }
+
+    /// Records a field dropped by the projection, by its redacted name (a key may hold an
+    /// e-mail).
+    fn record_dropped<'s>(&mut self, key: &str, parent: impl Iterator<Item = Seg<'s>>) {
+        let name = self.redactor.redact_str(key);
+        let parent = parent.map(|s| match s {
+            Seg::Key(k) => Seg::Key(k),
+            Seg::Index => Seg::Index,
+        });
+        build_pointer(&mut self.pointer, parent.chain([Seg::Key(&name)]));
+        self.report.record_dropped(&self.pointer, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// In place.
+
+/// A container waiting to be visited: its pointer is the walk's path truncated to
+/// `depth - 1` segments, plus `seg`.
+struct Item<'a> {
+    value: &'a mut Value,
+    depth: usize,
+    seg: Seg<'a>,
+    ctx: Ctx,
+}
+
+impl Walk<'_> {
+    fn run(&mut self, root: &mut Value) {
+        let ctx = Ctx::root(self.allowed.is_some(), root);
+        let mut stack: Vec<Item<'_>> = Vec::new();
+        let mut path: Vec<Seg<'_>> = Vec::new();
+        self.slot(root, 0, &path, None, ctx, &mut stack);
+        while let Some(item) = stack.pop() {
+            if item.depth > 0 {
+                // Depth-first order keeps `path[..depth-1]` equal to this item's ancestors.
+                path.truncate(item.depth - 1);
+                path.push(item.seg);
+            }
+            let start = stack.len();
+            match item.value {
+                Value::Object(map) => self.object(map, item.depth, item.ctx, &path, &mut stack),
+                Value::Array(items) => {
+                    for child in items.iter_mut() {
+                        let cctx = item.ctx.element(child);
+                        let seg = Some(Seg::Index);
+                        self.slot(child, item.depth + 1, &path, seg, cctx, &mut stack);
+                    }
+                }
+                _ => {}
+            }
+            // Children were pushed in document order; reverse them so they pop in order:
+            // an object's leaves are reported first, then its containers, in order.
+            stack[start..].reverse();
+        }
+    }
+
+    /// Handles one value at `depth`: leaves are scanned now, containers beyond the budget
+    /// are elided, other containers are queued.
+    fn slot<'a>(
+        &mut self,
+        value: &'a mut Value,
+        depth: usize,
+        path: &[Seg<'_>],
+        seg: Option<Seg<'a>>,
+        ctx: Ctx,
+        stack: &mut Vec<Item<'a>>,
+    ) {
+        match value {
+            Value::String(s) => {
+                if let Cow::Owned(clean) = self.redactor.redact_str(s) {
+                    self.record_text(s, at(path, seg));
+                    *s = clean;
+                }
+            }
+            Value::Number(n) => {
+                if let Some(kind) = self.integer(n) {
+                    *value = Value::String(self.redactor.marker(kind).to_owned());
+                    self.record(kind, at(path, seg));
+                }
+            }
+            Value::Array(_) | Value::Object(_) if depth >= self.max_depth => {
+                let marker = self.elide(value);
+                drop_deep(std::mem::replace(value, marker));
+                self.record(Kind::DepthLimit, at(path, seg));
+            }
+            Value::Array(_) | Value::Object(_) => stack.push(Item {
+                value,
+                depth,
+                seg: seg.unwrap_or(Seg::Index),
+                ctx,
+            }),
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+
+    fn object<'a>(
+        &mut self,
+        map: &'a mut Map<String, Value>,
+        depth: usize,
+        ctx: Ctx,
+        path: &[Seg<'_>],
+        stack: &mut Vec<Item<'a>>,
+    ) {
+        if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
+            map.retain(|k, v| {
+                if self.keeps(k, v) {
+                    return true;
+                }
+                drop_deep(std::mem::take(v));
+                self.record_dropped(k, at(path, None));
+                false
+            });
+        }
+        if map.keys().any(|k| self.key_changes(k)) {
+            let old = std::mem::take(map);
+            let names = self.rename_plan(
+                old.keys().map(String::as_str),
+                |n| old.contains_key(n),
+                &mut |w, k, name| w.record_text(k, at(path, Some(Seg::Key(name)))),
+            );
+            for ((k, v), name) in old.into_iter().zip(names) {
+                // Names are unique by construction, so nothing is replaced here.
+                map.insert(name.unwrap_or(k), v);
+            }
+        }
+        for (k, v) in map.iter_mut() {
+            let seg = Some(Seg::Key(k.as_str()));
+            // Sensitivity is decided on the key as it leaves (redacted), so a second pass
+            // decides the same way.
+            if self.masks_value_of(k) {
+                let marker = self.redactor.marker(Kind::SensitiveKey);
+                if v.as_str() != Some(marker) {
+                    drop_deep(std::mem::replace(v, Value::String(marker.to_owned())));
+                }
+                self.record(Kind::SensitiveKey, at(path, seg));
+                continue;
+            }
+            let cctx = ctx.field(v);
+            self.slot(v, depth + 1, path, seg, cctx, stack);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Copying: the same decisions as in place, but nothing that is dropped, masked or elided
+// is ever copied, and the input is never modified.
+
+/// Where a finished container goes in its parent.
+enum Place<'a> {
+    Root,
+    Index(usize),
+    Key(Cow<'a, str>),
+}
+
+impl Place<'_> {
+    fn seg(&self) -> Seg<'_> {
+        match self {
+            Place::Key(k) => Seg::Key(k),
+            Place::Root | Place::Index(_) => Seg::Index,
+        }
+    }
+}
+
+enum Out {
+    Array(Vec<Value>),
+    Object(Map<String, Value>),
+}
+
+/// A container under construction: its leaves are in place, its containers are `Null`
+/// placeholders until `pending` of them have been built and attached.
+struct Frame<'a> {
+    out: Out,
+    place: Place<'a>,
+    pending: usize,
+}
+
+/// A container of the input still to be copied.
+struct Todo<'a> {
+    src: &'a Value,
+    place: Place<'a>,
+    depth: usize,
+    ctx: Ctx,
+}
+
+/// The pointer segments of the frames below the root, then `last`.
+fn frames_at<'s>(frames: &'s [Frame<'_>], last: Option<Seg<'s>>) -> impl Iterator<Item = Seg<'s>> {
+    frames.iter().skip(1).map(|f| f.place.seg()).chain(last)
+}
+
+impl Walk<'_> {
+    fn copy(&mut self, root: &Value) -> Value {
+        let ctx = Ctx::root(self.allowed.is_some(), root);
+        let mut frames: Vec<Frame<'_>> = Vec::new();
+        if let Some(v) = self.copy_child(root, 0, &frames, None) {
+            return v;
+        }
+        let mut todo = vec![Todo {
+            src: root,
+            place: Place::Root,
+            depth: 0,
+            ctx,
+        }];
+        while let Some(t) = todo.pop() {
+            if let Some(v) = self.open(t, &mut frames, &mut todo) {
+                return v;
+            }
+        }
+        // Unreachable: the root frame closes when its last child is attached.
+        Value::Null
+    }
+
+    /// A copy of a leaf, or a marker for a container beyond the budget; `None` for a
+    /// container to copy later.
+    fn copy_child<'s>(
+        &mut self,
+        v: &Value,
+        depth: usize,
+        frames: &'s [Frame<'_>],
+        seg: Option<Seg<'s>>,
+    ) -> Option<Value> {
+        match v {
+            Value::String(s) => Some(match self.redactor.redact_str(s) {
+                Cow::Borrowed(_) => Value::String(s.clone()),
+                Cow::Owned(clean) => {
+                    self.record_text(s, frames_at(frames, seg));
+                    Value::String(clean)
+                }
+            }),
+            Value::Number(n) => Some(match self.integer(n) {
+                Some(kind) => {
+                    self.record(kind, frames_at(frames, seg));
+                    Value::String(self.redactor.marker(kind).to_owned())
+                }
+                None => Value::Number(n.clone()),
+            }),
+            Value::Array(_) | Value::Object(_) if depth >= self.max_depth => {
+                self.record(Kind::DepthLimit, frames_at(frames, seg));
+                Some(self.elide(v))
+            }
+            Value::Array(_) | Value::Object(_) => None,
+            Value::Bool(b) => Some(Value::Bool(*b)),
+            Value::Null => Some(Value::Null),
+        }
+    }
+
+    /// Copies the leaves of one container and queues its containers; returns the root's
+    /// copy once it is complete.
+    fn open<'a>(
+        &mut self,
+        t: Todo<'a>,
+        frames: &mut Vec<Frame<'a>>,
+        todo: &mut Vec<Todo<'a>>,
+    ) -> Option<Value> {
+        // Pushed first (with an empty output) so that pointers of its children include it.
+        frames.push(Frame {
+            out: Out::Array(Vec::new()),
+            place: t.place,
+            pending: 0,
+        });
+        let start = todo.len();
+        let depth = t.depth + 1;
+        let out = match t.src {
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, child) in items.iter().enumerate() {
+                    if let Some(v) = self.copy_child(child, depth, frames, Some(Seg::Index)) {
+                        out.push(v);
+                    } else {
+                        out.push(Value::Null);
+                        todo.push(Todo {
+                            src: child,
+                            place: Place::Index(i),
+                            depth,
+                            ctx: t.ctx.element(child),
+                        });
+                    }
+                }
+                Out::Array(out)
+            }
+            Value::Object(map) => Out::Object(self.copy_object(map, depth, t.ctx, frames, todo)),
+            _ => Out::Array(Vec::new()),
+        };
+        let pending = todo.len() - start;
+        todo[start..].reverse();
+        let frame = frames.last_mut()?;
+        frame.out = out;
+        frame.pending = pending;
+        if pending == 0 {
+            return close(frames);
+        }
+        None
+    }
+
+    fn copy_object<'a>(
+        &mut self,
+        map: &'a Map<String, Value>,
+        depth: usize,
+        ctx: Ctx,
+        frames: &[Frame<'_>],
+        todo: &mut Vec<Todo<'a>>,
+    ) -> Map<String, Value> {
+        // Which fields the projection keeps (computed once, only if it drops any).
+        let mut kept: Option<Vec<bool>> = None;
+        if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
+            let flags: Vec<bool> = map.iter().map(|(k, v)| self.keeps(k, v)).collect();
+            for ((k, _), keep) in map.iter().zip(&flags) {
+                if !keep {
+                    self.record_dropped(k, frames_at(frames, None));
+                }
+            }
+            kept = Some(flags);
+        }
+        let keep = |i: usize| kept.as_ref().is_none_or(|f| f[i]);
+        let entries = || {
+            map.iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, e)| e)
+        };
+        // Collisions are checked against the keys that leave: all of them, or in a record
+        // the ones the projection keeps.
+        let (allowed, redactor, projected) = (self.allowed, self.redactor, kept.is_some());
+        let mut names: Vec<Option<String>> = Vec::new();
+        if entries().any(|(k, _)| self.key_changes(k)) {
+            names = self.rename_plan(
+                entries().map(|(k, _)| k.as_str()),
+                |n| {
+                    map.get(n)
+                        .is_some_and(|v| !projected || keeps(allowed, redactor, n, v))
+                },
+                &mut |w, k, name| w.record_text(k, frames_at(frames, Some(Seg::Key(name)))),
+            );
+        }
+        let mut names = names.into_iter();
+        let mut out = Map::with_capacity(map.len());
+        for (k, v) in entries() {
+            let name: Cow<'a, str> = match names.next().flatten() {
+                Some(n) => Cow::Owned(n),
+                None => Cow::Borrowed(k.as_str()),
+            };
+            if self.masks_value_of(&name) {
+                self.record(Kind::SensitiveKey, frames_at(frames, Some(Seg::Key(&name))));
+                let marker = self.redactor.marker(Kind::SensitiveKey);
+                out.insert(name.into_owned(), Value::String(marker.to_owned()));
+                continue;
+            }
+            if let Some(copy) = self.copy_child(v, depth, frames, Some(Seg::Key(&name))) {
+                out.insert(name.into_owned(), copy);
+            } else {
+                out.insert(name.to_string(), Value::Null);
+                todo.push(Todo {
+                    src: v,
+                    place: Place::Key(name),
+                    depth,
+                    ctx: ctx.field(v),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Closes the top frame and every ancestor it completes; returns the root when it is done.
+fn close(frames: &mut Vec<Frame<'_>>) -> Option<Value> {
+    loop {
+        let frame = frames.pop()?;
+        let value = match frame.out {
+            Out::Array(a) => Value::Array(a),
+            Out::Object(m) => Value::Object(m),
+        };
+        let Some(parent) = frames.last_mut() else {
+            return Some(value);
+        };
+        match (&mut parent.out, &frame.place) {
+            (Out::Array(a), Place::Index(i)) => {
+                if let Some(slot) = a.get_mut(*i) {
+                    *slot = value;
+                }
+            }
+            (Out::Object(m), Place::Key(k)) => {
+                if let Some(slot) = m.get_mut(k.as_ref()) {
+                    *slot = value;
+                }
+            }
+            _ => {}
+        }
+        parent.pending -= 1;
+        if parent.pending > 0 {
+            return None;
+        }
+    }
+}
+
+/// Writes the (bounded, collapsed) JSON pointer of the segments `at` into `out`.
+fn build_pointer<'s>(out: &mut String, at: impl Iterator<Item = Seg<'s>>) {
+    out.clear();
+    for (i, seg) in at.enumerate() {
+        if i == MAX_POINTER_SEGMENTS {
+            out.push_str("/…");
+            break;
+        }
+        out.push('/');
+        match seg {
+            Seg::Index => out.push('*'),
+            Seg::Key(k) => {
+                let mut end = k.len().min(MAX_SEGMENT_BYTES);
+                while !k.is_char_boundary(end) {
+                    end -= 1;
+                }
+                for c in k[..end].chars() {
+                    match c {
+                        '~' => out.push_str("~0"),
+                        '/' => out.push_str("~1"),
+                        c => out.push(c),
+                    }
+                }
+                if end < k.len() {
+                    out.push('…');
+                }
+            }
+        }
     }
 }

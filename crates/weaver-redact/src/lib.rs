@@ -6,6 +6,14 @@
 //! let redactor = Redactor::new();
 //! let out = redactor.redact_str("mail bob@example.com, Authorization: Bearer abc.def-123");
 //! assert_eq!(out, "mail [REDACTED], Authorization: [REDACTED]");
+//!
+//! // The same result for a stream split anywhere:
+//! let mut stream = redactor.stream();
+//! let mut out = Vec::new();
+//! stream.push(b"mail bob@exa", &mut out);
+//! stream.push(b"mple.com now", &mut out);
+//! stream.finish(&mut out);
+//! assert_eq!(out, b"mail [REDACTED] now");
 //! ```
 //!
 //! # When to use this crate
@@ -20,27 +28,79 @@
 //!   [`Report`] out: string leaves, **keys**, and integers (card numbers, values under
 //!   sensitive keys) are scanned; optional field projection and depth elision.
 //! * [`StreamRedactor`] — the same result as `redact_str` for a byte stream split anywhere,
-//!   holding back only the bytes that could still belong to a match.
+//!   holding back only the bytes that could still belong to a match; [`RedactWriter`] /
+//!   [`RedactReader`] for `std::io` pipes, `redact_async_read` / `redact_byte_stream` for
+//!   tokio and `futures` bodies (feature `tokio`), [`JsonStreamRedactor`] for sequences of
+//!   JSON chunks (feature `json`).
 //!
 //! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
 //! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
-//! Anthropic, Stripe, Google, PEM private keys) and credentials in URLs. See [`Kind`].
+//! Anthropic, Stripe, Google, PEM private keys) and credentials in URLs. See [`Kind`], and
+//! `testdata/redact/*.toml` for every rule's positive and negative vectors.
+//!
+//! # Semantics
+//!
+//! * **Bytes, ASCII rules.** Every built-in rule matches ASCII bytes only. Text is scanned
+//!   as bytes: bytes that are not UTF-8 pass through untouched ([`Redactor::redact_bytes`]),
+//!   valid UTF-8 stays valid, and `redact_str(s) == redact_bytes(s.as_bytes())`. Non-ASCII
+//!   letters never form part of a match (an e-mail with a non-ASCII local part is missed).
+//! * **One automaton, then checks in code.** A single dense DFA (regex-automata) runs over
+//!   the text. Where it sees a candidate, each rule's exact regex re-finds it and Rust code
+//!   applies what regexes cannot: Luhn and issuer prefixes, SSN ranges, TLD shape, the
+//!   look-around guards ("no digit or `.` before a phone"), keyword context. A rejected
+//!   candidate restarts the search one byte later, so it cannot hide a later match.
+//! * **Context.** Bare digit runs — a 10-digit phone, a 9-digit SSN — are masked only when
+//!   a keyword (`phone`, `call`, `tel`, `mobile`, `sms`, `fax`, `cell` / `ssn`,
+//!   `social security`, `tax id`, `tin`) starts a word within 32 bytes before them.
+//!   Epoch seconds and ids pass.
+//! * **Partial masks and merging.** Most rules mask their whole match. API-key assignments
+//!   keep the keyword and separator (`api_key=[REDACTED]`, `"apiKey": "[REDACTED]"`), an
+//!   `Authorization` header keeps its name, URL credentials keep scheme and host
+//!   (`postgresql://[REDACTED]@db.example.com/mydb`); an e-mail found inside a URL's
+//!   credentials yields to the URL rule. The masked spans of all rules are then merged:
+//!   spans that overlap or touch become one marker, typed after the earliest (then longest).
+//! * **Idempotent.** A candidate overlapping a marker this crate writes (`[REDACTED]`,
+//!   `[REDACTED:kind]`) is dropped, so redacting an output again changes nothing.
+//! * **Exact streaming.** All paths run one scanning state machine; a one-shot call is one
+//!   chunk plus the end of input. The DFA state, a cut position, the pending-match flags and
+//!   64 bytes of look-behind context carry across chunks, and every decision depends on the
+//!   bytes only — so the output is identical for any chunking, splits inside code points
+//!   included.
+//! * **Bounded hold, fail closed.** A stream holds only the run since the automaton last
+//!   sat in a start state (no match could be in progress). If that run grows past
+//!   [`Redactor::max_hold`] (default 64 KiB), it is replaced by one
+//!   [`Kind::HoldLimit`] marker and the rest of the run is dropped unbuffered; `redact_str`
+//!   applies the same rule, so both paths stay equal on every input. In practice such a
+//!   run is a 64 KiB token without whitespace, quotes or brackets (a bare base64 blob) or
+//!   a 64 KiB run of digits and spaces.
+//! * **User patterns** use the same syntax (ASCII, no look-around, no empty matches); they
+//!   are masked whole as [`Kind::Custom`]. Idempotence is not guaranteed for them.
 #![deny(missing_docs)]
 
+#[cfg(feature = "tokio")]
+mod adapters;
 mod engine;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
 mod report;
+mod rules;
+mod scan;
 mod stream;
+#[cfg(feature = "json")]
+mod stream_json;
 mod text;
 
 use std::sync::Arc;
 
+#[cfg(feature = "tokio")]
+pub use adapters::{RedactAsyncRead, RedactStream};
 #[cfg(feature = "json")]
-pub use json::Policy;
+pub use json::{Policy, clone_deep, drop_deep, elision_marker};
 pub use report::{Report, ReportEntry};
-pub use stream::StreamRedactor;
+pub use stream::{RedactReader, RedactWriter, StreamRedactor};
+#[cfg(feature = "json")]
+pub use stream_json::JsonStreamRedactor;
 
 /// The default replacement text.
 pub const MARKER: &str = "[REDACTED]";

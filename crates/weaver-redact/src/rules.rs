@@ -1,0 +1,883 @@
+//! The built-in text rules: one regex per pattern (ASCII syntax, no look-around) plus the
+//! checks that regexes cannot express (Luhn, issuer prefixes, SSN ranges, keyword context,
+//! the look-around guards), written in code.
+//!
+//! Every pattern here is compiled twice: into the one multi-pattern dense DFA that scans
+//! the whole text (and decides where a match could still be in progress), and alone into a
+//! `meta::Regex` that re-finds candidates inside the few segments where the DFA saw a match.
+//! Because both use the same pattern text, a match found by the second always lies inside a
+//! segment the first delimited: that is what makes streaming exact.
+
+use crate::Kind;
+
+/// Which check runs on a candidate of a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    Email,
+    PhoneNanp,
+    PhoneIntl,
+    PhoneNational,
+    PhoneBare,
+    Card,
+    SsnFormatted,
+    SsnBare,
+    Bearer,
+    Basic,
+    Jwt,
+    Assignment,
+    AssignmentSpaced,
+    Authorization,
+    Aws,
+    Github,
+    Slack,
+    OpenAi,
+    Stripe,
+    Google,
+    Pem,
+    UrlCredentials,
+    Custom,
+}
+
+/// A built-in pattern: the kind it belongs to (for rule selection), its regex and its check.
+pub(crate) struct BuiltIn {
+    pub(crate) kind: Kind,
+    pub(crate) regex: &'static str,
+    pub(crate) check: Check,
+    /// Which loose trigger pattern of [`TRIGGERS`] covers this pattern in the DFA.
+    pub(crate) trigger: usize,
+}
+
+/// The token class: everything but whitespace, quotes, brackets and list punctuation.
+/// Every built-in match lies inside one run of it (plus the spaces the keyword and digit
+/// rules allow), and all trigger patterns loop on this same class, so the DFA's threads
+/// merge instead of multiplying.
+const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
+
+/// The loose patterns compiled into the DFA. Each is a superset of the exact patterns
+/// mapped to it (every exact match is also a match of its trigger, with the same extent),
+/// and none starts with a loop, so a DFA start state really means "nothing in progress".
+pub(crate) fn triggers() -> Vec<String> {
+    vec![
+        // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
+        // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
+        // end in the very same `T*` loop state.
+        format!(
+            r#"(?:{T}+@|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)["']?[ \t]*[:=]?[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?){T}*"#
+        ),
+        // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
+        // 8 digits, joined by at most two separators, so the many short numbers of a log
+        // never make a candidate.
+        r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}".to_owned(),
+        // 2: PEM private key blocks.
+        PEM.to_owned(),
+    ]
+}
+
+const KEYWORDS: &str = r"api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?key|access[_\-]?token|auth[_\-]?token|refresh[_\-]?token|client[_\-]?secret|secret[_\-]?key|secret|token|passw(?:or)?d|pwd|private[_\-]?key|credentials?";
+
+const PEM: &str =
+    r"-----BEGIN[A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*(?:-----END[A-Z ]*PRIVATE KEY-----)?";
+
+/// Characters that may form an assignment value: anything up to a delimiter. Excluding
+/// `[` keeps the marker itself from ever being a value (idempotence).
+const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+"#;
+
+pub(crate) fn builtins() -> Vec<BuiltIn> {
+    let assignment = format!(r#"(?i:{KEYWORDS})["']?[ \t]*[:=][ \t]*["']?{VALUE}"#);
+    let authorization = format!(
+        r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
+    );
+    let b = |kind, regex: &str, check| BuiltIn {
+        kind,
+        trigger: trigger_of(check),
+        // The rule table is built once per redactor; leaking a few dozen short strings
+        // keeps `BuiltIn` simple and `'static`.
+        regex: Box::leak(regex.to_owned().into_boxed_str()),
+        check,
+    };
+    vec![
+        b(
+            Kind::Email,
+            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+            Check::Email,
+        ),
+        b(
+            Kind::Phone,
+            r"(?:\+?1[ .\-]?)?(?:\([0-9]{3}\)[ .\-]?|\b[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}\b",
+            Check::PhoneNanp,
+        ),
+        b(
+            Kind::Phone,
+            r"\+[0-9]+(?:[ .\-][0-9]+)*\b",
+            Check::PhoneIntl,
+        ),
+        b(
+            Kind::Phone,
+            r"(?:\(0[0-9]{1,4}\)[ \-]?|\b0[0-9]{2,4}[ \-])[0-9]{3,4}[ \-]?[0-9]{3,4}\b",
+            Check::PhoneNational,
+        ),
+        b(Kind::Phone, r"\b1?[0-9]{10}\b", Check::PhoneBare),
+        b(Kind::Card, r"\b[0-9](?:[ \-]?[0-9]){12,18}\b", Check::Card),
+        b(
+            Kind::Ssn,
+            r"\b[0-9]{3}[ \-][0-9]{2}[ \-][0-9]{4}\b",
+            Check::SsnFormatted,
+        ),
+        b(Kind::Ssn, r"\b[0-9]{9}\b", Check::SsnBare),
+        b(
+            Kind::Bearer,
+            // No leading word boundary: `auth_Bearer <tok>` or `xBearer <tok>` glued to a
+            // preceding word must not let the token through (fail closed; found by the
+            // firewall's lazy-vs-eager property test).
+            r"(?i:bearer)[ \t]+[A-Za-z0-9._~+/\-]+=*",
+            Check::Bearer,
+        ),
+        b(
+            Kind::BasicAuth,
+            r"\b(?i:basic)[ \t]+[A-Za-z0-9+/]+=*",
+            Check::Basic,
+        ),
+        b(
+            Kind::Jwt,
+            r"\beyJ[A-Za-z0-9_\-]+\.eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*",
+            Check::Jwt,
+        ),
+        b(Kind::ApiKey, &assignment, Check::Assignment),
+        b(
+            Kind::ApiKey,
+            r"(?i:api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+[A-Za-z0-9._~+/\-]+",
+            Check::AssignmentSpaced,
+        ),
+        b(Kind::ApiKey, &authorization, Check::Authorization),
+        b(
+            Kind::AwsKey,
+            r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
+            Check::Aws,
+        ),
+        b(
+            Kind::GithubToken,
+            r"\b(?:gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+)",
+            Check::Github,
+        ),
+        b(
+            Kind::SlackToken,
+            r"\bxox[abposr]-[A-Za-z0-9\-]+",
+            Check::Slack,
+        ),
+        b(Kind::OpenAiKey, r"\bsk-[A-Za-z0-9_\-]+", Check::OpenAi),
+        b(
+            Kind::StripeKey,
+            r"\b[rs]k_(?:live|test)_[A-Za-z0-9]+",
+            Check::Stripe,
+        ),
+        b(Kind::GoogleApiKey, r"\bAIza[0-9A-Za-z_\-]+", Check::Google),
+        b(Kind::PrivateKey, PEM, Check::Pem),
+        b(
+            Kind::UrlCredentials,
+            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@[A-Za-z0-9._\-]+"#,
+            Check::UrlCredentials,
+        ),
+    ]
+}
+
+fn trigger_of(check: Check) -> usize {
+    match check {
+        Check::Email
+        | Check::UrlCredentials
+        | Check::Jwt
+        | Check::Aws
+        | Check::Github
+        | Check::Slack
+        | Check::OpenAi
+        | Check::Stripe
+        | Check::Google
+        | Check::Bearer
+        | Check::Basic
+        | Check::Assignment
+        | Check::AssignmentSpaced
+        | Check::Authorization => 0,
+        Check::PhoneNanp
+        | Check::PhoneIntl
+        | Check::PhoneNational
+        | Check::PhoneBare
+        | Check::Card
+        | Check::SsnFormatted
+        | Check::SsnBare => 1,
+        Check::Pem => 2,
+        Check::Custom => usize::MAX,
+    }
+}
+
+/// The fewest digits a candidate of `check` has (0 for rules that are not numeric); lets
+/// the matcher skip the digit rules on the many short numbers of a log.
+pub(crate) fn min_digits(check: Check) -> usize {
+    match check {
+        Check::PhoneIntl => 8,
+        Check::PhoneNational | Check::SsnFormatted | Check::SsnBare => 9,
+        Check::PhoneNanp | Check::PhoneBare => 10,
+        Check::Card => 13,
+        _ => 0,
+    }
+}
+
+/// A substring every candidate of `check` contains (empty: none cheap enough to state);
+/// lets the matcher skip rules that cannot match a segment.
+pub(crate) fn needle(check: Check) -> &'static [u8] {
+    match check {
+        Check::Email => b"@",
+        Check::UrlCredentials => b"://",
+        Check::Jwt => b"eyJ",
+        Check::Github => b"_",
+        Check::Slack => b"xox",
+        Check::OpenAi => b"sk-",
+        Check::Stripe => b"k_",
+        Check::Google => b"AIza",
+        Check::Pem => b"-----BEGIN",
+        _ => b"",
+    }
+}
+
+/// Whether `kind` is enabled through `kinds` for the built-in `b`. The OpenAI pattern also
+/// finds Anthropic keys (`sk-ant-…`), so it is on when either kind is.
+pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
+    kinds.contains(&b.kind)
+        || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
+        || (b.check == Check::Authorization
+            && (kinds.contains(&Kind::Bearer) || kinds.contains(&Kind::BasicAuth)))
+}
+
+/// A masked span proposed by a check, relative to the haystack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) kind: Kind,
+}
+
+/// How far before a bare digit run a context keyword may start.
+pub(crate) const CONTEXT_WINDOW: usize = 32;
+
+const PHONE_WORDS: [&[u8]; 8] = [
+    b"phone",
+    b"call",
+    b"tel",
+    b"mobile",
+    b"sms",
+    b"fax",
+    b"cell",
+    b"whatsapp",
+];
+const SSN_WORDS: [&[u8]; 6] = [
+    b"ssn",
+    b"social security",
+    b"tax id",
+    b"taxid",
+    b"tin",
+    b"tax_id",
+];
+
+/// The result of running a check on the candidate `hay[s..e]`.
+pub(crate) enum Verdict {
+    /// Mask this span (it may be a sub-span of the candidate), then go on after `resume`.
+    Mask(Span, usize),
+    /// Not a match: search again from `s + 1`.
+    Reject,
+}
+
+/// Runs `check` on the candidate `hay[s..e]`. `lo` is where the segment starts in `hay`:
+/// bytes before it are context only. Looks at most [`CONTEXT_WINDOW`] (+ a few) bytes
+/// behind `s` and two bytes past `e`, which the scanner guarantees are the same in every
+/// chunking.
+pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let before = |k: usize| -> Option<u8> { s.checked_sub(k).map(|i| hay[i]) };
+    let after = |k: usize| -> Option<u8> { hay.get(e + k).copied() };
+    let whole = |k| {
+        Verdict::Mask(
+            Span {
+                start: s,
+                end: e,
+                kind: k,
+            },
+            e,
+        )
+    };
+    match check {
+        Check::Email => {
+            let at = memchr::memchr(b'@', m).unwrap_or(0);
+            let domain = &m[at + 1..];
+            let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or(b"");
+            let labels_ok = domain
+                .split(|&b| b == b'.')
+                .all(|l| !l.is_empty() && l[0] != b'-' && l[l.len() - 1] != b'-');
+            if tld.len() > 63 || !labels_ok || matches!(after(0), Some(b'@')) {
+                return Verdict::Reject;
+            }
+            whole(Kind::Email)
+        }
+        Check::PhoneIntl => intl_check(hay, s, e),
+        Check::PhoneNanp | Check::PhoneNational => {
+            if !phone_guards(before(1), before(2), after(0), after(1)) {
+                return Verdict::Reject;
+            }
+            let ok = match check {
+                Check::PhoneNanp => nanp_ok(m),
+                _ => national_ok(m),
+            };
+            if ok {
+                whole(Kind::Phone)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::PhoneBare => {
+            let digits = if m.len() == 11 { &m[1..] } else { m };
+            if !phone_guards(before(1), before(2), after(0), after(1))
+                || !(b'2'..=b'9').contains(&digits[0])
+                || !has_context(hay, s, &PHONE_WORDS)
+            {
+                return Verdict::Reject;
+            }
+            whole(Kind::Phone)
+        }
+        Check::Card => card_check(hay, s, e),
+        Check::SsnFormatted => {
+            if m[3] != m[6]
+                || !ssn_guards(m[3] == b' ', before(1), before(2), after(0), after(1))
+                || !ssn_valid(&m[0..3], &m[4..6], &m[7..11])
+            {
+                return Verdict::Reject;
+            }
+            whole(Kind::Ssn)
+        }
+        Check::SsnBare => {
+            if !ssn_guards(false, before(1), before(2), after(0), after(1))
+                || !ssn_valid(&m[0..3], &m[3..5], &m[5..9])
+                || !has_context(hay, s, &SSN_WORDS)
+            {
+                return Verdict::Reject;
+            }
+            whole(Kind::Ssn)
+        }
+        Check::Bearer => {
+            let tok = token_after_word(m);
+            let strong = tok.len() >= 6 && tok.iter().any(|b| !b.is_ascii_alphabetic());
+            if strong || has_word_before(hay, s, b"authorization", 24) {
+                whole(Kind::Bearer)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Basic => {
+            let tok = token_after_word(m);
+            let decoded_ok = base64_has_colon(tok);
+            if decoded_ok || (tok.len() >= 4 && has_word_before(hay, s, b"authorization", 24)) {
+                whole(Kind::BasicAuth)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Jwt => {
+            if m.len() >= 16 {
+                whole(Kind::Jwt)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Assignment | Check::AssignmentSpaced => assignment_check(check, hay, s, e),
+        Check::Authorization => {
+            if !keyword_boundary(hay, s) {
+                return Verdict::Reject;
+            }
+            let vs = value_start(m);
+            let value = &m[vs..];
+            let lower: Vec<u8> = value.iter().take(6).map(u8::to_ascii_lowercase).collect();
+            let kind = if lower.starts_with(b"bearer") {
+                Kind::Bearer
+            } else if lower.starts_with(b"basic") {
+                Kind::BasicAuth
+            } else {
+                Kind::ApiKey
+            };
+            if value.len() < 4 {
+                return Verdict::Reject;
+            }
+            Verdict::Mask(
+                Span {
+                    start: s + vs,
+                    end: e,
+                    kind,
+                },
+                e,
+            )
+        }
+        Check::Aws => whole(Kind::AwsKey),
+        Check::Github => {
+            let min = if m.starts_with(b"github_pat_") {
+                30
+            } else {
+                24
+            };
+            if m.len() >= min {
+                whole(Kind::GithubToken)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Slack => {
+            if m.len() >= 15 {
+                whole(Kind::SlackToken)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::OpenAi => {
+            let anthropic = m.starts_with(b"sk-ant-");
+            let body = &m[3..];
+            if body.len() >= 20 && body.iter().any(u8::is_ascii_digit) {
+                whole(if anthropic {
+                    Kind::AnthropicKey
+                } else {
+                    Kind::OpenAiKey
+                })
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Stripe => {
+            if m.len() >= 8 + 10 {
+                whole(Kind::StripeKey)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Google => {
+            if m.len() >= 4 + 30 {
+                whole(Kind::GoogleApiKey)
+            } else {
+                Verdict::Reject
+            }
+        }
+        Check::Pem => whole(Kind::PrivateKey),
+        Check::UrlCredentials => {
+            // Keep scheme and host: mask only what lies between `://` and the last `@`.
+            let sep = memchr::memmem::find(m, b"://").map_or(0, |i| i + 3);
+            let at = memchr::memrchr(b'@', m).unwrap_or(m.len());
+            if at <= sep {
+                return Verdict::Reject;
+            }
+            Verdict::Mask(
+                Span {
+                    start: s + sep,
+                    end: s + at,
+                    kind: Kind::UrlCredentials,
+                },
+                e,
+            )
+        }
+        Check::Custom => whole(kind),
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The guards the reference expressed with look-around: a phone is not glued to a longer
+/// number, a decimal, a path or a version.
+fn phone_guards(b1: Option<u8>, b2: Option<u8>, a0: Option<u8>, a1: Option<u8>) -> bool {
+    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
+    if b1.is_some_and(|b| is_word(b) || b == b'.' || b == b'/' || b == b'+') {
+        return false;
+    }
+    if matches!(b1, Some(b'-')) && digit(b2) {
+        return false;
+    }
+    if a0.is_some_and(|b| is_word(b) || b == b'/') {
+        return false;
+    }
+    if matches!(a0, Some(b'.' | b'-' | b':')) && digit(a1) {
+        return false;
+    }
+    true
+}
+
+fn ssn_guards(
+    spaced: bool,
+    b1: Option<u8>,
+    b2: Option<u8>,
+    a0: Option<u8>,
+    a1: Option<u8>,
+) -> bool {
+    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
+    if b1.is_some_and(|b| b == b'.' || b == b'/') {
+        return false;
+    }
+    // Not part of a longer dashed (or, for the spaced form, spaced) number.
+    let glue =
+        |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':')) || (spaced && b == Some(b' '));
+    if glue(b1) && b1 != Some(b'.') && digit(b2) {
+        return false;
+    }
+    !(glue(a0) && digit(a1))
+}
+
+fn digits_of(m: &[u8]) -> Vec<u8> {
+    m.iter().filter(|b| b.is_ascii_digit()).copied().collect()
+}
+
+fn nanp_ok(m: &[u8]) -> bool {
+    // With a bare area code the two separators must agree ("555-123-4567", not "555-123 4567").
+    let core = if m.starts_with(b"+1") || (m.len() > 12 && m[0] == b'1') {
+        let skip = usize::from(m[0] == b'+') + 1;
+        let rest = &m[skip..];
+        rest.strip_prefix(b" ")
+            .or_else(|| rest.strip_prefix(b"-"))
+            .or_else(|| rest.strip_prefix(b"."))
+            .unwrap_or(rest)
+    } else {
+        m
+    };
+    if core.first() == Some(&b'(') {
+        return true;
+    }
+    core.len() == 12 && core[3] == core[7]
+}
+
+/// `+` and 8–15 digits in groups. The regex is greedy, so a number followed by more digit
+/// groups (a date, a count) is tried group by group from the longest prefix down.
+fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    if m.get(1) == Some(&b'0') {
+        return Verdict::Reject;
+    }
+    let mut ends = Vec::new();
+    let mut digits = 0usize;
+    let mut counts = Vec::new();
+    for (i, &b) in m.iter().enumerate().skip(1) {
+        if b.is_ascii_digit() {
+            digits += 1;
+            if m.get(i + 1).is_none_or(|n| !n.is_ascii_digit()) {
+                ends.push(i + 1);
+                counts.push(digits);
+            }
+        }
+    }
+    for (k, &end) in ends.iter().enumerate().rev() {
+        let n = counts[k];
+        if !(8..=15).contains(&n) {
+            continue;
+        }
+        let groups: Vec<&[u8]> = m[1..end].split(|b| !b.is_ascii_digit()).collect();
+        // A spaced number: every group after the country code is at most 6 digits.
+        if groups.len() > 1 && groups.iter().skip(1).any(|g| g.len() > 6) {
+            continue;
+        }
+        let at = |i: usize| hay.get(i).copied();
+        let before = |k: usize| s.checked_sub(k).map(|i| hay[i]);
+        if phone_guards(before(1), before(2), at(s + end), at(s + end + 1)) {
+            return Verdict::Mask(
+                Span {
+                    start: s,
+                    end: s + end,
+                    kind: Kind::Phone,
+                },
+                s + end,
+            );
+        }
+    }
+    Verdict::Reject
+}
+
+fn national_ok(m: &[u8]) -> bool {
+    let n = digits_of(m).len();
+    (9..=11).contains(&n)
+}
+
+fn ssn_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
+}
+
+/// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
+fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
+    let lo = s.saturating_sub(CONTEXT_WINDOW);
+    let win = &hay[lo..s];
+    for i in 0..win.len() {
+        if i > 0 && win[i - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        for w in words {
+            if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether `word` (lowercase) occurs case-insensitively within `dist` bytes before `s`.
+fn has_word_before(hay: &[u8], s: usize, word: &[u8], dist: usize) -> bool {
+    let lo = s.saturating_sub(dist);
+    hay[lo..s]
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+fn token_after_word(m: &[u8]) -> &[u8] {
+    let sp = m
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(m.len());
+    let rest = &m[sp..];
+    let t = rest
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(rest.len());
+    &rest[t..]
+}
+
+/// Whether `tok` is standard base64 whose decoded bytes contain `:` (Basic's `user:pass`).
+fn base64_has_colon(tok: &[u8]) -> bool {
+    if tok.len() < 8 || !tok.len().is_multiple_of(4) {
+        return false;
+    }
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    for quad in tok.chunks(4) {
+        let mut acc = 0u32;
+        let mut n = 0;
+        for &c in quad {
+            if c == b'=' {
+                break;
+            }
+            let Some(v) = val(c) else { return false };
+            acc = (acc << 6) | v;
+            n += 1;
+        }
+        let bytes = acc.to_be_bytes();
+        let decoded: &[u8] = match n {
+            4 => &bytes[1..4],
+            3 => &[(acc >> 10) as u8, (acc >> 2) as u8],
+            2 => &[(acc >> 4) as u8],
+            _ => &[],
+        };
+        if decoded.contains(&b':') {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the keyword at `s` starts a key name token: not glued to a preceding lowercase
+/// letter or digit, except at a camelCase step (`nextPageToken`).
+fn keyword_boundary(hay: &[u8], s: usize) -> bool {
+    let Some(&prev) = s.checked_sub(1).and_then(|i| hay.get(i)) else {
+        return true;
+    };
+    if prev.is_ascii_digit() {
+        return false;
+    }
+    if prev.is_ascii_alphabetic() {
+        return prev.is_ascii_lowercase() && hay[s].is_ascii_uppercase();
+    }
+    true
+}
+
+/// Where the value starts in an assignment match: after the keyword, quotes, spaces and
+/// the `:`/`=` separator.
+fn value_start(m: &[u8]) -> usize {
+    let sep = m.iter().position(|&b| b == b':' || b == b'=').unwrap_or(0);
+    let mut i = sep + 1;
+    while i < m.len() && matches!(m[i], b' ' | b'\t' | b'"' | b'\'') {
+        i += 1;
+    }
+    i
+}
+
+fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    if !keyword_boundary(hay, s) {
+        return Verdict::Reject;
+    }
+    let vs = if check == Check::AssignmentSpaced {
+        let sp = m
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t')
+            .unwrap_or(m.len());
+        sp + m[sp..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+    } else {
+        value_start(m)
+    };
+    let value = &m[vs..];
+    let lower_kw: Vec<u8> = m[..vs].iter().map(u8::to_ascii_lowercase).collect();
+    let password_like = lower_kw.starts_with(b"pass")
+        || lower_kw.starts_with(b"pwd")
+        || lower_kw.starts_with(b"secret")
+        || lower_kw.starts_with(b"cred");
+    let min = if password_like { 4 } else { 8 };
+    if value.len() < min {
+        return Verdict::Reject;
+    }
+    if check == Check::AssignmentSpaced && value.iter().all(u8::is_ascii_lowercase) {
+        // "api key generation": prose, not a key.
+        return Verdict::Reject;
+    }
+    Verdict::Mask(
+        Span {
+            start: s + vs,
+            end: e,
+            kind: Kind::ApiKey,
+        },
+        e,
+    )
+}
+
+/// Issuer prefixes of the major card networks, as (low, high) ranges of the first digits.
+const ISSUERS: [(&[u8], &[u8]); 16] = [
+    (b"4", b"4"),       // Visa
+    (b"51", b"55"),     // Mastercard
+    (b"2221", b"2720"), // Mastercard 2-series
+    (b"34", b"34"),     // Amex
+    (b"37", b"37"),     // Amex
+    (b"6011", b"6011"), // Discover
+    (b"644", b"649"),   // Discover
+    (b"65", b"65"),     // Discover
+    (b"622", b"622"),   // UnionPay / Discover
+    (b"62", b"62"),     // UnionPay
+    (b"36", b"36"),     // Diners
+    (b"300", b"305"),   // Diners
+    (b"38", b"39"),     // Diners
+    (b"3528", b"3589"), // JCB
+    (b"50", b"50"),     // Maestro
+    (b"56", b"58"),     // Maestro
+];
+
+/// Whether `digits` (ASCII) starts with a known issuer prefix.
+pub(crate) fn issuer_ok(digits: &[u8]) -> bool {
+    ISSUERS.iter().any(|(lo, hi)| {
+        digits.len() >= lo.len() && {
+            let p = &digits[..lo.len()];
+            p >= *lo && p <= *hi
+        }
+    }) || digits.starts_with(b"63")
+        || digits.starts_with(b"67")
+}
+
+/// Luhn checksum over ASCII digits.
+pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum.is_multiple_of(10)
+}
+
+/// A card number: 13–19 digits, Luhn-valid, known issuer, and when separated, in the
+/// usual groups (4-4-4-4[-3], 4-6-5, 4-6-4, 4-4-4-1..). Tries every group-aligned sub-run so
+/// a leading quantity ("2 4111 1111 1111 1111") or a trailing one cannot hide a card.
+fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    // Groups of digits with their offsets in `m` and the separator before each.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < m.len() {
+        let st = i;
+        while i < m.len() && m[i].is_ascii_digit() {
+            i += 1;
+        }
+        groups.push((st, i));
+        i += 1;
+    }
+    for a in 0..groups.len() {
+        for b in (a..groups.len()).rev() {
+            let (gs, _) = groups[a];
+            let (_, ge) = groups[b];
+            let sub = &m[gs..ge];
+            let digits = digits_of(sub);
+            if !(13..=19).contains(&digits.len()) {
+                continue;
+            }
+            let abs_s = s + gs;
+            let abs_e = s + ge;
+            if !card_guards(hay, abs_s, abs_e) {
+                continue;
+            }
+            let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
+            if b > a && !card_grouping_ok(&sizes, sub) {
+                continue;
+            }
+            if issuer_ok(&digits) && luhn_ok(&digits) {
+                return Verdict::Mask(
+                    Span {
+                        start: abs_s,
+                        end: abs_e,
+                        kind: Kind::Card,
+                    },
+                    abs_e,
+                );
+            }
+        }
+    }
+    Verdict::Reject
+}
+
+fn card_guards(hay: &[u8], s: usize, e: usize) -> bool {
+    let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
+    let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
+    // A fraction ("0.5227687358856201") or a dotted/slashed number is not a card.
+    if matches!(at(s.checked_sub(1)), Some(b'.' | b'/' | b',')) && digit(s.checked_sub(2)) {
+        return false;
+    }
+    if matches!(at(Some(e)), Some(b'.' | b'/' | b',')) && digit(Some(e + 1)) {
+        return false;
+    }
+    if at(s.checked_sub(1)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return false;
+    }
+    !at(Some(e)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn card_grouping_ok(sizes: &[usize], sub: &[u8]) -> bool {
+    // One separator character throughout.
+    let seps: Vec<u8> = sub
+        .iter()
+        .filter(|b| !b.is_ascii_digit())
+        .copied()
+        .collect();
+    if seps.windows(2).any(|w| w[0] != w[1]) {
+        return false;
+    }
+    match sizes {
+        [4, 6, 4 | 5] => true,
+        [rest @ .., last] => rest.iter().all(|&g| g == 4) && (1..=4).contains(last),
+        [] => false,
+    }
+}
+
+/// Whether the integer `n` reads as a card number.
+pub(crate) fn card_number(n: u64) -> bool {
+    let s = n.to_string();
+    let d = s.as_bytes();
+    (13..=19).contains(&d.len()) && issuer_ok(d) && luhn_ok(d)
+}

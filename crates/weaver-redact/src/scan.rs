@@ -1,0 +1,405 @@
+//! The one scanning state machine behind every path: `redact_str`, `redact_bytes` and the
+//! streaming redactor all feed it bytes; one-shot calls are a single chunk plus the end.
+//!
+//! State carried between chunks: the DFA state, the position of the last *cut* (where the
+//! DFA sat in a start state, so no match can cross it), whether a match was seen since that
+//! cut (and for which patterns), and the original bytes not yet emitted plus
+//! [`CONTEXT`] bytes before them. Every decision depends only on the bytes, never on where
+//! a chunk ended, so any chunking gives the same output.
+//!
+//! Hold cap (fail closed): if the bytes since the last cut grow past `max_hold`, they are
+//! replaced by one [`Kind::HoldLimit`] marker, and the rest of that run (up to the next cut)
+//! is swallowed without being buffered.
+
+use regex_automata::dfa::Automaton;
+use regex_automata::util::primitives::StateID;
+
+use crate::engine::{CONTEXT, Engine};
+use crate::rules::Span;
+use crate::{Finding, Inner, Kind};
+
+/// Where the scanner writes its output.
+pub(crate) trait Sink {
+    /// Original bytes that pass through.
+    fn raw(&mut self, bytes: &[u8]);
+    /// A marker replacing masked bytes.
+    fn marker(&mut self, marker: &str);
+}
+
+impl Sink for Vec<u8> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn marker(&mut self, marker: &str) {
+        self.extend_from_slice(marker.as_bytes());
+    }
+}
+
+/// A sink for one-shot calls: allocates only once the first marker is written, so an input
+/// with nothing to mask is returned borrowed.
+pub(crate) struct LazySink<'a> {
+    input: &'a [u8],
+    passed: usize,
+    pub(crate) out: Option<Vec<u8>>,
+}
+
+impl<'a> LazySink<'a> {
+    pub(crate) fn new(input: &'a [u8]) -> Self {
+        LazySink {
+            input,
+            passed: 0,
+            out: None,
+        }
+    }
+}
+
+impl Sink for LazySink<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        match &mut self.out {
+            Some(v) => v.extend_from_slice(bytes),
+            None => self.passed += bytes.len(),
+        }
+    }
+    fn marker(&mut self, marker: &str) {
+        let out = self.out.get_or_insert_with(|| {
+            let mut v = Vec::with_capacity(self.input.len() + 64);
+            v.extend_from_slice(&self.input[..self.passed]);
+            v
+        });
+        out.extend_from_slice(marker.as_bytes());
+    }
+}
+
+/// A sink that appends to a caller's `String` (input known to be UTF-8).
+pub(crate) struct StringSink<'a> {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) out: &'a mut String,
+}
+
+impl Sink for StringSink<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+    fn marker(&mut self, marker: &str) {
+        self.bytes.extend_from_slice(marker.as_bytes());
+    }
+}
+
+impl StringSink<'_> {
+    pub(crate) fn finish(self) {
+        match String::from_utf8(self.bytes) {
+            Ok(s) => self.out.push_str(&s),
+            Err(e) => self.out.push_str(&String::from_utf8_lossy(e.as_bytes())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Scanner {
+    sid: StateID,
+    /// Absolute offset of the next byte to be fed.
+    pos: u64,
+    /// Output is decided for every byte before this offset.
+    emitted: u64,
+    /// The last cut: no match can cross it.
+    last_cut: u64,
+    /// A match was seen since `last_cut`.
+    pending: bool,
+    /// Patterns that matched since `last_cut` (indices into the engine's list).
+    seen: Vec<usize>,
+    /// While failing closed: where the masked run began.
+    swallow: Option<u64>,
+    /// Original bytes from `buf_base` up to the start of the current chunk.
+    buf: Vec<u8>,
+    buf_base: u64,
+    started: bool,
+    masks: u64,
+    scratch: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+impl Scanner {
+    pub(crate) fn new(engine: &Engine) -> Self {
+        Scanner {
+            sid: engine.start(),
+            pos: 0,
+            emitted: 0,
+            last_cut: 0,
+            pending: false,
+            seen: Vec::new(),
+            swallow: None,
+            buf: Vec::new(),
+            buf_base: 0,
+            started: true,
+            masks: 0,
+            scratch: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    /// Bytes fed but not yet emitted (the held run).
+    pub(crate) fn held(&self) -> usize {
+        (self.pos - self.emitted) as usize
+    }
+
+    /// Total bytes fed.
+    pub(crate) fn position(&self) -> u64 {
+        self.pos
+    }
+
+    /// Number of masks written so far.
+    pub(crate) fn masks(&self) -> u64 {
+        self.masks
+    }
+
+    /// Feeds `chunk`; with `last`, also ends the stream. Writes decided output to `sink`.
+    pub(crate) fn feed(
+        &mut self,
+        inner: &Inner,
+        chunk: &[u8],
+        last: bool,
+        sink: &mut dyn Sink,
+        on: &mut dyn FnMut(Finding),
+    ) {
+        if !self.started {
+            *self = Scanner::new(&inner.engine);
+        }
+        let engine = &inner.engine;
+        let dfa = &engine.dfa;
+        let max_hold = engine.max_hold() as u64;
+        let base = self.pos;
+        let n = chunk.len();
+        let mut i = 0usize;
+        let mut sid = self.sid;
+        while i < n {
+            // Inner loop: plain transitions until a special state or the hold cap.
+            let limit = self.last_cut + max_hold; // overflow once base + i > limit
+            let stop = if self.swallow.is_some() {
+                n
+            } else {
+                n.min((limit + 1).saturating_sub(base) as usize).max(i)
+            };
+            let mut stop = stop;
+            let mut special = false;
+            let quiet = !self.pending && self.swallow.is_none();
+            while i < stop {
+                sid = dfa.next_state(sid, chunk[i]);
+                i += 1;
+                if dfa.is_special_state(sid) {
+                    if quiet && dfa.is_start_state(sid) {
+                        // The common case, at nearly every word boundary: a cut with
+                        // nothing pending only moves the cut (and with it the cap).
+                        let at = base + i as u64;
+                        self.last_cut = at;
+                        stop = n.min((at + max_hold + 1 - base) as usize);
+                        continue;
+                    }
+                    special = true;
+                    break;
+                }
+            }
+            let at = base + i as u64;
+            if special {
+                if dfa.is_start_state(sid) {
+                    self.cut(inner, at, false, chunk, base, sink, on);
+                } else if dfa.is_match_state(sid) {
+                    self.note_match(engine, sid);
+                }
+                // Dead and quit states cannot occur: the DFA is unanchored with MatchKind::All
+                // and has no quit bytes.
+            }
+            if self.swallow.is_none() && at > self.last_cut + max_hold {
+                self.overflow(inner, chunk, base, sink);
+            }
+        }
+        self.sid = sid;
+        self.pos = base + n as u64;
+        if last {
+            let eoi = dfa.next_eoi_state(sid);
+            if dfa.is_match_state(eoi) {
+                self.note_match(engine, eoi);
+            }
+            let end = self.pos;
+            self.cut(inner, end, true, chunk, base, sink, on);
+            if end > self.emitted {
+                self.emit_raw(chunk, base, self.emitted, end, sink);
+                self.emitted = end;
+            }
+            self.started = false;
+            self.buf.clear();
+            return;
+        }
+        // Everything before the last cut is decided unless a match is pending there.
+        if self.swallow.is_some() {
+            self.emitted = self.pos;
+        } else {
+            let safe = self.last_cut;
+            if safe > self.emitted {
+                self.emit_raw(chunk, base, self.emitted, safe, sink);
+                self.emitted = safe;
+            }
+        }
+        self.retain(chunk, base);
+    }
+
+    fn note_match(&mut self, engine: &Engine, sid: StateID) {
+        if self.swallow.is_some() {
+            return;
+        }
+        self.pending = true;
+        let dfa = &engine.dfa;
+        for k in 0..dfa.match_len(sid) {
+            let p = dfa.match_pattern(sid, k).as_usize();
+            if !self.seen.contains(&p) {
+                self.seen.push(p);
+            }
+        }
+    }
+
+    /// A cut at `at`: close the pending segment or the fail-closed run.
+    #[allow(clippy::too_many_arguments)]
+    fn cut(
+        &mut self,
+        inner: &Inner,
+        at: u64,
+        eoi: bool,
+        chunk: &[u8],
+        base: u64,
+        sink: &mut dyn Sink,
+        on: &mut dyn FnMut(Finding),
+    ) {
+        if let Some(start) = self.swallow.take() {
+            // Inside the stream the cut comes right after the byte that ended every thread;
+            // that byte belongs to no match, so it passes through.
+            let end = if at > base && at > start + 1 && !eoi {
+                at - 1
+            } else {
+                at
+            };
+            on(Finding {
+                kind: Kind::HoldLimit,
+                start,
+                end,
+            });
+            self.emitted = end;
+            if end < at {
+                self.emit_raw(chunk, base, end, at, sink);
+                self.emitted = at;
+            }
+        } else if self.pending {
+            self.process_segment(inner, at, chunk, base, sink, on);
+        }
+        self.pending = false;
+        self.seen.clear();
+        self.last_cut = at;
+    }
+
+    /// The held run since the last cut grew past the cap: mask it and swallow the rest of
+    /// the run without buffering it.
+    fn overflow(&mut self, inner: &Inner, chunk: &[u8], base: u64, sink: &mut dyn Sink) {
+        let start = self.last_cut;
+        if start > self.emitted {
+            self.emit_raw(chunk, base, self.emitted, start, sink);
+        }
+        sink.marker(inner.markers.get(Kind::HoldLimit));
+        self.masks += 1;
+        self.swallow = Some(start);
+        self.pending = false;
+        self.seen.clear();
+        self.emitted = start;
+    }
+
+    fn process_segment(
+        &mut self,
+        inner: &Inner,
+        end: u64,
+        chunk: &[u8],
+        base: u64,
+        sink: &mut dyn Sink,
+        on: &mut dyn FnMut(Finding),
+    ) {
+        let seg = self.last_cut;
+        if seg > self.emitted {
+            self.emit_raw(chunk, base, self.emitted, seg, sink);
+            self.emitted = seg;
+        }
+        let ctx_start = seg.saturating_sub(CONTEXT as u64);
+        let lo = (seg - ctx_start) as usize;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut spans = std::mem::take(&mut self.spans);
+        let hay = self.slice(chunk, base, ctx_start, end, &mut scratch);
+        inner.engine.match_segment(hay, lo, &self.seen, &mut spans);
+        let mut prev = lo;
+        for sp in &spans {
+            sink.raw(&hay[prev..sp.start]);
+            sink.marker(inner.markers.get(sp.kind));
+            on(Finding {
+                kind: sp.kind,
+                start: ctx_start + sp.start as u64,
+                end: ctx_start + sp.end as u64,
+            });
+            prev = sp.end;
+        }
+        sink.raw(&hay[prev..]);
+        self.masks += spans.len() as u64;
+        self.emitted = end;
+        self.scratch = scratch;
+        self.spans = spans;
+    }
+
+    /// Original bytes `[a, b)`: from the buffer, the chunk, or both (copied into `scratch`).
+    fn slice<'s>(
+        &'s self,
+        chunk: &'s [u8],
+        base: u64,
+        a: u64,
+        b: u64,
+        scratch: &'s mut Vec<u8>,
+    ) -> &'s [u8] {
+        if a >= base {
+            return &chunk[(a - base) as usize..(b - base) as usize];
+        }
+        let bs = (a - self.buf_base) as usize;
+        if b <= base {
+            return &self.buf[bs..(b - self.buf_base) as usize];
+        }
+        scratch.clear();
+        scratch.extend_from_slice(&self.buf[bs..]);
+        scratch.extend_from_slice(&chunk[..(b - base) as usize]);
+        scratch
+    }
+
+    fn emit_raw(&self, chunk: &[u8], base: u64, a: u64, b: u64, sink: &mut dyn Sink) {
+        if a >= b {
+            return;
+        }
+        if a < base {
+            let bs = (a - self.buf_base) as usize;
+            let be = (b.min(base) - self.buf_base) as usize;
+            sink.raw(&self.buf[bs..be]);
+        }
+        if b > base {
+            sink.raw(&chunk[(a.max(base) - base) as usize..(b - base) as usize]);
+        }
+    }
+
+    /// Keeps the undecided bytes and the context before them; drops the rest.
+    fn retain(&mut self, chunk: &[u8], base: u64) {
+        let keep_from = self
+            .emitted
+            .saturating_sub(CONTEXT as u64)
+            .max(self.buf_base);
+        let end = base + chunk.len() as u64;
+        if keep_from >= base {
+            self.buf.clear();
+            self.buf
+                .extend_from_slice(&chunk[(keep_from - base) as usize..]);
+        } else {
+            let drop = (keep_from - self.buf_base) as usize;
+            self.buf.drain(..drop);
+            self.buf.extend_from_slice(chunk);
+        }
+        self.buf_base = keep_from;
+        debug_assert_eq!(self.buf_base + self.buf.len() as u64, end);
+    }
+}
