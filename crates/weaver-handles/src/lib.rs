@@ -1,5 +1,120 @@
-//! weaver-handles — skeleton; its issue fills it in.
+//! A byte-budgeted, principal-bound store of full tool results, expandable page by page.
+//!
+//! ```
+//! use serde_json::json;
+//! use weaver_handles::{
+//!     Binding, ExpandBudget, ExpandQuery, Grant, HandleBackend, HandleStore, HandleStoreConfig,
+//! };
+//!
+//! let store = HandleStore::new(HandleStoreConfig {
+//!     max_total_bytes: Some(64 << 20),
+//!     ..HandleStoreConfig::default()
+//! })?;
+//! let rows = json!([
+//!     {"id": 1, "status": "paid", "email": "ann@example.com"},
+//!     {"id": 2, "status": "refunded", "email": "bob@example.com"},
+//!     {"id": 3, "status": "refunded", "email": "cy@example.com"},
+//! ]);
+//! let handle = store.store("orders.list", rows, Binding::principal("agent-7"), Grant::new())?;
+//! assert_eq!(handle.total_rows, 3);
+//!
+//! // Later, the model asks for more. The principal is checked against the stored record.
+//! let query = ExpandQuery::from_json(&json!({"filter": {"status": "refunded"}, "limit": 1}))?;
+//! let page = store.expand(handle.id.as_str(), &query, Some("agent-7"), &ExpandBudget::default())?;
+//! assert_eq!(page.rows.len(), 1);
+//! assert_eq!(page.rows[0]["id"], 2);
+//! assert_eq!(page.next_offset, Some(1)); // there is more: ask again with offset 1
+//!
+//! // Anyone else gets a typed error, whatever handle object they present.
+//! assert!(store.expand(handle.id.as_str(), &query, Some("mallory"), &ExpandBudget::default()).is_err());
+//! # Ok::<(), weaver_handles::HandleError>(())
+//! ```
+//!
+//! # When to use this crate
+//!
+//! When a tool result is too large to hand to a language model, the firewall shows a
+//! bounded frame and keeps the full result here, behind a [`Handle`]. The model (or the
+//! user) can then page through it with [`ExpandQuery`]s: offset/limit, a field projection
+//! and a small filter language. Every page is bounded by an [`ExpandBudget`] (rows, fields,
+//! chars, depth) and passes the redactor (`weaver-redact`) on the way out; it carries an
+//! explicit `next_offset`. `weaver-kernel` uses it for `expand`; use it directly if you
+//! build your own gateway.
+//!
+//! # Guarantees
+//!
+//! * **Looked up, never trusted.** `expand` takes an id; principal, grant ([`Grant`]:
+//!   `max_rows`, `allowed_fields`, `scope`) and expiry come from the stored record. Ids are
+//!   128 bits from the OS CSPRNG. Binding to a principal is the default; an unbound handle
+//!   needs [`Binding::Unbound`].
+//! * **Exact bytes.** Sizes are exact compact-JSON bytes (`weaver-estimate`), measured with
+//!   an early exit so an oversized payload is refused ([`HandleError::TooLarge`]) without
+//!   walking all of it. `current_bytes() <= max_total_bytes` holds at every instant, also
+//!   under concurrent stores: bytes are reserved (compare-and-swap on one counter) before
+//!   an entry is inserted, evicting first expired entries and then the oldest by insertion
+//!   sequence, across shards.
+//! * **Filters are not oracles.** A caller's filter compares against the value as the
+//!   caller could see it (after redaction), and may only name granted fields; the grant's
+//!   `scope` is AND-ed in and cannot be widened.
+//!
+//! # Check order of `expand`
+//!
+//! Not found → expired (the entry is removed) → principal mismatch → budget and query
+//! validity → grant (fields, filter fields, scope). The query's JSON types are checked
+//! before that, when it is parsed ([`ExpandQuery::from_json`]).
+//!
+//! # Text payloads
+//!
+//! A stored string (a log, a page of text) is one row. `expand` returns a window of it as
+//! the single row: `offset` and `next_offset` are UTF-8 byte offsets, the window holds at
+//! most `max_chars` bytes of JSON, and it is redacted with context on both sides so a
+//! secret cut by the window edge is masked whole (and skipped by `next_offset`).
+//!
+//! # Storage form
+//!
+//! Entries hold the `serde_json::Value` behind an `Arc` ([`HandleBackend::store_shared`]
+//! lets a caller that still needs the value avoid a clone). Storing is a size walk and
+//! nothing else; expansion reads rows directly and copies only what a page shows (down to
+//! the elision depth). Dropping evicted entries is iterative, so deeply nested values
+//! cannot overflow the stack.
+//!
+//! Why not the original JSON bytes: a parsed `Value` (insertion-ordered maps) takes about
+//! 7× its JSON size on the heap (measured: 17.3 MB for the 2.5 MB rows workload at scale
+//! 0.1, 5.5× for small calls), so bytes would be far leaner *if the caller dropped its
+//! `Value`*. But `store` is handed a `Value` the firewall has already parsed and still
+//! uses: sharing it costs no memory, while making bytes costs a serialization (2.7× the
+//! size walk) and every filtered expansion a re-parse of the rows it scans. A store that
+//! receives bytes (a gateway) is the case for a bytes form; it is not built yet.
+//!
+//! # Early exit
+//!
+//! A filtered query stops scanning at the first match past its page: that match proves a
+//! next page exists (`next_offset`), and `matched_rows` is then `None` (unknown). Without a
+//! filter, `matched_rows` is always known.
+//!
+//! # Ids
+//!
+//! 128 bits from the operating system's CSPRNG (`getrandom`), drawn from a small per-thread
+//! buffer (one system call per 32 ids). A failing random source is
+//! [`HandleError::Random`], never a panic.
 #![deny(missing_docs)]
+
+mod clock;
+mod config;
+mod error;
+mod expand;
+mod id;
+mod query;
+mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Binding, Constraints, Grant, HandleStoreConfig};
+pub use error::HandleError;
+pub use expand::{ExpandBudget, Expansion, MIN_EXPAND_CHARS, TextPage, authorize, expand_value};
+pub use query::{
+    Condition, ExpandQuery, Filter, MAX_FILTER_CLAUSES, MAX_IN_VALUES, MAX_OPERAND_BYTES,
+    MAX_QUERY_FIELDS,
+};
+pub use store::{HandleBackend, HandleStore};
 
 /// An opaque, unguessable handle id: 128 random bits as 32 lowercase hex characters.
 #[derive(
@@ -12,6 +127,12 @@ impl HandleId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl std::fmt::Display for HandleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -34,4 +155,7 @@ pub struct Handle {
     pub principal_id: Option<String>,
     /// Exact compact-JSON size of the stored data in bytes.
     pub bytes: u64,
+    /// The grant stored with the data (informational here; enforced from the store).
+    #[serde(default)]
+    pub constraints: Grant,
 }
