@@ -1,0 +1,584 @@
+//! The bytes path: serde seeds that read only what the frame needs.
+//!
+//! Each seed mirrors a step of the `Value` path so that both give the same frame:
+//!
+//! * [`Bounded`] builds a `Value` but never past the depth limit: a deeper container is
+//!   skipped by serde_json's iterative skipper (so any nesting depth is accepted) and
+//!   becomes the same counted marker the `Value` walk writes. Values the frame will never
+//!   show — under sensitive keys, projected out, past `max_fields` in a row — are skipped
+//!   and left as a `null` placeholder (or not kept), so the common walk in
+//!   [`Scope`](super::scope::Scope) treats them exactly as it treats the parsed ones.
+//! * The table visitor keeps the first `max_rows` elements and only counts the rest.
+//! * The summary visitors feed the summarizer row by row, field by field, with borrowed
+//!   strings and no `Value` per row.
+
+use std::borrow::Cow;
+use std::cell::Cell as StdCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use weaver_summarize::{
+    Cell, ListSummarizer, MapSummarizer, Summary, SummaryOptions, summarize_guarded, summarize_text,
+};
+
+use super::scope::Scope;
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Builds the part of a value that a frame can show (see the module docs).
+#[derive(Clone, Copy)]
+pub(crate) struct Bounded<'s, 'a> {
+    pub(crate) scope: &'s Scope<'a>,
+    pub(crate) depth: usize,
+    /// The value is the top-level one or a list element: projection applies to its keys.
+    pub(crate) project: bool,
+    /// The value is a table row: keep at most this many allowed fields, count the others.
+    pub(crate) row: Option<(usize, &'s StdCell<usize>)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Bounded<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Bounded<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.depth >= self.scope.max_depth {
+            let n = drain_seq(seq)?;
+            self.scope.add_elided(1);
+            return Ok(Value::String(weaver_redact::elision_marker(
+                false,
+                n,
+                self.scope.max_depth,
+            )));
+        }
+        let child = Bounded {
+            depth: self.depth + 1,
+            project: true,
+            row: None,
+            ..self
+        };
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(child)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.depth >= self.scope.max_depth {
+            let n = drain_map(map)?;
+            self.scope.add_elided(1);
+            return Ok(Value::String(weaver_redact::elision_marker(
+                true,
+                n,
+                self.scope.max_depth,
+            )));
+        }
+        let child = Bounded {
+            depth: self.depth + 1,
+            project: false,
+            row: None,
+            ..self
+        };
+        let mut out = Map::new();
+        let mut fields = 0usize;
+        while let Some(key) = map.next_key::<String>()? {
+            let allowed = !self.project || self.scope.allowed(&key);
+            if allowed && let Some((max_fields, extra)) = self.row {
+                fields += 1;
+                if fields > max_fields {
+                    map.next_value::<IgnoredAny>()?;
+                    extra.set(extra.get() + 1);
+                    continue;
+                }
+            }
+            if !allowed || self.scope.sensitive(&key) {
+                map.next_value::<IgnoredAny>()?;
+                out.insert(key, Value::Null);
+                continue;
+            }
+            let v = map.next_value_seed(child)?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// The table: the first `max_rows` elements (bounded), and the element count.
+pub(crate) struct TableTop<'s, 'a> {
+    pub(crate) scope: &'s Scope<'a>,
+    pub(crate) max_rows: usize,
+    pub(crate) max_fields: usize,
+}
+
+/// Rows as parsed (each with the count of allowed fields it had past `max_fields`), the
+/// depth they sit at, and how many there were.
+pub(crate) struct TableParts {
+    pub(crate) rows: Vec<(Value, usize)>,
+    pub(crate) depth: usize,
+    pub(crate) total: u64,
+}
+
+impl<'de> DeserializeSeed<'de> for TableTop<'_, '_> {
+    type Value = TableParts;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<TableParts, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl TableTop<'_, '_> {
+    fn single(v: Value) -> TableParts {
+        TableParts {
+            rows: vec![(v, 0)],
+            depth: 0,
+            total: 1,
+        }
+    }
+}
+
+macro_rules! single_scalar {
+    ($($name:ident: $t:ty),*) => {$(
+        fn $name<E: serde::de::Error>(self, v: $t) -> Result<TableParts, E> {
+            let b = Bounded { scope: self.scope, depth: 0, project: true, row: None };
+            Ok(Self::single(b.$name(v)?))
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for TableTop<'_, '_> {
+    type Value = TableParts;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    single_scalar!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str, visit_string: String);
+
+    fn visit_unit<E>(self) -> Result<TableParts, E> {
+        Ok(Self::single(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TableParts, A::Error> {
+        let extra = StdCell::new(0usize);
+        let seed = Bounded {
+            scope: self.scope,
+            depth: 1,
+            project: true,
+            row: Some((self.max_fields, &extra)),
+        };
+        let mut rows = Vec::with_capacity(self.max_rows.min(1024));
+        let mut total = 0u64;
+        while rows.len() < self.max_rows {
+            extra.set(0);
+            match seq.next_element_seed(seed)? {
+                Some(v) => {
+                    rows.push((v, extra.get()));
+                    total += 1;
+                }
+                None => {
+                    return Ok(TableParts {
+                        rows,
+                        depth: 1,
+                        total,
+                    });
+                }
+            }
+        }
+        total += drain_seq(seq)? as u64;
+        Ok(TableParts {
+            rows,
+            depth: 1,
+            total,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TableParts, A::Error> {
+        let extra = StdCell::new(0usize);
+        let seed = Bounded {
+            scope: self.scope,
+            depth: 0,
+            project: true,
+            row: Some((self.max_fields, &extra)),
+        };
+        let v = seed.visit_map(map)?;
+        Ok(TableParts {
+            rows: vec![(v, extra.get())],
+            depth: 0,
+            total: 1,
+        })
+    }
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// One record field as the statistics need it; containers are skipped, not built.
+enum CellValue<'de> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(Cow<'de, str>),
+    Container,
+}
+
+impl CellValue<'_> {
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            CellValue::Null => Cell::Null,
+            CellValue::Bool(b) => Cell::Bool(*b),
+            CellValue::Number(x) => Cell::Number(*x),
+            CellValue::Str(s) => Cell::Str(s),
+            CellValue::Container => Cell::Container,
+        }
+    }
+}
+
+struct CellSeed;
+
+impl<'de> DeserializeSeed<'de> for CellSeed {
+    type Value = CellValue<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CellSeed {
+    type Value = CellValue<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(CellValue::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(CellValue::Number(v as f64))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(CellValue::Number(v as f64))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(CellValue::Number(v))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(CellValue::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(CellValue::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(CellValue::Str(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(CellValue::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        Ok(CellValue::Container)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        drain_map(map)?;
+        Ok(CellValue::Container)
+    }
+}
+
+/// One element of a top-level list, fed to the list summarizer.
+struct ItemSeed<'x, 'g, 's, 'a> {
+    summ: &'x mut ListSummarizer<'g>,
+    scope: &'s Scope<'a>,
+}
+
+impl ItemSeed<'_, '_, '_, '_> {
+    fn bounded(&self) -> Bounded<'_, '_> {
+        Bounded {
+            scope: self.scope,
+            depth: 1,
+            project: true,
+            row: None,
+        }
+    }
+
+    fn scalar(self, v: Value) {
+        if self.summ.wants_item() {
+            self.summ.push(&v);
+        } else {
+            self.summ.push_skipped();
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, '_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.scalar(Value::Bool(v));
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.scalar(Value::from(v));
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.scalar(Value::from(v));
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.scalar(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number));
+        Ok(())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        if self.summ.wants_item() {
+            self.summ.push(&Value::String(v.to_owned()));
+        } else {
+            self.summ.push_skipped();
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.scalar(Value::Null);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        if self.summ.wants_item() {
+            let v = self.bounded().visit_seq(seq)?;
+            self.summ.push(&v);
+        } else {
+            drain_seq(seq)?;
+            self.summ.push_skipped();
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.summ.records_allowed() {
+            self.summ.begin_row();
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                let cell = map.next_value_seed(CellSeed)?;
+                self.summ.cell(&key, cell.cell());
+            }
+            self.summ.end_row();
+        } else if self.summ.wants_item() {
+            let v = self.bounded().visit_map(map)?;
+            self.summ.push(&v);
+        } else {
+            drain_map(map)?;
+            self.summ.push_skipped();
+        }
+        Ok(())
+    }
+}
+
+/// The summary of a whole document, folded while parsing.
+pub(crate) struct SummaryTop<'s, 'a> {
+    pub(crate) scope: &'s Scope<'a>,
+    pub(crate) opts: &'s SummaryOptions,
+}
+
+impl<'de> DeserializeSeed<'de> for SummaryTop<'_, '_> {
+    type Value = Summary;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Summary, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl SummaryTop<'_, '_> {
+    fn scalar(&self, v: &Value) -> Summary {
+        summarize_guarded(v, self.opts, self.scope)
+    }
+}
+
+impl<'de> Visitor<'de> for SummaryTop<'_, '_> {
+    type Value = Summary;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Summary, E> {
+        Ok(self.scalar(&Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Summary, E> {
+        Ok(self.scalar(&Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Summary, E> {
+        Ok(self.scalar(&Value::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Summary, E> {
+        Ok(self.scalar(&serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Summary, E> {
+        Ok(summarize_text(v, self.opts, self.scope))
+    }
+
+    fn visit_unit<E>(self) -> Result<Summary, E> {
+        Ok(self.scalar(&Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Summary, A::Error> {
+        if self.scope.max_depth == 0 {
+            let n = drain_seq(seq)?;
+            return Ok(summarize_text(
+                &weaver_redact::elision_marker(false, n, 0),
+                self.opts,
+                self.scope,
+            ));
+        }
+        let mut summ = ListSummarizer::new(self.opts, self.scope);
+        while seq
+            .next_element_seed(ItemSeed {
+                summ: &mut summ,
+                scope: self.scope,
+            })?
+            .is_some()
+        {}
+        Ok(summ.finish())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Summary, A::Error> {
+        if self.scope.max_depth == 0 {
+            let n = drain_map(map)?;
+            return Ok(summarize_text(
+                &weaver_redact::elision_marker(true, n, 0),
+                self.opts,
+                self.scope,
+            ));
+        }
+        let mut summ = MapSummarizer::new(self.opts, self.scope);
+        let seed = Bounded {
+            scope: self.scope,
+            depth: 1,
+            project: false,
+            row: None,
+        };
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if summ.wants_value(&key) {
+                let v = map.next_value_seed(seed)?;
+                summ.push(&key, Some(&v));
+            } else {
+                map.next_value::<IgnoredAny>()?;
+                summ.push(&key, None);
+            }
+        }
+        Ok(summ.finish())
+    }
+}

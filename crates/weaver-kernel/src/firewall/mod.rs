@@ -1,0 +1,436 @@
+//! The context firewall: every raw tool result becomes a bounded, redacted [`Frame`].
+//!
+//! ```
+//! use serde_json::json;
+//! use weaver_budget::ResponseMode;
+//! use weaver_kernel::{Budgets, Firewall, TransformContext};
+//!
+//! let fw = Firewall::new(Budgets::default().with_max_rows(2)).unwrap();
+//! let rows = json!([{"id": 1, "password": "hunter2"}, {"id": 2}, {"id": 3}]);
+//! let frame = fw.transform(&rows, &TransformContext::new(ResponseMode::Table)).unwrap();
+//! assert_eq!(frame.table_preview.len(), 2);
+//! assert_eq!(frame.table_preview[0]["password"], "[REDACTED]");
+//! assert_eq!(frame.warnings, ["table_preview shows 2 of 3 rows; full data via handle"]);
+//! ```
+//!
+//! # Modes
+//!
+//! * `summary` (default): up to 20 facts from `weaver-summarize`.
+//! * `table`: up to `max_rows` rows of up to `max_fields` fields. A list gives its
+//!   elements (non-map elements become `{"value": …}`), a map one row, a scalar
+//!   `{"value": …}`.
+//! * `handle_only`: no data, only the handle.
+//! * `raw`: the whole redacted value, for the `admin` role only; anyone else gets a
+//!   summary and a warning.
+//!
+//! # What leaves
+//!
+//! Redaction is unconditional and lazy: only what the frame shows is redacted, but all of
+//! it is — every string and key through the redactor, every integer through its card
+//! check, every value under a sensitive key replaced by `[REDACTED]` without being read.
+//! The grant's `allowed_fields` projects the top-level map and every map that is an
+//! element of a list (rows, at every level of nesting), except for `pii_reader`.
+//! Containers at `max_depth` or deeper become `[elided: dict with N keys beyond depth D]`.
+//!
+//! # Budgets
+//!
+//! `facts`, `table_preview` and `warnings` together take at most `max_chars` bytes of
+//! compact JSON (measured with `weaver-estimate`): facts are dropped from the end and the
+//! omission marker counts them; rows are dropped from the end and a warning says
+//! `showing K of N rows`. String cells longer than `max_chars / 8` characters are cut
+//! (`… (N chars total)`). `max_rows` is `min(budget, grant)`. Raw mode is the one
+//! exception: it is never cut, and says so in a warning when it is over `max_chars`.
+//!
+//! # Bytes
+//!
+//! [`Firewall::transform_json`] makes the same frame from JSON text in one pass without
+//! building the whole value: table mode parses the rows it shows and counts the rest;
+//! summary mode folds the statistics row by row. Containers deeper than the frame can
+//! show are skipped iteratively, so any nesting depth is accepted.
+
+mod budgets;
+mod context;
+mod error;
+mod frame;
+mod lazy;
+mod scope;
+
+use serde_json::{Map, Value};
+use weaver_budget::ResponseMode;
+use weaver_estimate::{estimate, str_len};
+use weaver_redact::Redactor;
+use weaver_summarize::{Summary, SummaryOptions, omission_marker, summarize_guarded};
+
+pub use budgets::Budgets;
+pub use context::{Constraints, ROLE_ADMIN, ROLE_PII_READER, TransformContext};
+pub use error::FirewallError;
+pub use frame::{Frame, Provenance};
+
+use scope::{At, Scope};
+
+/// The warning for a raw request without the admin role.
+pub const RAW_FALLBACK_WARNING: &str =
+    "raw mode requires the admin role; returned a summary instead";
+
+/// Turns raw tool results into frames under fixed [`Budgets`]. Cheap to share
+/// (`Send + Sync`); one instance serves every call.
+#[derive(Debug, Clone)]
+pub struct Firewall {
+    budgets: Budgets,
+    redactor: Redactor,
+}
+
+/// The decisions for one call, taken before looking at the data.
+struct Plan<'c> {
+    mode: ResponseMode,
+    fell_back: bool,
+    max_rows: usize,
+    allowed: Option<&'c [String]>,
+}
+
+/// What a mode produced, before the budget fit.
+enum Body {
+    Empty,
+    Raw(Value),
+    Table {
+        rows: Vec<(Map<String, Value>, usize)>,
+        total: u64,
+    },
+    Summary(Summary),
+}
+
+impl Firewall {
+    /// A firewall with the default redactor. Fails on out-of-range budgets.
+    pub fn new(budgets: Budgets) -> Result<Firewall, FirewallError> {
+        Firewall::with_redactor(budgets, Redactor::new())
+    }
+
+    /// A firewall with a configured redactor (typed markers, extra patterns, …).
+    pub fn with_redactor(budgets: Budgets, redactor: Redactor) -> Result<Firewall, FirewallError> {
+        budgets.validate()?;
+        Ok(Firewall { budgets, redactor })
+    }
+
+    /// The budgets.
+    pub fn budgets(&self) -> &Budgets {
+        &self.budgets
+    }
+
+    fn plan<'c>(&self, ctx: &'c TransformContext) -> Plan<'c> {
+        let (mode, fell_back) = match ctx.mode {
+            ResponseMode::Raw if !ctx.has_role(ROLE_ADMIN) => (ResponseMode::Summary, true),
+            m => (m, false),
+        };
+        let grant = ctx
+            .constraints
+            .max_rows
+            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        let allowed = if ctx.has_role(ROLE_PII_READER) {
+            None
+        } else {
+            ctx.constraints.allowed_fields.as_deref()
+        };
+        Plan {
+            mode,
+            fell_back,
+            max_rows: self.budgets.max_rows.min(grant),
+            allowed,
+        }
+    }
+
+    fn scope<'a>(&'a self, plan: &Plan<'a>) -> Scope<'a> {
+        let mut scope = Scope::new(&self.redactor, plan.allowed, self.budgets.max_depth);
+        if plan.mode == ResponseMode::Table {
+            scope.cell_chars = Some((self.budgets.max_chars / 8).max(64));
+        }
+        scope
+    }
+
+    fn summary_options(&self) -> SummaryOptions {
+        SummaryOptions::default().max_depth(self.budgets.max_depth)
+    }
+
+    /// Makes the frame for a parsed result.
+    pub fn transform(&self, raw: &Value, ctx: &TransformContext) -> Result<Frame, FirewallError> {
+        let plan = self.plan(ctx);
+        let scope = self.scope(&plan);
+        let body = match plan.mode {
+            ResponseMode::HandleOnly => Body::Empty,
+            ResponseMode::Raw => Body::Raw(scope.copy(raw, 0, true, At::ROOT)),
+            ResponseMode::Table => {
+                let (rows, total) = match raw {
+                    Value::Array(items) => (
+                        items
+                            .iter()
+                            .take(plan.max_rows)
+                            .map(|item| self.table_row(&scope, item, 1, 0))
+                            .collect(),
+                        items.len() as u64,
+                    ),
+                    other => (vec![self.table_row(&scope, other, 0, 0)], 1),
+                };
+                Body::Table { rows, total }
+            }
+            ResponseMode::Summary => {
+                Body::Summary(summarize_guarded(raw, &self.summary_options(), &scope))
+            }
+        };
+        Ok(self.assemble(&plan, &scope, body, ctx))
+    }
+
+    /// Makes the frame for a JSON document given as bytes, in one streaming pass that
+    /// never builds the whole value; the frame equals `transform` of the parsed document.
+    ///
+    /// Errors: empty input, invalid JSON (`invalid JSON at line L column C: …`), trailing
+    /// characters.
+    pub fn transform_json(
+        &self,
+        json: &[u8],
+        ctx: &TransformContext,
+    ) -> Result<Frame, FirewallError> {
+        use serde::de::{DeserializeSeed, IgnoredAny};
+
+        if json.iter().all(u8::is_ascii_whitespace) {
+            return Err(FirewallError::EmptyInput);
+        }
+        let plan = self.plan(ctx);
+        let scope = self.scope(&plan);
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let err = |e: serde_json::Error| FirewallError::from_json(&e);
+        let body = match plan.mode {
+            ResponseMode::HandleOnly => {
+                serde::Deserialize::deserialize(&mut de)
+                    .map(|_: IgnoredAny| ())
+                    .map_err(err)?;
+                Body::Empty
+            }
+            ResponseMode::Raw => {
+                let seed = lazy::Bounded {
+                    scope: &scope,
+                    depth: 0,
+                    project: true,
+                    row: None,
+                };
+                let bounded = seed.deserialize(&mut de).map_err(err)?;
+                Body::Raw(scope.copy(&bounded, 0, true, At::ROOT))
+            }
+            ResponseMode::Table => {
+                let parts = lazy::TableTop {
+                    scope: &scope,
+                    max_rows: plan.max_rows,
+                    max_fields: self.budgets.max_fields,
+                }
+                .deserialize(&mut de)
+                .map_err(err)?;
+                let rows = parts
+                    .rows
+                    .iter()
+                    .map(|(v, extra)| self.table_row(&scope, v, parts.depth, *extra))
+                    .collect();
+                Body::Table {
+                    rows,
+                    total: parts.total,
+                }
+            }
+            ResponseMode::Summary => {
+                let opts = self.summary_options();
+                let summary = lazy::SummaryTop {
+                    scope: &scope,
+                    opts: &opts,
+                }
+                .deserialize(&mut de)
+                .map_err(err)?;
+                Body::Summary(summary)
+            }
+        };
+        de.end().map_err(err)?;
+        Ok(self.assemble(&plan, &scope, body, ctx))
+    }
+
+    /// [`transform_json`](Self::transform_json) over shared bytes.
+    pub fn transform_bytes(
+        &self,
+        json: &::bytes::Bytes,
+        ctx: &TransformContext,
+    ) -> Result<Frame, FirewallError> {
+        self.transform_json(json, ctx)
+    }
+
+    /// One table row from an element at `depth` (`extra`: allowed fields the bytes path
+    /// already dropped past `max_fields`). Returns the row and its allowed field count.
+    fn table_row(
+        &self,
+        scope: &Scope<'_>,
+        item: &Value,
+        depth: usize,
+        extra: usize,
+    ) -> (Map<String, Value>, usize) {
+        let at = if depth == 0 { At::ROOT } else { At::ROWS };
+        match item {
+            Value::Object(map) if depth < self.budgets.max_depth => {
+                let (row, fields) = scope.row(map.iter(), depth, self.budgets.max_fields, at);
+                (row, fields + extra)
+            }
+            other => {
+                let mut row = Map::new();
+                row.insert("value".to_owned(), scope.copy(other, depth, true, at));
+                (row, 1)
+            }
+        }
+    }
+
+    /// Applies the budgets to what the mode produced and builds the frame.
+    fn assemble(
+        &self,
+        plan: &Plan<'_>,
+        scope: &Scope<'_>,
+        body: Body,
+        ctx: &TransformContext,
+    ) -> Frame {
+        let b = &self.budgets;
+        let mut warnings = Vec::new();
+        if plan.fell_back {
+            warnings.push(RAW_FALLBACK_WARNING.to_owned());
+        }
+        let mut facts = Vec::new();
+        let mut table_preview = Vec::new();
+        let mut raw_data = None;
+        match body {
+            Body::Empty => {}
+            Body::Raw(v) => {
+                push_projection_warning(&mut warnings, scope.take_notes());
+                push_elided_warning(&mut warnings, scope.elided(), b.max_depth);
+                let size = estimate(&v);
+                if size > b.max_chars as u64 {
+                    warnings.push(format!(
+                        "raw_data is {size} bytes of JSON, over max_chars {}: raw mode is never cut",
+                        b.max_chars
+                    ));
+                }
+                raw_data = Some(v);
+            }
+            Body::Table { rows, total } => {
+                push_projection_warning(&mut warnings, scope.take_notes());
+                let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                if widest > b.max_fields {
+                    warnings.push(format!(
+                        "rows show at most {} of their fields (widest row: {widest}); full data via handle",
+                        b.max_fields
+                    ));
+                }
+                push_elided_warning(&mut warnings, scope.elided(), b.max_depth);
+                let sizes: Vec<u64> = rows.iter().map(|(r, _)| map_size(r)).collect();
+                let fixed = list_size(&warnings) + 2;
+                let mut keep = rows.len();
+                loop {
+                    let rows_warning = (keep as u64) < total;
+                    let note = rows_note(keep, total);
+                    let extra = if rows_warning {
+                        str_len(&note) + u64::from(!warnings.is_empty())
+                    } else {
+                        0
+                    };
+                    let table =
+                        2 + sizes[..keep].iter().sum::<u64>() + keep.saturating_sub(1) as u64;
+                    if fixed + extra + table <= b.max_chars as u64 || keep == 0 {
+                        if rows_warning {
+                            warnings.push(note);
+                        }
+                        break;
+                    }
+                    keep -= 1;
+                }
+                table_preview = rows.into_iter().take(keep).map(|(r, _)| r).collect();
+            }
+            Body::Summary(summary) => {
+                let (names, more) = summary.omitted_fields();
+                push_projection_warning(&mut warnings, (names.to_vec(), more));
+                let mut omitted = summary.omitted();
+                // Belt and braces: every piece was scrubbed on its way into the fact, but
+                // joining pieces can form a new match ("tel: 5551234567").
+                let mut kept: Vec<String> = summary
+                    .facts()
+                    .iter()
+                    .map(|f| scope.scrub_at(f, "/facts").into_owned())
+                    .collect();
+                let fixed = list_size(&warnings) + 2;
+                loop {
+                    let marker = (omitted > 0).then(|| omission_marker(omitted));
+                    let mut size = list_size(&kept);
+                    if let Some(m) = &marker {
+                        size += str_len(m) + u64::from(!kept.is_empty());
+                    }
+                    if fixed + size <= b.max_chars as u64 || kept.is_empty() {
+                        kept.extend(marker);
+                        break;
+                    }
+                    kept.pop();
+                    omitted += 1;
+                }
+                facts = kept;
+            }
+        }
+        let include_elided = plan.mode != ResponseMode::Summary;
+        Frame {
+            action_id: ctx.action_id.clone(),
+            capability_id: ctx.capability_id.clone(),
+            response_mode: plan.mode,
+            facts,
+            table_preview,
+            handle: ctx.handle.clone(),
+            warnings,
+            findings: scope.take_report(include_elided),
+            provenance: Provenance {
+                capability_id: ctx.capability_id.clone(),
+                principal_id: ctx.principal_id.clone(),
+                action_id: ctx.action_id.clone(),
+                invoked_at_ms: ctx.invoked_at_ms,
+            },
+            raw_data,
+            is_final: false,
+        }
+    }
+}
+
+fn rows_note(keep: usize, total: u64) -> String {
+    format!("table_preview shows {keep} of {total} rows; full data via handle")
+}
+
+fn push_projection_warning(warnings: &mut Vec<String>, (names, more): (Vec<String>, bool)) {
+    if names.is_empty() {
+        return;
+    }
+    let tail = if more { ", …" } else { "" };
+    warnings.push(format!(
+        "fields outside allowed_fields omitted: {}{tail}",
+        names.join(", ")
+    ));
+}
+
+fn push_elided_warning(warnings: &mut Vec<String>, elided: u64, max_depth: usize) {
+    if elided == 0 {
+        return;
+    }
+    let unit = if elided == 1 {
+        "container"
+    } else {
+        "containers"
+    };
+    warnings.push(format!(
+        "{elided} nested {unit} beyond max_depth {max_depth} elided; full data via handle"
+    ));
+}
+
+/// Compact JSON size of a list of strings.
+fn list_size(items: &[String]) -> u64 {
+    2 + items.iter().map(|s| str_len(s)).sum::<u64>() + items.len().saturating_sub(1) as u64
+}
+
+/// Compact JSON size of a row.
+fn map_size(row: &Map<String, Value>) -> u64 {
+    2 + row
+        .iter()
+        .map(|(k, v)| str_len(k) + 1 + estimate(v))
+        .sum::<u64>()
+        + row.len().saturating_sub(1) as u64
+}

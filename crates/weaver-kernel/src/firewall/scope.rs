@@ -1,0 +1,356 @@
+//! The redaction scope of one transform: what may leave, and the walk that copies it out.
+//!
+//! Everything that reaches a frame goes through here: strings and keys through the
+//! redactor, integers through its card check, values under sensitive keys replaced
+//! wholesale, projected fields dropped, containers beyond the depth limit replaced by a
+//! counted marker. The walk copies only what the frame shows, so its cost follows the
+//! output, not the input.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+
+use serde_json::{Map, Number, Value};
+use weaver_redact::{Kind, MARKER, Redactor, Report};
+use weaver_summarize::{Guard, truncate_chars};
+
+/// Texts up to this many bytes are redacted in one shot even when only a head is shown.
+const HEAD_ONE_SHOT: usize = 16 * 1024;
+/// Bytes fed to the stream redactor at a time when only a head is needed.
+const HEAD_CHUNK: usize = 4 * 1024;
+
+/// The longest valid UTF-8 prefix (the stream may stop inside a code point).
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// Names of projected-out fields kept for the warning.
+const NOTED_FIELDS: usize = 3;
+/// Characters of a noted field name.
+const NOTED_FIELD_CHARS: usize = 24;
+
+pub(crate) struct Scope<'a> {
+    redactor: &'a Redactor,
+    allowed: Option<&'a [String]>,
+    pub(crate) max_depth: usize,
+    /// Strings in table cells longer than this are cut (with a marker); `None`: never.
+    pub(crate) cell_chars: Option<usize>,
+    report: RefCell<Report>,
+    elided: Cell<u64>,
+    notes: RefCell<(Vec<String>, bool)>,
+}
+
+/// The JSON pointer findings are aggregated under: the first two levels of the path, with
+/// list indices collapsed to `*`, so the report stays bounded.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'p> {
+    pointer: &'p str,
+    levels: u8,
+}
+
+impl At<'static> {
+    /// The top-level value.
+    pub(crate) const ROOT: At<'static> = At {
+        pointer: "",
+        levels: 0,
+    };
+    /// Any element of the top-level list.
+    pub(crate) const ROWS: At<'static> = At {
+        pointer: "/*",
+        levels: 1,
+    };
+}
+
+impl At<'_> {
+    fn child_key(&self, key: &str) -> Option<String> {
+        (self.levels < 2).then(|| {
+            let escaped = key.replace('~', "~0").replace('/', "~1");
+            format!("{}/{escaped}", self.pointer)
+        })
+    }
+
+    fn child_index(&self) -> Option<String> {
+        (self.levels < 2).then(|| format!("{}/*", self.pointer))
+    }
+}
+
+impl<'a> Scope<'a> {
+    pub(crate) fn new(
+        redactor: &'a Redactor,
+        allowed: Option<&'a [String]>,
+        max_depth: usize,
+    ) -> Self {
+        Scope {
+            redactor,
+            allowed,
+            max_depth,
+            cell_chars: None,
+            report: RefCell::new(Report::new()),
+            elided: Cell::new(0),
+            notes: RefCell::new((Vec::new(), false)),
+        }
+    }
+
+    pub(crate) fn allowed(&self, key: &str) -> bool {
+        self.allowed.is_none_or(|a| a.iter().any(|f| f == key))
+    }
+
+    pub(crate) fn sensitive(&self, key: &str) -> bool {
+        self.redactor.is_sensitive_key(key)
+    }
+
+    pub(crate) fn add_elided(&self, n: u64) {
+        self.elided.set(self.elided.get() + n);
+    }
+
+    pub(crate) fn elided(&self) -> u64 {
+        self.elided.get()
+    }
+
+    /// Remembers a projected-out field name for the warning (scrubbed, cut, distinct).
+    pub(crate) fn note_field(&self, key: &str) {
+        let clean = self.scrub_at(key, "");
+        let (shown, cut) = truncate_chars(&clean, NOTED_FIELD_CHARS);
+        let name = if cut {
+            format!("{shown}…")
+        } else {
+            shown.to_owned()
+        };
+        let mut notes = self.notes.borrow_mut();
+        if notes.0.contains(&name) {
+            return;
+        }
+        if notes.0.len() < NOTED_FIELDS {
+            notes.0.push(name);
+        } else {
+            notes.1 = true;
+        }
+    }
+
+    pub(crate) fn take_notes(&self) -> (Vec<String>, bool) {
+        std::mem::take(&mut *self.notes.borrow_mut())
+    }
+
+    pub(crate) fn record(&self, kind: Kind, pointer: &str, count: u64) {
+        self.report.borrow_mut().record(kind, pointer, count);
+    }
+
+    /// The findings; `include_elided` adds the depth elisions (table and raw modes, where
+    /// the walk counts them; the summary shows markers without counting).
+    pub(crate) fn take_report(&self, include_elided: bool) -> Report {
+        let mut report = std::mem::take(&mut *self.report.borrow_mut());
+        if include_elided && self.elided.get() > 0 {
+            report.record(Kind::DepthLimit, "", self.elided.get());
+        }
+        report
+    }
+
+    /// Redacts a text, recording what was masked under `pointer`.
+    pub(crate) fn scrub_at<'t>(&self, text: &'t str, pointer: &str) -> Cow<'t, str> {
+        let quick = self.redactor.redact_str(text);
+        if matches!(quick, Cow::Borrowed(_)) {
+            return quick;
+        }
+        // Something matched: run again with the finding callback to learn the kinds (this
+        // is the rare path, so the second pass is cheaper than always collecting spans).
+        let mut out = String::with_capacity(text.len());
+        let mut report = self.report.borrow_mut();
+        self.redactor
+            .redact_str_into(text, &mut out, &mut |f| report.record(f.kind, pointer, 1));
+        Cow::Owned(out)
+    }
+
+    /// The first `max` characters of the redaction of `text` and whether it is longer,
+    /// redacting only about as much of a long text as the head needs: the stream
+    /// redactor's output is always a prefix of the one-shot output, so the head is exact.
+    pub(crate) fn scrub_head_at(&self, text: &str, max: usize, pointer: &str) -> (String, bool) {
+        if text.len() <= HEAD_ONE_SHOT {
+            let clean = self.scrub_at(text, pointer);
+            let (shown, cut) = truncate_chars(&clean, max);
+            return (shown.to_owned(), cut);
+        }
+        let bytes = text.as_bytes();
+        let mut stream = self.redactor.stream();
+        let mut out = Vec::new();
+        let mut report = self.report.borrow_mut();
+        let mut on = |f: weaver_redact::Finding| report.record(f.kind, pointer, 1);
+        let mut pos = 0;
+        loop {
+            if pos == bytes.len() {
+                stream.finish_with(&mut out, &mut on);
+                break;
+            }
+            let end = (pos + HEAD_CHUNK).min(bytes.len());
+            stream.push_with(&bytes[pos..end], &mut out, &mut on);
+            pos = end;
+            // More than `max` characters out: the head is settled.
+            if utf8_prefix(&out).chars().nth(max).is_some() {
+                break;
+            }
+        }
+        let (shown, cut) = truncate_chars(utf8_prefix(&out), max);
+        (shown.to_owned(), cut)
+    }
+
+    fn number_masked(&self, n: &Number) -> Option<Kind> {
+        if let Some(u) = n.as_u64() {
+            return self.redactor.scan_integer(u);
+        }
+        if let Some(i) = n.as_i64() {
+            return self.redactor.scan_integer(i.unsigned_abs());
+        }
+        match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1.8e19 => {
+                self.redactor.scan_integer(f.abs() as u64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The redacted copy of `value` at `depth`. `project`: `value` is the top-level map
+    /// or an element of a list, so the projection applies to its keys if it is a map.
+    pub(crate) fn copy(&self, value: &Value, depth: usize, project: bool, at: At<'_>) -> Value {
+        match value {
+            Value::Array(items) if depth >= self.max_depth => {
+                self.add_elided(1);
+                Value::String(weaver_redact::elision_marker(
+                    false,
+                    items.len(),
+                    self.max_depth,
+                ))
+            }
+            Value::Object(map) if depth >= self.max_depth => {
+                self.add_elided(1);
+                Value::String(weaver_redact::elision_marker(
+                    true,
+                    map.len(),
+                    self.max_depth,
+                ))
+            }
+            Value::Array(items) => {
+                let child = at.child_index();
+                let at = child.as_deref().map_or(at, |p| At {
+                    pointer: p,
+                    levels: at.levels + 1,
+                });
+                Value::Array(
+                    items
+                        .iter()
+                        .map(|item| self.copy(item, depth + 1, true, at))
+                        .collect(),
+                )
+            }
+            Value::Object(map) => {
+                let mut out = Map::new();
+                for (k, v) in map {
+                    if project && !self.allowed(k) {
+                        self.note_field(k);
+                        continue;
+                    }
+                    let (key, v) = self.entry(k, v, depth, at);
+                    out.insert(key, v);
+                }
+                Value::Object(out)
+            }
+            Value::String(s) => Value::String(self.cell_text(s, at.pointer)),
+            Value::Number(n) => match self.number_masked(n) {
+                Some(kind) => {
+                    self.record(kind, at.pointer, 1);
+                    Value::String(self.redactor.marker(kind).to_owned())
+                }
+                None => value.clone(),
+            },
+            Value::Bool(_) | Value::Null => value.clone(),
+        }
+    }
+
+    /// One kept map entry: the scrubbed key and the redacted value (the marker for a
+    /// sensitive key: its value is never looked at).
+    pub(crate) fn entry(&self, k: &str, v: &Value, depth: usize, at: At<'_>) -> (String, Value) {
+        let key = self.scrub_at(k, at.pointer).into_owned();
+        let child = at.child_key(&key);
+        let at = child.as_deref().map_or(at, |p| At {
+            pointer: p,
+            levels: at.levels + 1,
+        });
+        if self.sensitive(k) {
+            self.record(Kind::SensitiveKey, at.pointer, 1);
+            return (key, Value::String(MARKER.to_owned()));
+        }
+        let v = self.copy(v, depth + 1, false, at);
+        (key, v)
+    }
+
+    fn cell_text(&self, s: &str, pointer: &str) -> String {
+        match self.cell_chars {
+            Some(limit) => {
+                let (shown, cut) = self.scrub_head_at(s, limit, pointer);
+                if cut {
+                    format!("{shown}… ({} chars total)", s.chars().count())
+                } else {
+                    shown
+                }
+            }
+            None => self.scrub_at(s, pointer).into_owned(),
+        }
+    }
+
+    /// A table row from a map's entries (`depth` is the map's depth): projection, the
+    /// first `max_fields` allowed fields, redaction. Returns the row and how many allowed
+    /// fields the map had.
+    pub(crate) fn row<'v>(
+        &self,
+        entries: impl Iterator<Item = (&'v String, &'v Value)>,
+        depth: usize,
+        max_fields: usize,
+        at: At<'_>,
+    ) -> (Map<String, Value>, usize) {
+        let mut out = Map::new();
+        let mut fields = 0;
+        for (k, v) in entries {
+            if !self.allowed(k) {
+                self.note_field(k);
+                continue;
+            }
+            fields += 1;
+            if fields > max_fields {
+                continue;
+            }
+            let (key, v) = self.entry(k, v, depth, at);
+            out.insert(key, v);
+        }
+        (out, fields)
+    }
+}
+
+impl Guard for Scope<'_> {
+    fn is_sensitive_key(&self, key: &str) -> bool {
+        self.sensitive(key)
+    }
+
+    fn field_allowed(&self, key: &str) -> bool {
+        self.allowed(key)
+    }
+
+    fn withhold_integer(&self, n: u64) -> bool {
+        self.redactor.scan_integer(n).is_some()
+    }
+
+    fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        self.scrub_at(text, "/facts")
+    }
+
+    fn scrub_head(&self, text: &str, max_chars: usize) -> (String, bool) {
+        self.scrub_head_at(text, max_chars, "/facts")
+    }
+
+    fn withheld(&self) -> &str {
+        MARKER
+    }
+
+    fn elided(&self, is_map: bool, len: usize, max_depth: usize) -> String {
+        weaver_redact::elision_marker(is_map, len, max_depth)
+    }
+}

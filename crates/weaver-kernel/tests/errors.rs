@@ -1,0 +1,130 @@
+//! The bytes entry point's typed errors, and inputs that must not break it.
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::{ctx, fw, fw_with};
+use weaver_kernel::{Budgets, FirewallError, ResponseMode};
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let e = fw()
+        .transform_json(b"{\"a\": 1,\n  \"b\": }", &ctx(ResponseMode::Summary))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid JSON at line 2 column 8: expected value"
+    );
+    let e = fw()
+        .transform_json(b"[1, 2", &ctx(ResponseMode::Table))
+        .unwrap_err();
+    assert!(
+        matches!(e, FirewallError::InvalidJson { line: 1, .. }),
+        "{e}"
+    );
+    let e = fw()
+        .transform_json(b"[1] x", &ctx(ResponseMode::HandleOnly))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid JSON at line 1 column 5: trailing characters"
+    );
+}
+
+#[test]
+fn every_mode_validates_the_whole_document() {
+    for mode in [
+        ResponseMode::Summary,
+        ResponseMode::Table,
+        ResponseMode::HandleOnly,
+        ResponseMode::Raw,
+    ] {
+        let c = ctx(mode).with_role("admin");
+        // The error sits after the rows a table would show.
+        let mut doc = String::from("[");
+        for i in 0..100 {
+            let _ = write!(doc, "{{\"id\": {i}}},");
+        }
+        doc.push_str("{\"id\": tru}]");
+        assert!(
+            matches!(
+                fw().transform_json(doc.as_bytes(), &c),
+                Err(FirewallError::InvalidJson { .. })
+            ),
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn empty_input_is_an_error() {
+    for input in [&b""[..], b"  \n\t"] {
+        let e = fw()
+            .transform_json(input, &ctx(ResponseMode::Summary))
+            .unwrap_err();
+        assert_eq!(e, FirewallError::EmptyInput);
+        assert_eq!(e.to_string(), "empty input: expected one JSON document");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_an_error() {
+    let e = fw()
+        .transform_json(b"[\"a\xff\"]", &ctx(ResponseMode::Summary))
+        .unwrap_err();
+    assert!(matches!(e, FirewallError::InvalidJson { .. }), "{e}");
+}
+
+#[test]
+fn deep_nesting_is_accepted_without_recursion() {
+    // 100 000 levels: the bytes path skips what is deeper than the frame shows.
+    let depth = 100_000;
+    let doc = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    for mode in [
+        ResponseMode::Summary,
+        ResponseMode::Table,
+        ResponseMode::HandleOnly,
+        ResponseMode::Raw,
+    ] {
+        let f = fw()
+            .transform_json(doc.as_bytes(), &ctx(mode).with_role("admin"))
+            .unwrap();
+        assert_eq!(f.response_mode, mode);
+    }
+    let f = fw()
+        .transform_json(doc.as_bytes(), &ctx(ResponseMode::Raw).with_role("admin"))
+        .unwrap();
+    assert_eq!(
+        f.raw_data,
+        Some(serde_json::json!([[[
+            "[ELIDED: array with 1 item beyond max_depth 3]"
+        ]]]))
+    );
+}
+
+#[test]
+fn absurd_budgets_are_refused() {
+    assert!(matches!(
+        weaver_kernel::Firewall::new(Budgets::default().with_max_depth(1000)),
+        Err(FirewallError::InvalidBudget {
+            name: "max_depth",
+            ..
+        })
+    ));
+    let e = weaver_kernel::Firewall::new(Budgets::default().with_max_chars(0)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid budget max_chars: must be at least 512, got 0"
+    );
+    // Zero rows and fields are legal: the frame says what it left out.
+    let f = fw_with(Budgets::default().with_max_rows(0).with_max_fields(0));
+    let frame = f
+        .transform_json(b"[{\"a\": 1}]", &ctx(ResponseMode::Table))
+        .unwrap();
+    assert!(frame.table_preview.is_empty());
+    assert_eq!(
+        frame.warnings,
+        ["table_preview shows 0 of 1 rows; full data via handle"]
+    );
+}
