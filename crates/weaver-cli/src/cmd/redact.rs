@@ -1,0 +1,69 @@
+//! `weaver redact`: streaming text redaction, or structural JSON redaction with `--json`.
+
+use std::io::{Read, Write};
+
+use weaver_redact::{MarkerStyle, Redactor};
+
+use crate::args::RedactArgs;
+use crate::error::CliError;
+use crate::input::{Input, parse_json};
+
+/// Read size: the output does not depend on it (the stream redactor is exact), only
+/// throughput and latency do.
+const CHUNK: usize = 64 * 1024;
+
+pub(crate) fn run(args: &RedactArgs) -> Result<(), CliError> {
+    let redactor = if args.typed {
+        Redactor::builder()
+            .marker(MarkerStyle::Typed)
+            .build()
+            .map_err(|e| CliError::Usage(e.to_string()))?
+    } else {
+        Redactor::new()
+    };
+    let input = Input::open(args.file.as_deref())?;
+    if args.json {
+        json(&redactor, input, args.pretty)
+    } else {
+        stream(&redactor, input)
+    }
+}
+
+fn json(redactor: &Redactor, input: Input, pretty: bool) -> Result<(), CliError> {
+    let value = parse_json(&input.read_all()?)?;
+    let (out, _report) = redactor.redact_value(&value, &weaver_redact::Policy::new());
+    let text = if pretty {
+        serde_json::to_vec_pretty(&out)
+    } else {
+        serde_json::to_vec(&out)
+    }
+    .map_err(|e| CliError::Input(format!("cannot serialize the result: {e}")))?;
+    super::print_line(&text)
+}
+
+fn stream(redactor: &Redactor, mut input: Input) -> Result<(), CliError> {
+    let mut sr = redactor.stream();
+    let mut buf = vec![0u8; CHUNK];
+    let mut out = Vec::with_capacity(CHUNK + 1024);
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    loop {
+        let n = match input.reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CliError::io(format!("cannot read {}", input.name), e)),
+        };
+        sr.push(&buf[..n], &mut out);
+        if !out.is_empty() {
+            w.write_all(&out)
+                .map_err(|e| CliError::io("cannot write to stdout", e))?;
+            out.clear();
+        }
+    }
+    sr.finish(&mut out);
+    input.done();
+    w.write_all(&out)
+        .and_then(|()| w.flush())
+        .map_err(|e| CliError::io("cannot write to stdout", e))
+}
