@@ -112,6 +112,12 @@ fn absurd_budgets_are_refused() {
             ..
         })
     ));
+    let e = weaver_kernel::Firewall::new(Budgets::default().with_max_depth(0)).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("invalid budget max_depth: must be at least 1"),
+        "{e}"
+    );
     let e = weaver_kernel::Firewall::new(Budgets::default().with_max_chars(0)).unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -78,6 +78,15 @@ impl Budgets {
                 ),
             });
         }
+        if self.max_depth == 0 {
+            // Depth 0 would elide the root itself: the frame could show nothing, which is
+            // what `handle_only` is for. (Allowing it let table mode show scalar rows that
+            // eager redaction elides — found by the lazy-vs-eager property test.)
+            return Err(FirewallError::InvalidBudget {
+                name: "max_depth",
+                reason: "must be at least 1 (depth 0 would elide the whole result; use handle_only mode)".into(),
+            });
+        }
         if self.max_depth > Self::MAX_DEPTH {
             return Err(FirewallError::InvalidBudget {
                 name: "max_depth",
