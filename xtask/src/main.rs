@@ -193,6 +193,10 @@ fn bench(rest: &[String]) -> Result<(), String> {
             md.to_string_lossy().into_owned(),
         ));
     }
+    // The cli area times the release binary as a whole process.
+    let mut build = cargo();
+    build.args(["build", "--release", "-p", "weaver-cli"]);
+    run(build)?;
     let mut c = cargo();
     c.args(["bench", "-p", "weaver-benches", "--bench", "weaver", "--"]);
     c.args(&args);
