@@ -83,6 +83,7 @@ mod engine;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
+mod prebuilt;
 mod report;
 mod rules;
 mod scan;
