@@ -229,19 +229,11 @@ fn next_cl100k(t: &[u8], i: usize) -> usize {
     }
     // \p{N}{1,3}+
     if b.is_ascii_digit() {
-        return (i..t.len().min(i + 3))
-            .find(|&k| !t[k].is_ascii_digit())
-            .unwrap_or(t.len().min(i + 3));
+        return digits_up_to_3(t, i);
     }
     //  ?[^\s\p{L}\p{N}]++[\r\n]*+
-    let p = if b == b' ' && t.get(i + 1).is_some_and(|&x| is_punct(x)) {
-        i + 1
-    } else {
-        i
-    };
-    if is_punct(t[p]) {
-        let e = run(t, p, is_punct);
-        return run(t, e, is_newline);
+    if let Some(end) = punct_run(t, i, is_newline) {
+        return end;
     }
     // Whitespace from here on (every ASCII byte is a letter, digit, punct or space).
     let (end, nl) = space_run(t, i);
@@ -259,6 +251,27 @@ fn next_cl100k(t: &[u8], i: usize) -> usize {
     }
     // \s
     i + 1
+}
+
+/// `\p{N}{1,3}` at `i` (a digit): the end of at most three digits.
+fn digits_up_to_3(t: &[u8], i: usize) -> usize {
+    let cap = t.len().min(i + 3);
+    (i..cap).find(|&k| !t[k].is_ascii_digit()).unwrap_or(cap)
+}
+
+/// ` ?[^\s\p{L}\p{N}]+` followed by a run of `trail` bytes (the two encodings differ only
+/// in the trail), or `None` when no punctuation starts at `i` (after an optional space).
+fn punct_run(t: &[u8], i: usize, trail: impl Fn(u8) -> bool) -> Option<usize> {
+    let p = if t[i] == b' ' && t.get(i + 1).is_some_and(|&x| is_punct(x)) {
+        i + 1
+    } else {
+        i
+    };
+    if !is_punct(t[p]) {
+        return None;
+    }
+    let e = run(t, p, is_punct);
+    Some(run(t, e, trail))
 }
 
 /// o200k_base:
@@ -279,19 +292,11 @@ fn next_o200k(t: &[u8], i: usize) -> usize {
     }
     // \p{N}{1,3}
     if b.is_ascii_digit() {
-        return (i..t.len().min(i + 3))
-            .find(|&k| !t[k].is_ascii_digit())
-            .unwrap_or(t.len().min(i + 3));
+        return digits_up_to_3(t, i);
     }
     //  ?[^\s\p{L}\p{N}]+[\r\n/]*
-    let p = if b == b' ' && t.get(i + 1).is_some_and(|&x| is_punct(x)) {
-        i + 1
-    } else {
-        i
-    };
-    if is_punct(t[p]) {
-        let e = run(t, p, is_punct);
-        return run(t, e, |x| is_newline(x) || x == b'/');
+    if let Some(end) = punct_run(t, i, |x| is_newline(x) || x == b'/') {
+        return end;
     }
     let (end, nl) = space_run(t, i);
     // \s*[\r\n]+
