@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use weaver_handles::{
-    Binding, ExpandBudget, ExpandQuery, Grant, HandleBackend, HandleStore, HandleStoreConfig,
+    Binding, ExpandBudget, ExpandQuery, Grant, Handle, HandleBackend, HandleError, HandleStore,
+    HandleStoreConfig,
 };
 
 use crate::Bench;
@@ -27,6 +28,17 @@ fn unbounded() -> ExpandBudget {
 
 fn store() -> HandleStore {
     HandleStore::new(HandleStoreConfig::default()).expect("default config is valid")
+}
+
+/// Stores `data` the way every benchmark here does: bound to "agent", no grant, default TTL.
+fn put(st: &HandleStore, data: &Arc<Value>) -> Result<Handle, HandleError> {
+    st.store_shared(
+        "bench.cap",
+        Arc::clone(data),
+        Binding::principal("agent"),
+        Grant::new(),
+        None,
+    )
 }
 
 fn query(j: &Value) -> ExpandQuery {
@@ -54,15 +66,7 @@ pub fn run(b: &mut Bench) {
                 let st = store();
                 let mut rows = 0usize;
                 for c in &calls {
-                    let h = st
-                        .store_shared(
-                            "bench.cap",
-                            Arc::clone(c),
-                            Binding::principal("agent"),
-                            Grant::new(),
-                            None,
-                        )
-                        .expect("store");
+                    let h = put(&st, c).expect("store");
                     let page = st
                         .expand(h.id.as_str(), &q, Some("agent"), &budget)
                         .expect("expand");
@@ -87,15 +91,7 @@ pub fn run(b: &mut Bench) {
                         let (st, q, budget) = (&st, &q, &budget);
                         s.spawn(move || {
                             for c in part {
-                                let h = st
-                                    .store_shared(
-                                        "bench.cap",
-                                        Arc::clone(c),
-                                        Binding::principal("agent"),
-                                        Grant::new(),
-                                        None,
-                                    )
-                                    .expect("store");
+                                let h = put(st, c).expect("store");
                                 st.expand(h.id.as_str(), q, Some("agent"), budget)
                                     .expect("expand");
                             }
@@ -121,14 +117,7 @@ pub fn run(b: &mut Bench) {
         None,
         || {
             let st = store();
-            st.store_shared(
-                "bench.cap",
-                Arc::clone(&rows),
-                Binding::principal("agent"),
-                Grant::new(),
-                None,
-            )
-            .map(|h| h.bytes)
+            put(&st, &rows).map(|h| h.bytes)
         },
     );
     b.note("exact size walk, shared Arc (no copy)");
@@ -145,14 +134,7 @@ pub fn run(b: &mut Bench) {
                 ..HandleStoreConfig::default()
             })
             .expect("valid config");
-            st.store_shared(
-                "bench.cap",
-                Arc::clone(&rows),
-                Binding::principal("agent"),
-                Grant::new(),
-                None,
-            )
-            .map(|h| h.bytes)
+            put(&st, &rows).map(|h| h.bytes)
         },
     );
     // What a store that keeps serialized bytes would pay on store when handed a Value.
@@ -166,15 +148,7 @@ pub fn run(b: &mut Bench) {
     );
 
     let st = store();
-    let h = st
-        .store_shared(
-            "bench.cap",
-            Arc::clone(&rows),
-            Binding::principal("agent"),
-            Grant::new(),
-            None,
-        )
-        .expect("store");
+    let h = put(&st, &rows).expect("store");
     let half = rows.as_array().map_or(0, |a| a.len() / 2).min(25_000);
     let cases: [(&str, Value); 5] = [
         // The reference's offset is half of its 50 000 rows; keep it mid-list at any scale.
@@ -241,27 +215,12 @@ pub fn run(b: &mut Bench) {
             None,
             || {
                 let st = store();
-                st.store_shared(
-                    "bench.cap",
-                    Arc::clone(&text),
-                    Binding::principal("agent"),
-                    Grant::new(),
-                    None,
-                )
-                .map(|h| h.bytes)
+                put(&st, &text).map(|h| h.bytes)
             },
         );
         b.note("exact size = one scan of the string for escapes");
         let st = store();
-        let h = st
-            .store_shared(
-                "bench.cap",
-                Arc::clone(&text),
-                Binding::principal("agent"),
-                Grant::new(),
-                None,
-            )
-            .expect("store");
+        let h = put(&st, &text).expect("store");
         let q = ExpandQuery::new().with_offset(tbytes / 2);
         b.measure(
             "text_20mb",
