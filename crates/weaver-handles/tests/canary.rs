@@ -99,10 +99,7 @@ fn small_calls_store_and_expand_each() {
 #[test]
 fn nested_document_whole_and_deep() {
     let w = workloads();
-    let bytes = w.bytes("nested_deep").unwrap();
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    de.disable_recursion_limit();
-    let data: Value = serde::Deserialize::deserialize(&mut de).unwrap();
+    let data = w.json("nested_deep").unwrap();
     let store = HandleStore::new(HandleStoreConfig::default()).unwrap();
     let h = store
         .store("bench.cap", data, Binding::principal("p"), Grant::new())

@@ -3,7 +3,7 @@
 //! full scale: e-mails as dict keys, bare phones and SSNs, `"api_key": "…"` pairs.)
 #![cfg(feature = "json")]
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use weaver_redact::{Kind, Policy, Redactor};
 use weaver_testkit::{Workloads, leaked};
 
@@ -11,96 +11,19 @@ fn workloads() -> Workloads {
     weaver_testkit::workloads(0.1).expect("workloads generate")
 }
 
-/// Loads a workload. serde_json refuses nesting deeper than 128 (nested_deep has 203
-/// levels and the workspace does not enable `unbounded_depth`), so such files are parsed
-/// by [`parse_deep`] instead.
+/// Loads a workload (the test kit lifts serde_json's 128-level limit: nested_deep is ~200
+/// levels deep).
 fn load(w: &Workloads, name: &str) -> Value {
-    match w.json(name) {
-        Ok(v) => v,
-        Err(e) if e.to_string().contains("recursion limit") => {
-            parse_deep(&w.bytes(name).expect("workload readable"))
-        }
-        Err(e) => panic!("{name}: {e}"),
-    }
+    w.json(name).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// A JSON parser without a depth limit, for trusted test input: the structure is walked
-/// with an explicit stack and every leaf (string, number, literal) is parsed by serde_json.
-fn parse_deep(bytes: &[u8]) -> Value {
-    enum Frame {
-        Array(Vec<Value>),
-        Object(Map<String, Value>, Option<String>),
-    }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    loop {
-        while bytes[i].is_ascii_whitespace() || bytes[i] == b',' || bytes[i] == b':' {
-            i += 1;
-        }
-        let value = match bytes[i] {
-            b'{' => {
-                stack.push(Frame::Object(Map::new(), None));
-                i += 1;
-                continue;
-            }
-            b'[' => {
-                stack.push(Frame::Array(Vec::new()));
-                i += 1;
-                continue;
-            }
-            b'}' | b']' => {
-                i += 1;
-                match stack.pop().expect("balanced") {
-                    Frame::Array(items) => Value::Array(items),
-                    Frame::Object(map, _) => Value::Object(map),
-                }
-            }
-            b'"' => {
-                let mut end = i + 1;
-                while bytes[end] != b'"' {
-                    end += if bytes[end] == b'\\' { 2 } else { 1 };
-                }
-                let s: String = serde_json::from_slice(&bytes[i..=end]).expect("string");
-                i = end + 1;
-                if let Some(Frame::Object(_, key @ None)) = stack.last_mut() {
-                    *key = Some(s);
-                    continue;
-                }
-                Value::String(s)
-            }
-            _ => {
-                let end = i + bytes[i..]
-                    .iter()
-                    .position(|b| b",]} \t\r\n".contains(b))
-                    .unwrap_or(bytes.len() - i);
-                let v = serde_json::from_slice(&bytes[i..end]).expect("scalar");
-                i = end;
-                v
-            }
-        };
-        match stack.last_mut() {
-            None => return value,
-            Some(Frame::Array(items)) => items.push(value),
-            Some(Frame::Object(map, key)) => {
-                map.insert(key.take().expect("a key before each value"), value);
-            }
-        }
-    }
-}
-
-#[test]
-fn parse_deep_agrees_with_serde_json() {
-    let w = workloads();
-    for name in ["small_calls", "rows_50k"] {
-        let bytes = w.bytes(name).expect("readable");
-        let ours = parse_deep(&bytes);
-        let theirs: Value = serde_json::from_slice(&bytes).expect("parses");
-        assert!(ours == theirs, "{name}");
-        assert_eq!(
-            serde_json::to_string(&ours).ok(),
-            serde_json::to_string(&theirs).ok()
-        );
-    }
+fn assert_no_leaks(leaks: &[String]) {
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
 }
 
 fn policies() -> [(&'static str, Policy); 2] {
@@ -144,24 +67,12 @@ fn leaks_of(w: &Workloads, name: &str) -> Vec<String> {
 
 #[test]
 fn rows_50k_leaks_nothing() {
-    let leaks = leaks_of(&workloads(), "rows_50k");
-    assert!(
-        leaks.is_empty(),
-        "{} leaks:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    assert_no_leaks(&leaks_of(&workloads(), "rows_50k"));
 }
 
 #[test]
 fn nested_deep_leaks_nothing() {
-    let leaks = leaks_of(&workloads(), "nested_deep");
-    assert!(
-        leaks.is_empty(),
-        "{} leaks:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    assert_no_leaks(&leaks_of(&workloads(), "nested_deep"));
 }
 
 #[test]
@@ -189,12 +100,7 @@ fn small_calls_leak_nothing_whole_or_per_call() {
             ));
         }
     }
-    assert!(
-        leaks.is_empty(),
-        "{} leaks:\n{}",
-        leaks.len(),
-        leaks.join("\n")
-    );
+    assert_no_leaks(&leaks);
 }
 
 #[test]
