@@ -310,8 +310,9 @@ pub fn expand_value(
             break;
         }
         if let Some(r) = report.filter(|r| !r.is_empty()) {
-            page.findings
-                .merge_prefixed(&format!("/rows/{}", page.rows.len()), &r);
+            // Rows aggregate under `/rows/*` (one entry per column and kind, as the
+            // Report promises), not one entry per row.
+            page.findings.merge_prefixed("/rows/*", &r);
         }
         used += sep + size;
         page.rows.push(shown);

@@ -400,6 +400,30 @@ fn sensitive_fields_are_masked_even_when_requested() {
     assert!(page.findings.total() >= 5);
 }
 
+// Findings aggregate per column across rows (one entry, not one per row).
+#[test]
+fn page_findings_aggregate_across_rows() {
+    let store = new_store();
+    let h = put(&store, Grant::new());
+    let page = ex(
+        &store,
+        &h,
+        &q(json!({"fields": ["id", "email"], "limit": 20})),
+    )
+    .unwrap();
+    let n = page.rows.len() as u64;
+    assert!(n >= 5, "the page has several rows");
+    let email: Vec<_> = page
+        .findings
+        .entries()
+        .iter()
+        .filter(|e| e.pointer.ends_with("/email"))
+        .collect();
+    assert_eq!(email.len(), 1, "{:?}", page.findings.entries());
+    assert_eq!(email[0].pointer, "/rows/*/email");
+    assert_eq!(email[0].count, n);
+}
+
 // A filter is not an oracle for what redaction hides.
 #[test]
 fn filters_cannot_probe_masked_values() {
