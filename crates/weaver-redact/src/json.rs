@@ -112,6 +112,41 @@ pub fn elision_marker(is_object: bool, len: usize, max_depth: usize) -> String {
     format!("[ELIDED: {what} with {len} {unit} beyond max_depth {max_depth}]")
 }
 
+/// `base#n` for the first `n` (from `*next`, then counting up) that `taken` does not claim.
+/// The one collision rule for redacted keys: nothing is ever overwritten.
+fn free_name(base: &str, next: &mut u64, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = String::with_capacity(base.len() + 3);
+    loop {
+        name.clear();
+        let _ = write!(name, "{base}#{next}");
+        *next += 1;
+        if !taken(&name) {
+            return name;
+        }
+    }
+}
+
+/// Inserts `value` under `key`, or under `key#2`, `key#3`, … when `key` is taken — the
+/// rule [`Redactor::redact_value`] applies to redacted keys, for callers that build their own
+/// maps from redacted keys (two e-mail keys both become `[REDACTED]`; neither may overwrite
+/// the other).
+///
+/// ```
+/// use serde_json::{Map, json};
+/// let mut m = Map::new();
+/// weaver_redact::insert_unique(&mut m, "[REDACTED]".into(), json!(1));
+/// weaver_redact::insert_unique(&mut m, "[REDACTED]".into(), json!(2));
+/// assert_eq!(serde_json::Value::Object(m), json!({"[REDACTED]": 1, "[REDACTED]#2": 2}));
+/// ```
+pub fn insert_unique(map: &mut Map<String, Value>, key: String, value: Value) {
+    let key = if map.contains_key(&key) {
+        free_name(&key, &mut 2, |c| map.contains_key(c))
+    } else {
+        key
+    };
+    map.insert(key, value);
+}
+
 /// Drops a value without recursion.
 ///
 /// `serde_json::Value`'s own `Drop` recurses once per nesting level and overflows the stack
@@ -461,18 +496,12 @@ impl<'r> Walk<'r> {
                 names.push(None);
                 continue;
             };
-            let mut name = base.clone();
-            if exists(&name) || taken.contains(&name) {
+            let name = if exists(&base) || taken.contains(&base) {
                 let n = next_suffix.entry(base.clone()).or_insert(2);
-                loop {
-                    name.clear();
-                    let _ = write!(name, "{base}#{n}");
-                    *n += 1;
-                    if !exists(&name) && !taken.contains(&name) {
-                        break;
-                    }
-                }
-            }
+                free_name(&base, n, |c| exists(c) || taken.contains(c))
+            } else {
+                base
+            };
             on_rename(self, k, &name);
             taken.insert(name.clone());
             names.push(Some(name));

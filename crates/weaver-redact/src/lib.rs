@@ -97,7 +97,7 @@ use std::sync::Arc;
 #[cfg(feature = "tokio")]
 pub use adapters::{RedactAsyncRead, RedactStream};
 #[cfg(feature = "json")]
-pub use json::{Policy, clone_deep, drop_deep, elision_marker};
+pub use json::{Policy, clone_deep, drop_deep, elision_marker, insert_unique};
 pub use report::{Report, ReportEntry};
 pub use stream::{RedactReader, RedactWriter, StreamRedactor};
 #[cfg(feature = "json")]

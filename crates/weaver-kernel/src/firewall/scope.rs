@@ -250,7 +250,7 @@ impl<'a> Scope<'a> {
                         continue;
                     }
                     let (key, v) = self.entry(k, v, depth, at);
-                    out.insert(key, v);
+                    weaver_redact::insert_unique(&mut out, key, v);
                 }
                 Value::Object(out)
             }
@@ -319,7 +319,7 @@ impl<'a> Scope<'a> {
                 continue;
             }
             let (key, v) = self.entry(k, v, depth, at);
-            out.insert(key, v);
+            weaver_redact::insert_unique(&mut out, key, v);
         }
         (out, fields)
     }
