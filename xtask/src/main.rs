@@ -183,7 +183,7 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
 
 fn bench(rest: &[String]) -> Result<(), String> {
     let mut args = rest.to_vec();
-    let scale = take_opt(&mut args, "--scale").unwrap_or_else(|| "1.0".into());
+    let scale = take_scale(&mut args)?;
     let with_reference = take_flag(&mut args, "--with-reference");
     let mut envs: Vec<(String, String)> = vec![("WEAVER_BENCH_SCALE".into(), scale.clone())];
     if with_reference {
@@ -248,10 +248,25 @@ fn reference_run(scale: &str) -> Result<PathBuf, String> {
     Ok(md)
 }
 
-fn workloads_dir(scale: &str) -> Result<PathBuf, String> {
-    let dir = target()
+/// `--scale F` (default 1), written the way weaver-testkit names its directories (f64
+/// `Display`: `1`, `0.1`), so xtask, the tests and the benches share one generated copy.
+fn take_scale(args: &mut Vec<String>) -> Result<String, String> {
+    let raw = take_opt(args, "--scale").unwrap_or_else(|| "1".into());
+    match raw.parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f.to_string()),
+        _ => Err(format!("--scale takes a positive number, got {raw:?}")),
+    }
+}
+
+/// Where weaver-testkit keeps the workloads of `scale` (seed 20240607).
+fn default_workloads_dir(scale: &str) -> PathBuf {
+    target()
         .join("weaver-workloads")
-        .join(format!("seed-20240607-scale-{scale}"));
+        .join(format!("seed-20240607-scale-{scale}"))
+}
+
+fn workloads_dir(scale: &str) -> Result<PathBuf, String> {
+    let dir = default_workloads_dir(scale);
     if !dir.join("manifest.json").is_file() {
         generate(scale, &dir)?;
     }
@@ -268,15 +283,9 @@ fn generate(scale: &str, out: &Path) -> Result<(), String> {
 
 fn gen_workloads(rest: &[String]) -> Result<(), String> {
     let mut args = rest.to_vec();
-    let scale = take_opt(&mut args, "--scale").unwrap_or_else(|| "1.0".into());
-    let out = take_opt(&mut args, "--out").map_or_else(
-        || {
-            target()
-                .join("weaver-workloads")
-                .join(format!("seed-20240607-scale-{scale}"))
-        },
-        PathBuf::from,
-    );
+    let scale = take_scale(&mut args)?;
+    let out =
+        take_opt(&mut args, "--out").map_or_else(|| default_workloads_dir(&scale), PathBuf::from);
     generate(&scale, &out)
 }
 
