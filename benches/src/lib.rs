@@ -220,12 +220,12 @@ pub fn peak_rss_mb() -> Option<f64> {
 /// Parses the timings table of reference-results.md into (workload, operation) → row.
 fn load_reference() -> HashMap<(String, String), RefRow> {
     // `cargo xtask bench --with-reference` re-runs the reference in the same session and
-    // points here at its fresh table; otherwise the committed run in shared/ is used.
+    // points here at its fresh table; otherwise the committed baseline is used.
     let path = std::env::var_os("WEAVER_REFERENCE_MD").map_or_else(
         || {
-            weaver_testkit::shared_dir()
-                .join("bench")
-                .join("reference-results.md")
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("reference")
+                .join("baseline.md")
         },
         std::path::PathBuf::from,
     );

@@ -63,11 +63,6 @@ fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn shared() -> PathBuf {
-    std::env::var_os("WEAVER_SHARED_DIR")
-        .map_or_else(|| root().join("..").join("shared"), PathBuf::from)
-}
-
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
@@ -185,9 +180,9 @@ fn bench(rest: &[String]) -> Result<(), String> {
     let mut args = rest.to_vec();
     let scale = take_scale(&mut args)?;
     let with_reference = take_flag(&mut args, "--with-reference");
-    let mut envs: Vec<(String, String)> = vec![("WEAVER_BENCH_SCALE".into(), scale.clone())];
+    let mut envs: Vec<(String, String)> = vec![("WEAVER_BENCH_SCALE".into(), scale.to_string())];
     if with_reference {
-        let md = reference_run(&scale)?;
+        let md = reference_run(scale)?;
         envs.push((
             "WEAVER_REFERENCE_MD".into(),
             md.to_string_lossy().into_owned(),
@@ -214,7 +209,7 @@ fn target() -> PathBuf {
 }
 
 /// Sets up a venv with the reference and times it on the same workloads, in this run.
-fn reference_run(scale: &str) -> Result<PathBuf, String> {
+fn reference_run(scale: f64) -> Result<PathBuf, String> {
     let venv = target().join("ref-venv");
     let python = venv.join("bin").join("python");
     if !python.is_file() {
@@ -237,56 +232,59 @@ fn reference_run(scale: &str) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let md = out.join("reference.md");
     let mut c = Command::new(&python);
-    c.arg(shared().join("bench").join("ref_bench.py"))
-        .arg("--workloads")
-        .arg(&workloads)
-        .arg("--out-md")
-        .arg(&md)
-        .arg("--out-json")
-        .arg(out.join("reference.json"));
+    c.arg(
+        root()
+            .join("benches")
+            .join("reference")
+            .join("ref_driver.py"),
+    )
+    .arg("--workloads")
+    .arg(&workloads)
+    .arg("--out-md")
+    .arg(&md)
+    .arg("--out-json")
+    .arg(out.join("reference.json"));
     run(c)?;
     Ok(md)
 }
 
-/// `--scale F` (default 1), written the way weaver-testkit names its directories (f64
-/// `Display`: `1`, `0.1`), so xtask, the tests and the benches share one generated copy.
-fn take_scale(args: &mut Vec<String>) -> Result<String, String> {
+/// `--scale F` (default 1): a positive, finite number.
+fn take_scale(args: &mut Vec<String>) -> Result<f64, String> {
     let raw = take_opt(args, "--scale").unwrap_or_else(|| "1".into());
     match raw.parse::<f64>() {
-        Ok(f) if f.is_finite() && f > 0.0 => Ok(f.to_string()),
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
         _ => Err(format!("--scale takes a positive number, got {raw:?}")),
     }
 }
 
-/// Where weaver-testkit keeps the workloads of `scale` (seed 20240607).
-fn default_workloads_dir(scale: &str) -> PathBuf {
-    target()
-        .join("weaver-workloads")
-        .join(format!("seed-20240607-scale-{scale}"))
-}
-
-fn workloads_dir(scale: &str) -> Result<PathBuf, String> {
-    let dir = default_workloads_dir(scale);
-    if !dir.join("manifest.json").is_file() {
-        generate(scale, &dir)?;
-    }
-    Ok(dir)
-}
-
-fn generate(scale: &str, out: &Path) -> Result<(), String> {
-    let mut c = Command::new("python3");
-    c.arg(shared().join("bench").join("gen_workloads.py"))
-        .arg(out)
-        .args(["--seed", "20240607", "--scale", scale]);
-    run(c)
+/// The workloads of `scale` (seed [`weaver_testkit::SEED`]), generated into the test kit's
+/// cache unless already there: xtask, the tests and the benches share one copy.
+fn workloads_dir(scale: f64) -> Result<PathBuf, String> {
+    weaver_testkit::workloads(scale)
+        .map(|w| w.dir().to_path_buf())
+        .map_err(|e| format!("generating the workloads (scale {scale}): {e}"))
 }
 
 fn gen_workloads(rest: &[String]) -> Result<(), String> {
     let mut args = rest.to_vec();
     let scale = take_scale(&mut args)?;
-    let out =
-        take_opt(&mut args, "--out").map_or_else(|| default_workloads_dir(&scale), PathBuf::from);
-    generate(&scale, &out)
+    let start = std::time::Instant::now();
+    let dir = match take_opt(&mut args, "--out") {
+        Some(out) => {
+            let out = PathBuf::from(out);
+            weaver_testkit::generate(&out, weaver_testkit::SEED, scale)
+                .map_err(|e| format!("generating the workloads into {}: {e}", out.display()))?;
+            out
+        }
+        None => workloads_dir(scale)?,
+    };
+    eprintln!(
+        "workloads (seed {}, scale {scale}) in {} ({:.2} s)",
+        weaver_testkit::SEED,
+        dir.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn fuzz(rest: &[String]) -> Result<(), String> {

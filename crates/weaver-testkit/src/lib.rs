@@ -1,30 +1,57 @@
-//! Test and benchmark support for the weaver workspace (not published).
+//! Test and benchmark support for the weaver workspace (not published): the benchmark
+//! workloads, generated in-process on demand, with their planted secrets.
 //!
 //! ```no_run
 //! let w = weaver_testkit::workloads(0.1).unwrap();
 //! let rows: serde_json::Value = w.json("rows_50k").unwrap();
-//! for canary in w.canaries("rows_50k").unwrap() {
-//!     assert!(!rows.to_string().is_empty() || canary.value.is_empty());
-//! }
+//! let canaries = w.canaries("rows_50k").unwrap();
+//! // Unredacted, every planted secret is there:
+//! let text = std::str::from_utf8(&w.bytes("rows_50k").unwrap()).unwrap().to_owned();
+//! assert_eq!(weaver_testkit::leaked(&canaries, &text).len(), canaries.len());
+//! # drop(rows);
 //! ```
 //!
-//! The workloads come from `../shared/bench/gen_workloads.py` (a deterministic generator:
-//! the same seed and scale always give byte-identical files). They are generated once per
-//! `(seed, scale)` into `target/weaver-workloads/` and reused by every later test or
-//! benchmark. Tests use scale 0.1 (under a second to generate); benchmarks use 1.0.
+//! Use it from tests (scale 0.1, a few MB, generated in well under a second) and from
+//! benchmarks (scale 1.0, the reference's sizes). Five workloads ([`WORKLOADS`]):
 //!
-//! The shared directory is found through `WEAVER_SHARED_DIR`, or else as `../shared` next
-//! to the workspace root (how CI lays out a clone).
+//! * `rows_50k`: a list of order rows; ~2 % carry secrets in extra fields (sensitive and
+//!   neutral names), inline in `notes` and deeper in `metadata`;
+//! * `text_20mb`: one log-like string; ~0.1 % of the lines carry secrets;
+//! * `stream_chunks`: that text cut into 1..=4096-byte chunks, secrets placed across chunk
+//!   boundaries and where an overlap-buffering stream redactor would cut;
+//! * `nested_deep`: a 200-level chain plus a wide service map; secrets at many depths and
+//!   as dict keys;
+//! * `small_calls`: ~1 KB tool results of four shapes; ~2 % carry a secret.
+//!
+//! Each has a `<name>.canaries.json` sidecar ([`Canary`]: value, family, format variant,
+//! placement) and the directory a `manifest.json`. The generator is deterministic: the same
+//! seed and scale always give byte-identical files. They are written once per
+//! `(seed, scale)` into `target/weaver-workloads/` ([`cache_dir`]) and reused by every later
+//! test or benchmark; [`generate`] writes them anywhere else.
+
+mod calls;
+mod canary;
+mod chunks;
+mod clock;
+mod files;
+mod nested;
+mod rng;
+mod rows;
+mod text;
+mod vocab;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// The seed every weaver test and benchmark uses (the reference's numbers were taken with it).
+/// The seed every weaver test and benchmark uses.
 pub const SEED: u64 = 20240607;
 
-/// The names of the five workloads the generator writes.
+/// The generator's format version: part of the cache directory name, so copies written by
+/// an earlier generator (or the old Python script) are never reused.
+pub const GENERATOR_VERSION: u32 = 2;
+
+/// The names of the five workloads.
 pub const WORKLOADS: [&str; 5] = [
     "rows_50k",
     "text_20mb",
@@ -40,14 +67,6 @@ pub fn workspace_root() -> PathBuf {
         .ancestors()
         .nth(2)
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// The `shared/` directory beside the project (specs, bench generator, reference numbers).
-pub fn shared_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("WEAVER_SHARED_DIR") {
-        return PathBuf::from(dir);
-    }
-    workspace_root().join("..").join("shared")
 }
 
 /// The cargo target directory (honours `CARGO_TARGET_DIR`).
@@ -86,45 +105,43 @@ pub fn workloads(scale: f64) -> io::Result<Workloads> {
     workloads_with_seed(SEED, scale)
 }
 
+/// The cache directory of the workloads for `(seed, scale)` under the target directory.
+pub fn cache_dir(seed: u64, scale: f64) -> PathBuf {
+    target_dir().join("weaver-workloads").join(format!(
+        "gen-v{GENERATOR_VERSION}-seed-{seed}-scale-{scale}"
+    ))
+}
+
+/// Writes the five workloads, their canary sidecars and `manifest.json` into `dir`.
+///
+/// Use this to put the workloads somewhere else (`cargo xtask gen-workloads --out DIR`);
+/// tests and benchmarks call [`workloads`], which caches. `scale` must be positive and
+/// finite; the files are deterministic for `(seed, scale)`.
+pub fn generate(dir: &Path, seed: u64, scale: f64) -> io::Result<()> {
+    files::write_all(dir, seed, scale)
+}
+
 /// Generates (once) and returns the workloads for a given seed and scale.
 pub fn workloads_with_seed(seed: u64, scale: f64) -> io::Result<Workloads> {
-    let base = target_dir().join("weaver-workloads");
-    let dir = base.join(format!("seed-{seed}-scale-{scale}"));
+    let dir = cache_dir(seed, scale);
     if dir.join("manifest.json").is_file() {
         return Ok(Workloads { dir, scale });
     }
+    let base = dir
+        .parent()
+        .map_or_else(|| target_dir().join("weaver-workloads"), Path::to_path_buf);
     fs::create_dir_all(&base)?;
     // Generate into a private directory, then rename: concurrent test binaries either
     // win the rename or find the finished directory; nobody sees a half-written one.
     let tmp = base.join(format!(
-        ".tmp-{seed}-{scale}-{}-{:?}",
+        ".tmp-v{GENERATOR_VERSION}-{seed}-{scale}-{}-{:?}",
         std::process::id(),
         std::thread::current().id()
     ));
     let _ = fs::remove_dir_all(&tmp);
-    let generator = shared_dir().join("bench").join("gen_workloads.py");
-    if !generator.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!(
-                "workload generator not found at {} (set WEAVER_SHARED_DIR)",
-                generator.display()
-            ),
-        ));
-    }
-    let status = Command::new(python())
-        .arg(&generator)
-        .arg(&tmp)
-        .arg("--seed")
-        .arg(seed.to_string())
-        .arg("--scale")
-        .arg(scale.to_string())
-        .stderr(std::process::Stdio::null())
-        .status()?;
-    if !status.success() {
-        return Err(io::Error::other(format!(
-            "gen_workloads.py failed with {status}"
-        )));
+    if let Err(e) = generate(&tmp, seed, scale) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
     }
     match fs::rename(&tmp, &dir) {
         Ok(()) => {}
@@ -134,10 +151,6 @@ pub fn workloads_with_seed(seed: u64, scale: f64) -> io::Result<Workloads> {
         Err(e) => return Err(e),
     }
     Ok(Workloads { dir, scale })
-}
-
-fn python() -> String {
-    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
 impl Workloads {
