@@ -114,7 +114,7 @@ fn process_row(
     times.sort();
     let median = times[times.len() / 2].as_secs_f64();
     let reference_s = reference_op
-        .filter(|_| (b.scale() - 1.0).abs() < f64::EPSILON)
+        .filter(|_| b.reference_comparable())
         .and_then(|op| b.reference(workload, op));
     eprintln!(
         "  {workload:<14} {operation:<48} {}",

@@ -1,5 +1,7 @@
-//! The weaver benchmark suite: times weaver on the shared workloads and prints each number
-//! beside the reference's (weaver-kernel 0.12.0) from `../shared/bench/reference-results.md`.
+//! The weaver benchmark suite: times weaver on the workloads of `weaver-testkit` and prints
+//! each number beside the reference's (weaver-kernel 0.12.0): the committed baseline
+//! `benches/reference/baseline.md` (scale 1.0), or the table a `--with-reference` run has
+//! just measured on the same workloads (`WEAVER_REFERENCE_MD`).
 //!
 //! Run it with `cargo xtask bench` (full scale, release). Each area has its own module with
 //! a `run(&mut Bench)` function; `benches/weaver.rs` calls the ones selected on its command
@@ -58,6 +60,8 @@ pub struct Row {
 pub struct Bench {
     workloads: Workloads,
     reference: HashMap<(String, String), RefRow>,
+    /// The workload scale the reference table was measured at.
+    reference_scale: Option<f64>,
     rows: Vec<Row>,
     runs: usize,
     scale: f64,
@@ -67,7 +71,7 @@ impl Bench {
     /// Generates (or reuses) the workloads at `scale` and loads the reference table.
     pub fn new(scale: f64) -> std::io::Result<Bench> {
         let workloads = weaver_testkit::workloads(scale)?;
-        let reference = load_reference();
+        let (reference, reference_scale) = load_reference();
         let runs = std::env::var("WEAVER_BENCH_RUNS")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -75,6 +79,7 @@ impl Bench {
         Ok(Bench {
             workloads,
             reference,
+            reference_scale,
             rows: Vec::new(),
             runs,
             scale,
@@ -91,7 +96,14 @@ impl Bench {
         &self.workloads
     }
 
-    /// The reference's median for (workload, operation) as written in reference-results.md.
+    /// Whether the reference table was measured at this run's scale (only then are its
+    /// numbers attached to rows: a ratio against another scale would be meaningless).
+    pub fn reference_comparable(&self) -> bool {
+        self.reference_scale
+            .is_some_and(|s| (s - self.scale).abs() <= 1e-9 * s.abs().max(1.0))
+    }
+
+    /// The reference's median for (workload, operation) as written in the reference table.
     pub fn reference(&self, workload: &str, operation: &str) -> Option<f64> {
         self.reference
             .get(&(workload.to_owned(), operation.to_owned()))
@@ -120,10 +132,8 @@ impl Bench {
         }
         times.sort();
         let median = times[times.len() / 2];
-        // The reference ran at full scale: a ratio against a smaller workload would be
-        // inflated, so reference numbers are only attached at scale 1.0.
         let reference_s = reference_op
-            .filter(|_| (self.scale - 1.0).abs() < f64::EPSILON)
+            .filter(|_| self.reference_comparable())
             .and_then(|op| self.reference(workload, op));
         self.rows.push(Row {
             workload: workload.to_owned(),
@@ -217,8 +227,8 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Parses the timings table of reference-results.md into (workload, operation) → row.
-fn load_reference() -> HashMap<(String, String), RefRow> {
+/// Reads the reference table: (workload, operation) → row, and the workloads' scale.
+fn load_reference() -> (HashMap<(String, String), RefRow>, Option<f64>) {
     // `cargo xtask bench --with-reference` re-runs the reference in the same session and
     // points here at its fresh table; otherwise the committed baseline is used.
     let path = std::env::var_os("WEAVER_REFERENCE_MD").map_or_else(
@@ -230,12 +240,22 @@ fn load_reference() -> HashMap<(String, String), RefRow> {
         std::path::PathBuf::from,
     );
     let Ok(text) = std::fs::read_to_string(path) else {
-        return HashMap::new();
+        return (HashMap::new(), None);
     };
+    parse_reference(&text)
+}
+
+/// Parses a reference table (`| workload | operation | median | min | max | MB/s | rate |
+/// …`) and its `- scale: F` line.
+pub fn parse_reference(text: &str) -> (HashMap<(String, String), RefRow>, Option<f64>) {
     let mut map = HashMap::new();
+    let mut scale = None;
     for line in text.lines() {
+        if let Some(v) = line.strip_prefix("- scale:") {
+            scale = v.trim().parse::<f64>().ok();
+            continue;
+        }
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        // | workload | operation | median | min | max | MB/s | rate | ...
         if cells.len() < 8 || cells[1] == "workload" || cells[1].starts_with("---") {
             continue;
         }
@@ -247,7 +267,7 @@ fn load_reference() -> HashMap<(String, String), RefRow> {
             );
         }
     }
-    map
+    (map, scale)
 }
 
 /// Parses "2.53 s", "320.8 ms", "4.7 µs", "0 µs" into seconds.
@@ -262,4 +282,32 @@ pub fn parse_duration(s: &str) -> Option<f64> {
         _ => return None,
     };
     Some(x * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_baseline_parses_at_scale_one() {
+        let text = include_str!("../reference/baseline.md");
+        let (rows, scale) = parse_reference(text);
+        assert_eq!(scale, Some(1.0));
+        let est = &rows[&("rows_50k".to_owned(), "estimated_size".to_owned())];
+        assert!((est.median_s - 0.3208).abs() < 1e-9);
+        let per = &rows[&(
+            "small_calls".to_owned(),
+            "redact per call (default)".to_owned(),
+        )];
+        assert_eq!(per.rate.as_deref(), Some("133.0 µs/call"));
+        assert!(rows.len() > 40);
+    }
+
+    #[test]
+    fn durations_parse_in_every_unit() {
+        assert_eq!(parse_duration("2.53 s"), Some(2.53));
+        assert!((parse_duration("320.8 ms").unwrap() - 0.3208).abs() < 1e-12);
+        assert!((parse_duration("4.7 µs").unwrap() - 4.7e-6).abs() < 1e-15);
+        assert_eq!(parse_duration("12 parsecs"), None);
+    }
 }

@@ -8,9 +8,11 @@
 //! cargo xtask fuzz [TARGET] [--seconds N]
 //! cargo xtask gen-workloads [--scale F] [--out DIR]
 //! cargo xtask layering                # check the crate layering of DESIGN.md §1
+//! cargo xtask self-contained          # nothing in crates/ benches/ xtask/ reaches outside
 //! ```
 
 mod layering;
+mod selfcontained;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz(rest),
         "gen-workloads" => gen_workloads(rest),
         "layering" => layering::check(&root()).map_err(|e| e.join("\n")),
+        "self-contained" => selfcontained::check(&root()).map_err(|e| e.join("\n")),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -43,18 +46,23 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering> [options]
-  ci                       fmt check, clippy -D warnings, tests, docs -D warnings, cargo-deny
+const USAGE: &str =
+    "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering|self-contained> [options]
+  ci                       fmt check, layering, self-containment, clippy -D warnings, tests,
+                           docs -D warnings, cargo-deny
   test                     the workspace tests (cargo nextest when installed, else cargo test)
   bench [AREA]... [--scale F] [--with-reference]
-                           benchmarks on the shared workloads (areas: estimate redact stream
-                           firewall handles budget cli); --with-reference also times the
-                           Python reference in this run (needs PyPI for weaver-kernel==0.12.0)
+                           benchmarks on the generated workloads (areas: estimate redact
+                           stream firewall handles budget cli); --with-reference also times
+                           the Python reference on the same workloads in this run
+                           (python3 + PyPI for weaver-kernel==0.12.0, venv under target/)
   fuzz [TARGET] [--seconds N]
                            run cargo-fuzz targets (installs cargo-fuzz when missing)
   gen-workloads [--scale F] [--out DIR]
-                           write the shared benchmark workloads
-  layering                 check the crate layering rules of DESIGN.md §1";
+                           write the benchmark workloads (weaver-testkit's generator)
+  layering                 check the crate layering rules of DESIGN.md §1
+  self-contained           check that crates/, benches/, xtask/ reach nothing outside the
+                           repository";
 
 /// The workspace root.
 fn root() -> PathBuf {
@@ -113,6 +121,7 @@ fn ci() -> Result<(), String> {
     fmt.args(["fmt", "--all", "--", "--check"]);
     run(fmt)?;
     layering::check(&root()).map_err(|e| e.join("\n"))?;
+    selfcontained::check(&root()).map_err(|e| e.join("\n"))?;
     let mut clippy = cargo();
     clippy.args([
         "clippy",
@@ -208,24 +217,27 @@ fn target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
-/// Sets up a venv with the reference and times it on the same workloads, in this run.
+/// The reference release the benchmarks compare with, and the tokenizer its token rows use.
+const REFERENCE_PACKAGES: [&str; 2] = ["weaver-kernel==0.12.0", "tiktoken==0.14.0"];
+
+/// Sets up a venv with the reference (once) and times it on the same workloads, in this
+/// run, with the project's own driver script (`benches/reference/ref_driver.py`).
 fn reference_run(scale: f64) -> Result<PathBuf, String> {
     let venv = target().join("ref-venv");
     let python = venv.join("bin").join("python");
-    if !python.is_file() {
-        let mut c = Command::new("python3");
-        c.args(["-m", "venv"]).arg(&venv);
-        run(c)?;
+    // Written only after pip succeeded, so a half-made venv is completed next time.
+    let ready = venv.join(".weaver-ready");
+    if !ready.is_file() {
+        if !python.is_file() {
+            let mut c = Command::new("python3");
+            c.args(["-m", "venv"]).arg(&venv);
+            run(c).map_err(|e| format!("{e} (--with-reference needs python3 with venv)"))?;
+        }
         let mut pip = Command::new(&python);
-        pip.args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "weaver-kernel==0.12.0",
-            "tiktoken",
-        ]);
+        pip.args(["-m", "pip", "install", "--quiet"])
+            .args(REFERENCE_PACKAGES);
         run(pip)?;
+        std::fs::write(&ready, REFERENCE_PACKAGES.join("\n")).map_err(|e| e.to_string())?;
     }
     let workloads = workloads_dir(scale)?;
     let out = target().join("weaver-bench");
@@ -243,7 +255,12 @@ fn reference_run(scale: f64) -> Result<PathBuf, String> {
     .arg("--out-md")
     .arg(&md)
     .arg("--out-json")
-    .arg(out.join("reference.json"));
+    .arg(out.join("reference.json"))
+    .arg("--tiktoken-cache")
+    .arg(target().join("ref-tiktoken"));
+    if let Ok(runs) = std::env::var("WEAVER_BENCH_RUNS") {
+        c.args(["--runs", &runs]);
+    }
     run(c)?;
     Ok(md)
 }

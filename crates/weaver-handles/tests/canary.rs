@@ -8,7 +8,7 @@ use weaver_handles::{
 use weaver_testkit::{Workloads, leaked};
 
 fn workloads() -> Workloads {
-    weaver_testkit::workloads(0.1).expect("workloads (needs python3 and ../shared)")
+    weaver_testkit::workloads(0.1).expect("workloads")
 }
 
 fn wide() -> ExpandBudget {
