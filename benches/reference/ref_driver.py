@@ -125,15 +125,14 @@ def leak_note(canaries: list[dict], text: str) -> str:
 
 
 def depth_of(value: Any) -> int:
-    """Deepest container nesting (the top container is depth 0), without recursion."""
+    """Deepest level of any value, leaves included (the top value is level 0); iterative."""
     deepest, stack = 0, [(value, 0)]
     while stack:
         v, d = stack.pop()
+        deepest = max(deepest, d)
         if isinstance(v, dict):
-            deepest = max(deepest, d)
             stack.extend((x, d + 1) for x in v.values())
         elif isinstance(v, list):
-            deepest = max(deepest, d)
             stack.extend((x, d + 1) for x in v)
     return deepest
 
