@@ -12,7 +12,7 @@ use weaver_budget::{
 
 use crate::Bench;
 
-/// Pairs per run, as in the reference (`ref_bench.py`, group `budget_manager`).
+/// Pairs per run, as in the reference run (`benches/reference/ref_driver.py`, `budget_manager`).
 const PAIRS: u64 = 200_000;
 /// The reference's total, large enough that 200k calls never exhaust it.
 const TOTAL: u64 = 1_000_000_000_000_000;

@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 
 pub use weaver_testkit::Workloads;
 
-/// A reference measurement parsed from reference-results.md.
+/// A reference measurement parsed from a reference table (`benches/reference/baseline.md` or a
+/// fresh `--with-reference` run).
 #[derive(Debug, Clone)]
 pub struct RefRow {
     /// Median wall time in seconds.
