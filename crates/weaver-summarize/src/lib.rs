@@ -198,9 +198,21 @@ pub fn elision_text(is_map: bool, len: usize, max_depth: usize) -> String {
     format!("[elided: {what} beyond depth {max_depth}]")
 }
 
-/// The marker that ends a cut fact list.
+/// The marker that ends a cut fact list (the text of a summary whose full data sits behind
+/// a handle; see [`omission_marker_at`] to say where it is otherwise).
 pub fn omission_marker(omitted: u64) -> String {
-    format!("… ({omitted} more facts omitted; full data via handle)")
+    omission_marker_at(omitted, "full data via handle")
+}
+
+/// The marker that ends a cut fact list, ending with `at`, the place the full data can be
+/// found (`full data via handle h1`, `full data in the input`, …).
+///
+/// ```
+/// assert_eq!(weaver_summarize::omission_marker_at(3, "full data in the input"),
+///            "… (3 more facts omitted; full data in the input)");
+/// ```
+pub fn omission_marker_at(omitted: u64, at: &str) -> String {
+    format!("… ({omitted} more facts omitted; {at})")
 }
 
 /// The facts about a value: the kept facts, and how many candidates were left out.

@@ -251,6 +251,15 @@ impl<'de> Visitor<'de> for TableTop<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TableParts, A::Error> {
+        if self.max_rows == 0 {
+            // The one row is not shown: count it, read nothing (as the Value path does).
+            drain_map(map)?;
+            return Ok(TableParts {
+                rows: Vec::new(),
+                depth: 0,
+                total: 1,
+            });
+        }
         let extra = StdCell::new(0usize);
         let seed = Bounded {
             scope: self.scope,
