@@ -42,6 +42,15 @@
 //! * **Map**: `Keys: …` (sorted, the first 20, with `(20 of N)` when cut), then one fact
 //!   per entry in insertion order: the scalar, the head of a string, `list of N items`,
 //!   or `dict with keys [...]`.
+//! * **List of strings** (log lines, messages; non-empty, every element a string):
+//!   `List of N strings (A–B chars, avg C; D distinct)` (the distinct count only up to
+//!   1 000 distinct values); `Levels: ERROR=e, WARN=w, …, none=k` when at least one line
+//!   carries a severity (a whole upper-case `FATAL`/`ERROR`/`WARN`/`WARNING`/`INFO`/
+//!   `DEBUG`/`TRACE` token, or a `level=…` / `"level":"…"` field in any case), most severe
+//!   first; then the first three and last three items, `#i: text`, scrubbed and cut to 100
+//!   chars like a string head. A map entry holding such a list gets the same facts
+//!   prefixed by its key (`lines: list of …`, `lines levels: …`, `lines #1: …`) when the
+//!   depth limit is unset or at least 3 (else `lines: list of N items`).
 //! * **Other list**: `List of N items`, then each item as compact JSON cut to 100 chars.
 //! * **String**: the first 500 chars, then `… (N chars total)` when longer (`N` counts the
 //!   original text).
@@ -81,6 +90,7 @@
 mod list;
 mod map;
 mod render;
+mod text;
 
 use std::borrow::Cow;
 

@@ -449,11 +449,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        if self.summ.wants_item() {
-            self.summ.push(&Value::String(v.to_owned()));
-        } else {
-            self.summ.push_skipped();
-        }
+        // Every string counts: a list of strings is summarized as text.
+        self.summ.push_str(v);
         Ok(())
     }
 
@@ -465,7 +462,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         if self.summ.wants_item() {
             let v = self.bounded().visit_seq(seq)?;
-            self.summ.push(&v);
+            self.summ.push_container(&v);
         } else {
             drain_seq(seq)?;
             self.summ.push_skipped();
@@ -483,7 +480,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
             self.summ.end_row();
         } else if self.summ.wants_item() {
             let v = self.bounded().visit_map(map)?;
-            self.summ.push(&v);
+            self.summ.push_container(&v);
         } else {
             drain_map(map)?;
             self.summ.push_skipped();
