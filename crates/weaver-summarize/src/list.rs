@@ -294,7 +294,13 @@ impl<'g> ListSummarizer<'g> {
         self.mode = Mode::Plain;
         self.total += 1;
         if self.previews.len() < self.opts.max_facts {
-            let p = json_preview(&Value::String(s.to_owned()), 1, true, &self.opts, self.guard);
+            let p = json_preview(
+                &Value::String(s.to_owned()),
+                1,
+                true,
+                &self.opts,
+                self.guard,
+            );
             self.previews.push(p);
         }
         if self.all_strings {

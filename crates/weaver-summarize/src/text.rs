@@ -33,10 +33,10 @@ pub(crate) fn level_of(line: &str) -> Option<usize> {
         if let Some(l) = upper_level(word) {
             return Some(l);
         }
-        if word.eq_ignore_ascii_case("level") || word.eq_ignore_ascii_case("lvl") {
-            if let Some(l) = field_value(&b[end..]).and_then(any_case_level) {
-                return Some(l);
-            }
+        if (word.eq_ignore_ascii_case("level") || word.eq_ignore_ascii_case("lvl"))
+            && let Some(l) = field_value(&b[end..]).and_then(any_case_level)
+        {
+            return Some(l);
         }
         i = end;
     }
@@ -80,8 +80,13 @@ fn field_value(rest: &[u8]) -> Option<&str> {
     }
     i += 1;
     skip(&mut i, b"\"' ");
-    let end = i + rest[i..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    std::str::from_utf8(&rest[i..end]).ok().filter(|w| !w.is_empty())
+    let end = i + rest[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    std::str::from_utf8(&rest[i..end])
+        .ok()
+        .filter(|w| !w.is_empty())
 }
 
 /// Statistics over a list of strings, gathered one item at a time.
