@@ -51,9 +51,15 @@ fn main() {
             "size: no-break spaces, x".to_owned(),
             format!("{}x", "\u{a0}".repeat(size / 2)),
         ),
-        ("size: e-acute and spaces".to_owned(), "\u{e9} ".repeat(size / 3)),
+        (
+            "size: e-acute and spaces".to_owned(),
+            "\u{e9} ".repeat(size / 3),
+        ),
         ("size: CJK".to_owned(), "\u{4e2d}".repeat(size / 3)),
-        ("size: e-acute and digits".to_owned(), "\u{e9}1".repeat(size / 3)),
+        (
+            "size: e-acute and digits".to_owned(),
+            "\u{e9}1".repeat(size / 3),
+        ),
     ];
     if let Some(path) = args.next() {
         match std::fs::read_to_string(&path) {
