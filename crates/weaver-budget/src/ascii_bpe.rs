@@ -71,6 +71,9 @@ impl Hasher for MulHasher {
     }
 }
 
+/// Longest pre-token merged by the simple quadratic loop.
+const SHORT_PIECE: usize = 64;
+
 /// The ordinary (non-special) tokens of an encoding: bytes → rank.
 pub(crate) struct Ranks {
     map: HashMap<Box<[u8]>, u32, BuildHasherDefault<MulHasher>>,
@@ -102,16 +105,26 @@ impl Ranks {
     }
 
     #[inline]
-    fn rank(&self, bytes: &[u8]) -> u32 {
+    pub(crate) fn rank(&self, bytes: &[u8]) -> u32 {
         self.map.get(bytes).copied().unwrap_or(u32::MAX)
     }
 
     /// Tokens in one pre-token: lowest-rank adjacent pair merged first (leftmost on ties),
-    /// until no adjacent pair is in the vocabulary.
-    fn count_piece(&self, piece: &[u8]) -> u64 {
+    /// until no adjacent pair is in the vocabulary. Short pieces (nearly all of them) take
+    /// the simple quadratic merge, whose small vectors beat a heap; long ones the
+    /// `O(n log n)` merge of [`merge`](crate::merge).
+    pub(crate) fn count_piece(&self, piece: &[u8]) -> u64 {
         if piece.len() <= 1 || self.map.contains_key(piece) {
             return piece.len().min(1) as u64;
         }
+        if piece.len() > SHORT_PIECE {
+            return crate::merge::count_parts(piece, |b| self.rank(b));
+        }
+        self.count_short(piece)
+    }
+
+    /// The quadratic merge, for pieces of at most [`SHORT_PIECE`] bytes.
+    fn count_short(&self, piece: &[u8]) -> u64 {
         // bounds[k] = start of part k; pair[k] = rank of part k joined with part k + 1.
         let mut bounds: Vec<usize> = (0..=piece.len()).collect();
         let mut pair: Vec<u32> = (0..piece.len() - 1)
@@ -392,6 +405,53 @@ mod tests {
         fn fast_path_equals_tiktoken_rs(text in ascii_text()) {
             for (fast, want) in both(&text) {
                 prop_assert_eq!(fast, want);
+            }
+        }
+
+        #[test]
+        fn heap_merge_equals_quadratic_merge(piece in "[a-cA-C!.]{2,160}|[a-z]{2,160}|[ -~]{2,160}") {
+            for ranks in [&*CL, &*O2] {
+                let heap = crate::merge::count_parts(piece.as_bytes(), |b| ranks.rank(b));
+                prop_assert_eq!(heap, ranks.count_short(piece.as_bytes()), "{:?}", piece);
+            }
+        }
+    }
+
+    /// Long pre-tokens of the shapes that made the quadratic merge slow: one unit repeated,
+    /// or few-letter alphabets (many equal-rank pairs, so the leftmost tie rule matters).
+    fn long_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ("[a-zA-Z]{1,3}|[!-/:-@]{1,3}", 1usize..2000).prop_map(|(unit, n)| unit.repeat(n)),
+            "[xyz]{100,5000}",
+            "[a-zA-Z]{100,5000}",
+            "[!-/:-@\\[-`{-~]{100,5000}",
+            " [-+=*#]{100,3000}\n{0,3}",
+            "[0-9]{100,3000}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn long_pieces_equal_tiktoken_rs(text in long_piece()) {
+            for (fast, want) in both(&text) {
+                prop_assert_eq!(fast, want);
+            }
+        }
+    }
+
+    #[test]
+    fn pathological_vectors() {
+        for text in [
+            "x".repeat(5_000),
+            "ab".repeat(2_500),
+            "=".repeat(4_000),
+            "!@#$%^&*()".repeat(400),
+            format!("\"{}\"", "x".repeat(4_999)),
+            "aA".repeat(2_000),
+        ] {
+            for (fast, want) in both(&text) {
+                assert_eq!(fast, want, "{} bytes of {:?}", text.len(), &text[..8]);
             }
         }
     }

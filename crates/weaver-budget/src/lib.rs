@@ -76,6 +76,8 @@ mod error;
 #[cfg(feature = "tiktoken")]
 mod json_text;
 mod manager;
+#[cfg(feature = "tiktoken")]
+mod merge;
 mod mode;
 #[cfg(feature = "tiktoken")]
 mod tiktoken;

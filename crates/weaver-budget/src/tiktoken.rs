@@ -94,6 +94,10 @@ impl FromStr for Encoding {
 /// is guaranteed to break (between an ASCII letter or digit and a following ASCII character
 /// of another class that is not `'`), so the count is exact and the bounded counts stop
 /// within one piece of the limit. Text without such a point is tokenized in one piece.
+/// Every step is `O(n log n)` or better in the length of the text, whatever its shape: a
+/// single pre-token of a megabyte (one long word, a run of punctuation) is merged with a
+/// heap, not by rescanning (see `merge.rs`), and tiktoken-rs does the same for the
+/// non-ASCII pieces it gets.
 ///
 /// ```
 /// use weaver_budget::{TiktokenCounter, TokenCount, TokenCounter};
@@ -424,6 +428,27 @@ mod tests {
             }
         }
         assert!(allowed > 10);
+    }
+
+    #[test]
+    fn long_pieces_equal_whole_text() {
+        // One pre-token of thousands of bytes, ASCII and not, bare and inside JSON quotes.
+        for text in [
+            "x".repeat(6_000),
+            format!("\"{}\"", "x".repeat(6_000)),
+            "\u{e9}".repeat(3_000),
+            format!("{}\u{e9}{}", "x".repeat(3_000), "y".repeat(3_000)),
+            "\u{4e2d}\u{6587}".repeat(1_000),
+            format!("{}\u{e9}", "=".repeat(4_000)),
+            "a\u{e9}".repeat(2_000),
+        ] {
+            for c in [TiktokenCounter::cl100k(), TiktokenCounter::o200k()] {
+                let want = full(&c, &text);
+                assert_eq!(c.count_str(&text), want, "{}", &text[..8]);
+                assert_eq!(c.count_str_up_to(&text, want), TokenCount::Exact(want));
+                assert!(!c.count_str_up_to(&text, want - 1).fits());
+            }
+        }
     }
 
     #[test]

@@ -123,14 +123,21 @@ fn absurd_budgets_are_refused() {
         e.to_string(),
         "invalid budget max_chars: must be at least 512, got 0"
     );
-    // Zero rows and fields are legal: the frame says what it left out.
-    let f = fw_with(Budgets::default().with_max_rows(0).with_max_fields(0));
+    // Zero fields is refused (a row with no field shows nothing); zero rows is "none", and
+    // the frame says what it left out (see tests/budgets.rs for every shape).
+    let e = weaver_kernel::Firewall::new(Budgets::default().with_max_fields(0)).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("invalid budget max_fields: must be at least 1"),
+        "{e}"
+    );
+    let f = fw_with(Budgets::default().with_max_rows(0));
     let frame = f
         .transform_json(b"[{\"a\": 1}]", &ctx(ResponseMode::Table))
         .unwrap();
     assert!(frame.table_preview.is_empty());
     assert_eq!(
         frame.warnings,
-        ["table_preview shows 0 of 1 rows; full data via handle"]
+        ["table_preview shows 0 of 1 rows; no handle: full data not kept"]
     );
 }

@@ -111,7 +111,7 @@ fn context() -> impl Strategy<Value = TransformContext> {
 }
 
 fn budgets() -> impl Strategy<Value = Budgets> {
-    (0usize..10, 0usize..7, 512usize..3000, 1usize..6).prop_map(|(r, f, c, d)| Budgets {
+    (0usize..10, 1usize..7, 512usize..3000, 1usize..6).prop_map(|(r, f, c, d)| Budgets {
         max_rows: r,
         max_fields: f,
         max_chars: c,

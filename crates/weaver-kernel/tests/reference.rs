@@ -42,8 +42,9 @@ fn f85_table_respects_max_rows_budget() {
     );
     assert_eq!(f.table_preview.len(), 10);
     assert!(
-        f.warnings
-            .contains(&"table_preview shows 10 of 200 rows; full data via handle".to_owned())
+        f.warnings.contains(
+            &"table_preview shows 10 of 200 rows; no handle: full data not kept".to_owned()
+        )
     );
 }
 
@@ -174,7 +175,10 @@ fn f93_small_map_cut_keeps_the_marker() {
     );
     assert_eq!(
         f.facts[kept],
-        format!("… ({} more facts omitted; full data via handle)", 9 - kept)
+        format!(
+            "… ({} more facts omitted; no handle: full data not kept)",
+            9 - kept
+        )
     );
 }
 
@@ -251,7 +255,7 @@ fn f97_depth_limit_in_summary() {
         json!([{"a": {"b": "[ELIDED: object with 1 entry beyond max_depth 2]"}}])
     );
     assert!(f.warnings.contains(
-        &"1 nested container beyond max_depth 2 elided; full data via handle".to_owned()
+        &"1 nested container beyond max_depth 2 elided; no handle: full data not kept".to_owned()
     ));
 }
 
@@ -263,7 +267,10 @@ fn f98_long_string_summary_keeps_marker() {
         &Value::String("a".repeat(600)),
         &ctx(ResponseMode::Summary),
     );
-    assert_eq!(f.facts, ["… (1 more facts omitted; full data via handle)"]);
+    assert_eq!(
+        f.facts,
+        ["… (1 more facts omitted; no handle: full data not kept)"]
+    );
     let f = both(
         &fw(),
         &Value::String("a".repeat(600)),
@@ -416,7 +423,7 @@ fn table_mode_respects_max_chars() {
     let k = f.table_preview.len();
     assert!(k > 0 && k < 50);
     assert!(f.warnings.contains(&format!(
-        "table_preview shows {k} of 50 rows; full data via handle"
+        "table_preview shows {k} of 50 rows; no handle: full data not kept"
     )));
 }
 

@@ -42,6 +42,15 @@
 //! * **Map**: `Keys: …` (sorted, the first 20, with `(20 of N)` when cut), then one fact
 //!   per entry in insertion order: the scalar, the head of a string, `list of N items`,
 //!   or `dict with keys [...]`.
+//! * **List of strings** (log lines, messages; non-empty, every element a string):
+//!   `List of N strings (A–B chars, avg C; D distinct)` (the distinct count only up to
+//!   1 000 distinct values); `Levels: ERROR=e, WARN=w, …, none=k` when at least one line
+//!   carries a severity (a whole upper-case `FATAL`/`ERROR`/`WARN`/`WARNING`/`INFO`/
+//!   `DEBUG`/`TRACE` token, or a `level=…` / `"level":"…"` field in any case), most severe
+//!   first; then the first three and last three items, `#i: text`, scrubbed and cut to 100
+//!   chars like a string head. A map entry holding such a list gets the same facts
+//!   prefixed by its key (`lines: list of …`, `lines levels: …`, `lines #1: …`) when the
+//!   depth limit is unset or at least 3 (else `lines: list of N items`).
 //! * **Other list**: `List of N items`, then each item as compact JSON cut to 100 chars.
 //! * **String**: the first 500 chars, then `… (N chars total)` when longer (`N` counts the
 //!   original text).
@@ -81,6 +90,7 @@
 mod list;
 mod map;
 mod render;
+mod text;
 
 use std::borrow::Cow;
 
@@ -198,9 +208,21 @@ pub fn elision_text(is_map: bool, len: usize, max_depth: usize) -> String {
     format!("[elided: {what} beyond depth {max_depth}]")
 }
 
-/// The marker that ends a cut fact list.
+/// The marker that ends a cut fact list (the text of a summary whose full data sits behind
+/// a handle; see [`omission_marker_at`] to say where it is otherwise).
 pub fn omission_marker(omitted: u64) -> String {
-    format!("… ({omitted} more facts omitted; full data via handle)")
+    omission_marker_at(omitted, "full data via handle")
+}
+
+/// The marker that ends a cut fact list, ending with `at`, the place the full data can be
+/// found (`full data via handle h1`, `full data in the input`, …).
+///
+/// ```
+/// assert_eq!(weaver_summarize::omission_marker_at(3, "full data in the input"),
+///            "… (3 more facts omitted; full data in the input)");
+/// ```
+pub fn omission_marker_at(omitted: u64, at: &str) -> String {
+    format!("… ({omitted} more facts omitted; {at})")
 }
 
 /// The facts about a value: the kept facts, and how many candidates were left out.

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::render::{format_stat, json_preview, stat_withheld, truncate_chars};
+use crate::text::TextStats;
 use crate::{Guard, Summary, SummaryOptions, View, view};
 
 /// Top keys listed.
@@ -201,6 +202,9 @@ pub struct ListSummarizer<'g> {
     cur_order: Vec<usize>,
     previews: Vec<String>,
     fields: FieldNotes,
+    /// Every element so far is a string (a list of lines or messages).
+    all_strings: bool,
+    text: TextStats,
 }
 
 impl<'g> ListSummarizer<'g> {
@@ -220,6 +224,8 @@ impl<'g> ListSummarizer<'g> {
             cur_order: Vec::new(),
             previews: Vec::new(),
             fields: FieldNotes::default(),
+            all_strings: true,
+            text: TextStats::default(),
         }
     }
 
@@ -237,6 +243,21 @@ impl<'g> ListSummarizer<'g> {
 
     /// Adds one element.
     pub fn push(&mut self, item: &Value) {
+        if let Value::String(s) = item {
+            self.push_str(s);
+            return;
+        }
+        self.push_other(item);
+    }
+
+    /// Adds an element that was a list or a map in the input, given as the value that
+    /// stands for it — possibly the elision marker a depth-limited parser put in its
+    /// place, which must not count as a string of a text list.
+    pub fn push_container(&mut self, item: &Value) {
+        self.push_other(item);
+    }
+
+    fn push_other(&mut self, item: &Value) {
         if let View::Value(Value::Object(map)) = view(item, 1, &self.opts, self.guard)
             && self.records_allowed()
         {
@@ -253,6 +274,7 @@ impl<'g> ListSummarizer<'g> {
             return;
         }
         self.mode = Mode::Plain;
+        self.all_strings = false;
         self.total += 1;
         if self.previews.len() < self.opts.max_facts {
             let p = json_preview(item, 1, true, &self.opts, self.guard);
@@ -260,15 +282,44 @@ impl<'g> ListSummarizer<'g> {
         }
     }
 
-    /// Counts an element that is not described: a non-record item of a list of records,
-    /// or an item of a plain list past the previews ([`wants_item`](Self::wants_item)
-    /// false). The first element must be pushed, not skipped.
+    /// Adds one string element (the same as [`push`](Self::push) of a `Value::String`,
+    /// without building one). A list whose elements are all strings is summarized as text:
+    /// see the crate docs.
+    pub fn push_str(&mut self, s: &str) {
+        if self.mode == Mode::Records {
+            self.total += 1;
+            self.non_records += 1;
+            return;
+        }
+        self.mode = Mode::Plain;
+        self.total += 1;
+        if self.previews.len() < self.opts.max_facts {
+            let p = json_preview(
+                &Value::String(s.to_owned()),
+                1,
+                true,
+                &self.opts,
+                self.guard,
+            );
+            self.previews.push(p);
+        }
+        if self.all_strings {
+            self.text.push(s);
+        }
+    }
+
+    /// Counts an element that is not described and is not a string (strings go to
+    /// [`push_str`](Self::push_str), which the text statistics need): a non-record item of
+    /// a list of records, or an item of a plain list past the previews
+    /// ([`wants_item`](Self::wants_item) false). The first element must be pushed, not
+    /// skipped.
     pub fn push_skipped(&mut self) {
         self.total += 1;
         if self.mode == Mode::Records {
             self.non_records += 1;
         } else {
             self.mode = Mode::Plain;
+            self.all_strings = false;
         }
     }
 
@@ -334,6 +385,16 @@ impl<'g> ListSummarizer<'g> {
     pub fn finish(self) -> Summary {
         let mut summary = match self.mode {
             Mode::Records => self.finish_records(),
+            Mode::Plain if self.all_strings && self.text.count() == self.total => {
+                let mut facts = vec![format!("List of {}", self.text.shape())];
+                if let Some(levels) = self.text.levels() {
+                    facts.push(format!("Levels: {levels}"));
+                }
+                for (i, item) in self.text.edges(&self.opts, self.guard) {
+                    facts.push(format!("#{i}: {item}"));
+                }
+                Summary::from_candidates(facts, 0, self.opts.max_facts)
+            }
             Mode::Undecided | Mode::Plain => {
                 let mut facts = Vec::with_capacity(1 + self.previews.len());
                 let unit = if self.total == 1 { "item" } else { "items" };

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::list::FieldNotes;
 use crate::render::{head, scalar_text};
+use crate::text::TextStats;
 use crate::{Guard, Summary, SummaryOptions, View, view};
 
 /// How many sorted keys the `Keys:` fact lists.
@@ -23,6 +24,8 @@ pub struct MapSummarizer<'g> {
     keys: u64,
     smallest: BTreeSet<String>,
     entry_facts: Vec<String>,
+    /// Entries described (a list of strings takes several facts).
+    described: u64,
     fields: FieldNotes,
 }
 
@@ -35,6 +38,7 @@ impl<'g> MapSummarizer<'g> {
             keys: 0,
             smallest: BTreeSet::new(),
             entry_facts: Vec::new(),
+            described: 0,
             fields: FieldNotes::default(),
         }
     }
@@ -62,15 +66,50 @@ impl<'g> MapSummarizer<'g> {
             self.smallest.insert(key.to_owned());
         }
         if self.entry_facts.len() < self.opts.max_facts {
+            self.described += 1;
             let label = self.guard.scrub(key).into_owned();
+            let value = value.unwrap_or(&Value::Null);
             let fact = if self.guard.is_sensitive_key(key) {
                 format!("{label}: {}", self.guard.withheld())
+            } else if let Some(text) = self.strings(value) {
+                self.entry_facts
+                    .push(format!("{label}: list of {}", text.shape()));
+                if let Some(levels) = text.levels() {
+                    self.entry_facts.push(format!("{label} levels: {levels}"));
+                }
+                for (i, item) in text.edges(&self.opts, self.guard) {
+                    self.entry_facts.push(format!("{label} #{i}: {item}"));
+                }
+                return;
             } else {
-                let described = self.describe(value.unwrap_or(&Value::Null));
+                let described = self.describe(value);
                 format!("{label}: {described}")
             };
             self.entry_facts.push(fact);
         }
+    }
+
+    /// Text statistics of a non-empty list of strings within the depth limit.
+    ///
+    /// The list sits at depth 1 and its items at depth 2, so the depth limit must leave
+    /// depth 2 open (no limit, or at least 3): a streaming parser bounded at depth 2 hands
+    /// over elision markers (strings) where the input had containers, and the two must
+    /// summarize alike.
+    fn strings(&self, value: &Value) -> Option<TextStats> {
+        if self.opts.max_depth.is_some_and(|d| d < 3) {
+            return None;
+        }
+        let View::Value(Value::Array(items)) = view(value, 1, &self.opts, self.guard) else {
+            return None;
+        };
+        if items.is_empty() || !items.iter().all(Value::is_string) {
+            return None;
+        }
+        let mut text = TextStats::default();
+        for s in items.iter().filter_map(Value::as_str) {
+            text.push(s);
+        }
+        Some(text)
     }
 
     fn describe(&self, value: &Value) -> String {
@@ -113,7 +152,7 @@ impl<'g> MapSummarizer<'g> {
         if self.keys > LISTED_KEYS as u64 {
             let _ = write!(keys_fact, ", … ({LISTED_KEYS} of {})", self.keys);
         }
-        let materialised = self.entry_facts.len() as u64;
+        let materialised = self.described;
         let mut facts = Vec::with_capacity(1 + self.entry_facts.len());
         facts.push(keys_fact);
         facts.extend(self.entry_facts);

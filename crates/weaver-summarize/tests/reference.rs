@@ -237,9 +237,14 @@ fn nulls_disqualify_numeric_columns() {
 #[test]
 fn long_items_and_values_are_cut_on_char_boundaries() {
     let long = "é".repeat(300);
-    let f = facts(&json!([long.clone()]));
+    // A mixed list previews items as JSON cut to 100 characters.
+    let f = facts(&json!([long.clone(), 5]));
     assert_eq!(f[1].chars().count(), 101);
     assert!(f[1].ends_with('…'));
+    // A list of strings shows the head of each edge item, like a string value.
+    let f = facts(&json!([long.clone()]));
+    assert_eq!(f[0], "List of 1 string (300 chars; 1 distinct)");
+    assert_eq!(f[1], format!("#1: {}… (300 chars total)", "é".repeat(100)));
     let f = facts(&json!({"k": long}));
     assert!(f[1].starts_with(&format!("k: {}", "é".repeat(80))));
     assert!(f[1].ends_with("… (300 chars total)"));

@@ -11,9 +11,10 @@ use super::FirewallError;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Budgets {
-    /// Most rows in `table_preview` (a grant's `max_rows` can only lower it).
+    /// Most rows in `table_preview` (a grant's `max_rows` can only lower it). 0 shows no
+    /// row, and the frame's warning still says how many there were.
     pub max_rows: usize,
-    /// Most fields per table row.
+    /// Most fields per table row; at least 1.
     pub max_fields: usize,
     /// Most bytes of compact JSON that `facts`, `table_preview` and `warnings` take
     /// together (raw mode excepted). At least [`Budgets::MIN_MAX_CHARS`].
@@ -76,6 +77,14 @@ impl Budgets {
                     Self::MIN_MAX_CHARS,
                     self.max_chars
                 ),
+            });
+        }
+        if self.max_fields == 0 {
+            // A row with no field shows nothing yet takes a row's place; "no rows" is
+            // max_rows 0 (an empty table whose warning still counts them).
+            return Err(FirewallError::InvalidBudget {
+                name: "max_fields",
+                reason: "must be at least 1 (a row with no field shows nothing; use max_rows 0 or handle_only mode)".into(),
             });
         }
         if self.max_depth == 0 {

@@ -132,9 +132,19 @@ pub struct TransformContext {
     /// When the call was made (ms since the Unix epoch), if the caller tracks it: the
     /// firewall never reads a clock, so equal inputs give equal frames.
     pub invoked_at_ms: Option<u64>,
-    /// The handle of the stored full result, attached to the frame.
+    /// The handle of the stored full result, attached to the frame. Cut markers then say
+    /// `full data via handle <id>`.
     pub handle: Option<Handle>,
+    /// Where the full result is when no handle is attached, as the cut markers should say
+    /// it (for example `full data in the input; the CLI keeps no handle`). `None` and no
+    /// handle: markers say [`NO_HANDLE_NOTE`]. Ignored when a handle is attached. A frame
+    /// never promises a handle it does not carry.
+    pub full_data_note: Option<String>,
 }
+
+/// What cut markers say when the frame has no handle and the caller gave no
+/// [`full_data_note`](TransformContext::full_data_note).
+pub const NO_HANDLE_NOTE: &str = "no handle: full data not kept";
 
 impl TransformContext {
     /// A context for `mode` with no roles, constraints or ids.
@@ -161,6 +171,31 @@ impl TransformContext {
     pub fn with_handle(mut self, handle: Handle) -> Self {
         self.handle = Some(handle);
         self
+    }
+
+    /// Sets where the full result is when there is no handle (see
+    /// [`full_data_note`](Self::full_data_note)).
+    pub fn with_full_data_note(mut self, note: impl Into<String>) -> Self {
+        self.full_data_note = Some(note.into());
+        self
+    }
+
+    /// The text cut markers end with: the handle's id when one is attached, else the
+    /// caller's note, else [`NO_HANDLE_NOTE`].
+    ///
+    /// ```
+    /// use weaver_kernel::{ResponseMode, TransformContext};
+    /// let ctx = TransformContext::new(ResponseMode::Table);
+    /// assert_eq!(ctx.full_data_pointer(), "no handle: full data not kept");
+    /// let ctx = ctx.with_full_data_note("full data in the input");
+    /// assert_eq!(ctx.full_data_pointer(), "full data in the input");
+    /// ```
+    pub fn full_data_pointer(&self) -> String {
+        match (&self.handle, &self.full_data_note) {
+            (Some(h), _) => format!("full data via handle {}", h.id),
+            (None, Some(note)) => note.clone(),
+            (None, None) => NO_HANDLE_NOTE.to_owned(),
+        }
     }
 
     pub(crate) fn has_role(&self, role: &str) -> bool {

@@ -10,7 +10,8 @@ use weaver_redact::Report;
 pub struct Provenance {
     /// The capability that produced the data.
     pub capability_id: String,
-    /// Who invoked it.
+    /// Who invoked it; an empty id (no principal known) serializes as `null`.
+    #[serde(serialize_with = "empty_as_null")]
     pub principal_id: String,
     /// The invocation.
     pub action_id: String,
@@ -46,4 +47,13 @@ pub struct Frame {
     pub raw_data: Option<Value>,
     /// Whether this is the last frame of a stream (the kernel sets it).
     pub is_final: bool,
+}
+
+/// Writes an empty string as `null`: "no principal" must not read as a principal named "".
+fn empty_as_null<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Error> {
+    if s.is_empty() {
+        ser.serialize_none()
+    } else {
+        ser.serialize_str(s)
+    }
 }

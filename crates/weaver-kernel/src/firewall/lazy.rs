@@ -251,6 +251,15 @@ impl<'de> Visitor<'de> for TableTop<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TableParts, A::Error> {
+        if self.max_rows == 0 {
+            // The one row is not shown: count it, read nothing (as the Value path does).
+            drain_map(map)?;
+            return Ok(TableParts {
+                rows: Vec::new(),
+                depth: 0,
+                total: 1,
+            });
+        }
         let extra = StdCell::new(0usize);
         let seed = Bounded {
             scope: self.scope,
@@ -440,11 +449,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        if self.summ.wants_item() {
-            self.summ.push(&Value::String(v.to_owned()));
-        } else {
-            self.summ.push_skipped();
-        }
+        // Every string counts: a list of strings is summarized as text.
+        self.summ.push_str(v);
         Ok(())
     }
 
@@ -456,7 +462,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         if self.summ.wants_item() {
             let v = self.bounded().visit_seq(seq)?;
-            self.summ.push(&v);
+            self.summ.push_container(&v);
         } else {
             drain_seq(seq)?;
             self.summ.push_skipped();
@@ -474,7 +480,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
             self.summ.end_row();
         } else if self.summ.wants_item() {
             let v = self.bounded().visit_map(map)?;
-            self.summ.push(&v);
+            self.summ.push_container(&v);
         } else {
             drain_map(map)?;
             self.summ.push_skipped();

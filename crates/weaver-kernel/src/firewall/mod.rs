@@ -10,7 +10,8 @@
 //! let frame = fw.transform(&rows, &TransformContext::new(ResponseMode::Table)).unwrap();
 //! assert_eq!(frame.table_preview.len(), 2);
 //! assert_eq!(frame.table_preview[0]["password"], "[REDACTED]");
-//! assert_eq!(frame.warnings, ["table_preview shows 2 of 3 rows; full data via handle"]);
+//! // No handle store here, so the marker does not promise one.
+//! assert_eq!(frame.warnings, ["table_preview shows 2 of 3 rows; no handle: full data not kept"]);
 //! ```
 //!
 //! # Modes
@@ -35,11 +36,22 @@
 //! # Budgets
 //!
 //! `facts`, `table_preview` and `warnings` together take at most `max_chars` bytes of
-//! compact JSON (measured with `weaver-estimate`): facts are dropped from the end and the
-//! omission marker counts them; rows are dropped from the end and a warning says
-//! `showing K of N rows`. String cells longer than `max_chars / 8` characters are cut
-//! (`… (N chars total)`). `max_rows` is `min(budget, grant)`. Raw mode is the one
-//! exception: it is never cut, and says so in a warning when it is over `max_chars`.
+//! compact JSON (measured with `weaver-estimate`), markers and warnings included: the mode
+//! warnings (projection, field cut, depth) first get at most half of `max_chars`, each cut
+//! with `…` when they would not fit; then facts are dropped from the end and the omission
+//! marker counts them, or rows are dropped from the end and a warning says
+//! `table_preview shows K of N rows`. String cells longer than `max_chars / 8` characters
+//! are cut (`… (N chars total)`). `max_rows` is `min(budget, grant)`; 0 means "no rows":
+//! the table is empty and the warning still counts them, whatever the shape of the result
+//! (a map or a scalar is one row). `max_fields` 0 is refused by [`Budgets::validate`] (a
+//! row with no field shows nothing; use `max_rows` 0 or `handle_only`). Raw mode is the one
+//! exception to the bound on the data: `raw_data` is never cut, and a warning says so when
+//! it is over `max_chars`.
+//!
+//! Every cut marker ends by saying where the rest is: `full data via handle <id>` when the
+//! context carries a handle, else the context's
+//! [`full_data_note`](TransformContext::full_data_note), else
+//! [`NO_HANDLE_NOTE`]. A frame never promises a handle it lacks.
 //!
 //! # Bytes
 //!
@@ -59,10 +71,10 @@ use serde_json::{Map, Value};
 use weaver_budget::ResponseMode;
 use weaver_estimate::{estimate, str_len};
 use weaver_redact::Redactor;
-use weaver_summarize::{Summary, SummaryOptions, omission_marker, summarize_guarded};
+use weaver_summarize::{Summary, SummaryOptions, omission_marker_at, summarize_guarded};
 
 pub use budgets::Budgets;
-pub use context::{Constraints, ROLE_ADMIN, ROLE_PII_READER, TransformContext};
+pub use context::{Constraints, NO_HANDLE_NOTE, ROLE_ADMIN, ROLE_PII_READER, TransformContext};
 pub use error::FirewallError;
 pub use frame::{Frame, Provenance};
 
@@ -167,6 +179,7 @@ impl Firewall {
                             .collect(),
                         items.len() as u64,
                     ),
+                    _ if plan.max_rows == 0 => (Vec::new(), 1),
                     other => (vec![self.table_row(&scope, other, 0, 0)], 1),
                 };
                 Body::Table { rows, total }
@@ -225,6 +238,7 @@ impl Firewall {
                 let rows = parts
                     .rows
                     .iter()
+                    .take(plan.max_rows)
                     .map(|(v, extra)| self.table_row(&scope, v, parts.depth, *extra))
                     .collect();
                 Body::Table {
@@ -288,6 +302,8 @@ impl Firewall {
         ctx: &TransformContext,
     ) -> Frame {
         let b = &self.budgets;
+        let max_chars = b.max_chars as u64;
+        let at = fit_str(&ctx.full_data_pointer(), POINTER_BYTES);
         let mut warnings = Vec::new();
         if plan.fell_back {
             warnings.push(RAW_FALLBACK_WARNING.to_owned());
@@ -299,7 +315,7 @@ impl Firewall {
             Body::Empty => {}
             Body::Raw(v) => {
                 push_projection_warning(&mut warnings, scope.take_notes());
-                push_elided_warning(&mut warnings, scope.elided(), b.max_depth);
+                push_elided_warning(&mut warnings, scope.elided(), b.max_depth, &at);
                 let size = estimate(&v);
                 if size > b.max_chars as u64 {
                     warnings.push(format!(
@@ -314,17 +330,18 @@ impl Firewall {
                 let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(0);
                 if widest > b.max_fields {
                     warnings.push(format!(
-                        "rows show at most {} of their fields (widest row: {widest}); full data via handle",
+                        "rows show at most {} of their fields (widest row: {widest}); {at}",
                         b.max_fields
                     ));
                 }
-                push_elided_warning(&mut warnings, scope.elided(), b.max_depth);
+                push_elided_warning(&mut warnings, scope.elided(), b.max_depth, &at);
+                fit_strings(&mut warnings, max_chars / 2);
                 let sizes: Vec<u64> = rows.iter().map(|(r, _)| map_size(r)).collect();
                 let fixed = list_size(&warnings) + 2;
                 let mut keep = rows.len();
                 loop {
                     let rows_warning = (keep as u64) < total;
-                    let note = rows_note(keep, total);
+                    let note = rows_note(keep, total, &at);
                     let extra = if rows_warning {
                         str_len(&note) + u64::from(!warnings.is_empty())
                     } else {
@@ -332,7 +349,7 @@ impl Firewall {
                     };
                     let table =
                         2 + sizes[..keep].iter().sum::<u64>() + keep.saturating_sub(1) as u64;
-                    if fixed + extra + table <= b.max_chars as u64 || keep == 0 {
+                    if fixed + extra + table <= max_chars || keep == 0 {
                         if rows_warning {
                             warnings.push(note);
                         }
@@ -345,6 +362,7 @@ impl Firewall {
             Body::Summary(summary) => {
                 let (names, more) = summary.omitted_fields();
                 push_projection_warning(&mut warnings, (names.to_vec(), more));
+                fit_strings(&mut warnings, max_chars / 2);
                 let mut omitted = summary.omitted();
                 // Belt and braces: every piece was scrubbed on its way into the fact, but
                 // joining pieces can form a new match ("tel: 5551234567").
@@ -355,12 +373,12 @@ impl Firewall {
                     .collect();
                 let fixed = list_size(&warnings) + 2;
                 loop {
-                    let marker = (omitted > 0).then(|| omission_marker(omitted));
+                    let marker = (omitted > 0).then(|| omission_marker_at(omitted, &at));
                     let mut size = list_size(&kept);
                     if let Some(m) = &marker {
                         size += str_len(m) + u64::from(!kept.is_empty());
                     }
-                    if fixed + size <= b.max_chars as u64 || kept.is_empty() {
+                    if fixed + size <= max_chars || kept.is_empty() {
                         kept.extend(marker);
                         break;
                     }
@@ -370,6 +388,11 @@ impl Firewall {
                 facts = kept;
             }
         }
+        // Whatever the mode put together, the warnings take only the room the data left:
+        // each cut with `…` rather than overrun max_chars (a no-op unless the caller's
+        // pointer text or hostile field names made them long).
+        let data = list_size(&facts) + rows_size(&table_preview);
+        fit_strings(&mut warnings, max_chars.saturating_sub(data));
         let include_elided = plan.mode != ResponseMode::Summary;
         Frame {
             action_id: ctx.action_id.clone(),
@@ -392,8 +415,11 @@ impl Firewall {
     }
 }
 
-fn rows_note(keep: usize, total: u64) -> String {
-    format!("table_preview shows {keep} of {total} rows; full data via handle")
+/// Most bytes (compact JSON) of the "where the full data is" text in markers.
+const POINTER_BYTES: u64 = 160;
+
+fn rows_note(keep: usize, total: u64, at: &str) -> String {
+    format!("table_preview shows {keep} of {total} rows; {at}")
 }
 
 fn push_projection_warning(warnings: &mut Vec<String>, (names, more): (Vec<String>, bool)) {
@@ -407,7 +433,7 @@ fn push_projection_warning(warnings: &mut Vec<String>, (names, more): (Vec<Strin
     ));
 }
 
-fn push_elided_warning(warnings: &mut Vec<String>, elided: u64, max_depth: usize) {
+fn push_elided_warning(warnings: &mut Vec<String>, elided: u64, max_depth: usize, at: &str) {
     if elided == 0 {
         return;
     }
@@ -417,13 +443,61 @@ fn push_elided_warning(warnings: &mut Vec<String>, elided: u64, max_depth: usize
         "containers"
     };
     warnings.push(format!(
-        "{elided} nested {unit} beyond max_depth {max_depth} elided; full data via handle"
+        "{elided} nested {unit} beyond max_depth {max_depth} elided; {at}"
     ));
 }
 
 /// Compact JSON size of a list of strings.
 fn list_size(items: &[String]) -> u64 {
     2 + items.iter().map(|s| str_len(s)).sum::<u64>() + items.len().saturating_sub(1) as u64
+}
+
+/// Compact JSON size of a list of rows.
+fn rows_size(rows: &[Map<String, Value>]) -> u64 {
+    2 + rows.iter().map(map_size).sum::<u64>() + rows.len().saturating_sub(1) as u64
+}
+
+/// `s`, or its longest prefix that with a closing `…` takes at most `max` bytes as a JSON
+/// string (quotes and escapes counted).
+fn fit_str(s: &str, max: u64) -> String {
+    if str_len(s) <= max {
+        return s.to_owned();
+    }
+    // Quotes and the ellipsis (3 bytes: serde_json writes it unescaped).
+    let mut used = 2 + 3;
+    let mut end = 0;
+    let mut buf = [0u8; 4];
+    for (i, c) in s.char_indices() {
+        let w = str_len(c.encode_utf8(&mut buf)) - 2;
+        if used + w > max {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Cuts the longest strings of `items` (with `…`) until the list takes at most `cap`
+/// bytes of compact JSON. An item already cut to the bare `…` that still does not fit is
+/// dropped; with `max_chars >= 512` that never happens.
+fn fit_strings(items: &mut Vec<String>, cap: u64) {
+    while list_size(items) > cap {
+        let excess = list_size(items) - cap;
+        let Some((i, len)) = items
+            .iter()
+            .map(|s| str_len(s))
+            .enumerate()
+            .max_by_key(|&(_, len)| len)
+        else {
+            return;
+        };
+        if len <= str_len("…") {
+            items.remove(i);
+            continue;
+        }
+        items[i] = fit_str(&items[i], len.saturating_sub(excess).max(str_len("…")));
+    }
 }
 
 /// Compact JSON size of a row.
