@@ -3,13 +3,33 @@
 
 use serde_json::Value;
 use weaver_budget::ResponseMode;
-use weaver_handles::{ExpandQuery, Expansion};
+use weaver_handles::{ExpandQuery, Expansion, HandleError};
 
 use super::{Audit, Kernel, bump, new_id};
 use crate::error::KernelError;
 use crate::firewall::Provenance;
 use crate::policy::Principal;
 use crate::trace::{ResultSummary, TraceEvent};
+
+/// The deepest expand query accepted (`{"filter": {"f": {"in": [..]}}}` is 4 levels).
+const MAX_QUERY_DEPTH: usize = 8;
+
+/// Whether `v` has containers nested more than `max` levels deep (iterative).
+fn deeper_than(v: &Value, max: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        if d >= max {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, d + 1)));
+    }
+    false
+}
 
 /// A page of a stored result as the model sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -58,7 +78,16 @@ impl Kernel {
             audit.trace.sensitivity = inner.sensitivity(&meta.capability_id);
             audit.trace.capability_id = meta.capability_id;
         }
-        let result = ExpandQuery::from_json(query).and_then(|q| {
+        let result = if deeper_than(query, MAX_QUERY_DEPTH) {
+            // weaver-handles deserializes a query through serde, which recurses once per
+            // level: refuse absurd nesting before it gets there.
+            Err(HandleError::InvalidQuery(format!(
+                "an expand query nests at most {MAX_QUERY_DEPTH} levels deep"
+            )))
+        } else {
+            ExpandQuery::from_json(query)
+        };
+        let result = result.and_then(|q| {
             inner
                 .store
                 .expand(handle_id, &q, Some(&principal.id), &inner.expand_budget)

@@ -193,15 +193,16 @@ impl Kernel {
             Some(b) => Some(b.reserve(None)?),
             None => None,
         };
-        let ctx = ExecutionContext {
+        let ctx = DeepSafe(ExecutionContext {
             capability_id: checked.capability.id.clone(),
             operation: operation(checked.capability, &args),
             principal_id: principal.id.clone(),
             args,
             constraints: token.constraints.clone(),
             action_id: action_id.clone(),
-        };
-        let data = run_drivers(&checked, &ctx, audit).await?;
+        });
+        let ctx = &ctx.0;
+        let data = run_drivers(&checked, ctx, audit).await?;
         if !audit.trace.failed_drivers.is_empty() {
             bump(&inner.stats.fallbacks);
         }
@@ -209,7 +210,7 @@ impl Kernel {
         // The rest is synchronous; a panic in it (a bug) becomes a typed error and the
         // reservation is released as the stack unwinds to here.
         let finished = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            inner.finish_call(&checked, principal, &ctx, data, started_ms, audit)
+            inner.finish_call(&checked, principal, ctx, data, started_ms, audit)
         }));
         let (mut frame, payload_tokens) = match finished {
             Ok(r) => r?,
@@ -291,6 +292,17 @@ impl Inner {
             .as_ref()
             .map(|b| payload_tokens(&frame, b.counter().as_ref()));
         Ok((frame, tokens))
+    }
+}
+
+/// Owns the call's context and drops its arguments without recursion, however the call
+/// ends (a caller may send arguments nested 100 000 deep; dropping those the normal way
+/// would overflow the stack).
+struct DeepSafe(ExecutionContext);
+
+impl Drop for DeepSafe {
+    fn drop(&mut self) {
+        weaver_redact::drop_deep(std::mem::take(&mut self.0.args));
     }
 }
 
