@@ -30,6 +30,11 @@ async fn k188_budget_drains() {
         last = b.remaining();
         let t = k.explain(&f.action_id).unwrap().tokens.unwrap();
         assert_eq!(t.reserved, 4_000);
+        // What the model reads, counted by the default counter: ceil(JSON bytes / 4).
+        let payload =
+            json!({"facts": f.facts, "table_preview": f.table_preview, "warnings": f.warnings});
+        let bytes = serde_json::to_string(&payload).unwrap().len() as u64;
+        assert_eq!(t.actual, bytes.div_ceil(4));
         assert!(t.charged > 0 && t.charged == t.actual);
     }
     assert!(b.used() > 0);

@@ -380,6 +380,13 @@ fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
         warnings: &frame.warnings,
         raw_data: frame.raw_data.as_ref(),
     };
+    // The default counter is `ceil(compact JSON bytes / 4)`: measure the bytes without
+    // writing them.
+    if counter.name() == "chars"
+        && let Ok(bytes) = weaver_estimate::estimate_serialize(&payload)
+    {
+        return bytes.div_ceil(weaver_budget::BYTES_PER_TOKEN);
+    }
     match serde_json::to_string(&payload) {
         Ok(text) => counter.count_str(&text),
         // Serializing a frame cannot fail (string keys, finite numbers); were it to, charge
