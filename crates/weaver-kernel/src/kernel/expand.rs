@@ -62,6 +62,12 @@ impl Kernel {
     ) -> Result<ExpansionFrame, KernelError> {
         let inner = &*self.inner;
         let action_id = new_id()?;
+        let _span = tracing::info_span!(
+            "weaver.expand",
+            principal_id = %crate::error::short(&principal.id),
+            action_id = %action_id,
+        )
+        .entered();
         let mut audit = Audit::new(
             inner,
             action_id.clone(),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use serde_json::{Map, Value};
+use tracing::Instrument as _;
 use weaver_budget::{ResponseMode, TokenCounter};
 use weaver_handles::{Binding, Filter};
 
@@ -147,6 +148,13 @@ impl Kernel {
         );
         audit.trace.token_id = Some(crate::error::short(&token.token_id));
         audit.trace.requested_mode = Some(mode);
+        let span = tracing::info_span!(
+            "weaver.invoke",
+            capability_id = %crate::error::short(capability_id),
+            principal_id = %crate::error::short(&principal.id),
+            action_id = %action_id,
+            mode = mode.as_str(),
+        );
         match self
             .invoke_audited(
                 token,
@@ -157,6 +165,7 @@ impl Kernel {
                 action_id,
                 &mut audit,
             )
+            .instrument(span)
             .await
         {
             Ok(frame) => {
@@ -282,7 +291,11 @@ impl Inner {
             invoked_at_ms: Some(started_ms),
             handle,
         };
-        let frame = self.firewall.transform(&data, &tctx);
+        let frame = {
+            let _span =
+                tracing::info_span!("weaver.firewall.apply", mode = tctx.mode.as_str()).entered();
+            self.firewall.transform(&data, &tctx)
+        };
         if let Some(v) = Arc::into_inner(data) {
             weaver_redact::drop_deep(v);
         }
@@ -319,7 +332,9 @@ async fn run_drivers(
     for driver in &checked.drivers {
         let id = driver.id();
         audit.trace.driver_id = Some(id.to_owned());
-        let attempt = AssertUnwindSafe(driver.execute(ctx)).catch_unwind();
+        let attempt = AssertUnwindSafe(driver.execute(ctx))
+            .catch_unwind()
+            .instrument(tracing::info_span!("weaver.driver.execute", driver_id = id));
         match tokio::time::timeout_at(deadline, attempt).await {
             Err(_) => {
                 return Err(KernelError::DriverTimeout {
