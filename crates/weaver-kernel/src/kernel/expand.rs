@@ -110,14 +110,14 @@ impl Kernel {
                 });
                 audit.trace.capability_id.clone_from(&page.capability_id);
                 audit.finish();
+                let mut provenance = Provenance::default();
+                provenance.capability_id.clone_from(&page.capability_id);
+                provenance.principal_id.clone_from(&principal.id);
+                provenance.action_id.clone_from(&action_id);
+                provenance.invoked_at_ms = Some(inner.clock.now_ms());
                 Ok(ExpansionFrame {
-                    provenance: Provenance {
-                        capability_id: page.capability_id.clone(),
-                        principal_id: principal.id.clone(),
-                        action_id: action_id.clone(),
-                        invoked_at_ms: Some(inner.clock.now_ms()),
-                    },
                     action_id,
+                    provenance,
                     page,
                 })
             }

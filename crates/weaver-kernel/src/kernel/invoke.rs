@@ -281,16 +281,16 @@ impl Inner {
             audit.trace.handle_id = Some(h.id.to_string());
             Some(h)
         };
-        let tctx = TransformContext {
-            mode: checked.firewall_mode,
-            roles: principal.roles.clone(),
-            constraints: ctx.constraints.firewall(),
-            capability_id: ctx.capability_id.clone(),
-            action_id: ctx.action_id.clone(),
-            principal_id: principal.id.clone(),
-            invoked_at_ms: Some(started_ms),
-            handle,
-        };
+        // Field by field (not a struct literal), so fields the firewall adds later keep
+        // their defaults.
+        let mut tctx = TransformContext::new(checked.firewall_mode);
+        tctx.roles.clone_from(&principal.roles);
+        tctx.constraints = ctx.constraints.firewall();
+        tctx.capability_id.clone_from(&ctx.capability_id);
+        tctx.action_id.clone_from(&ctx.action_id);
+        tctx.principal_id.clone_from(&principal.id);
+        tctx.invoked_at_ms = Some(started_ms);
+        tctx.handle = handle;
         let frame = {
             let _span =
                 tracing::info_span!("weaver.firewall.apply", mode = tctx.mode.as_str()).entered();
