@@ -388,7 +388,7 @@ async fn a_panicking_component_is_a_typed_error_and_releases_the_budget() {
 struct BusinessHours;
 
 impl weaver_kernel::PolicyEngine for BusinessHours {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "BusinessHours"
     }
     fn evaluate(
