@@ -338,7 +338,11 @@ impl weaver_handles::HandleBackend for PanickyStore {
     fn meta(&self, id: &str) -> Result<weaver_handles::Handle, weaver_handles::HandleError> {
         Err(weaver_handles::HandleError::NotFound { id: id.into() })
     }
-    fn data(&self, id: &str, _: Option<&str>) -> Result<Arc<serde_json::Value>, weaver_handles::HandleError> {
+    fn data(
+        &self,
+        id: &str,
+        _: Option<&str>,
+    ) -> Result<Arc<serde_json::Value>, weaver_handles::HandleError> {
         Err(weaver_handles::HandleError::NotFound { id: id.into() })
     }
     fn remove(&self, _: &str) -> bool {
