@@ -126,7 +126,8 @@ impl Kernel {
     /// dropped mid-call (recorded as `cancelled`, its reservation released). Errors are
     /// redacted before they are returned.
     ///
-    /// Needs a tokio runtime with its time driver (the driver timeout).
+    /// Needs a tokio runtime with its time driver (the driver timeout); without one the
+    /// call fails with `invalid_config` (traced, budget released) instead of panicking.
     pub async fn invoke(
         &self,
         token: &CapabilityToken,
@@ -335,7 +336,16 @@ async fn run_drivers(
         let attempt = AssertUnwindSafe(driver.execute(ctx))
             .catch_unwind()
             .instrument(tracing::info_span!("weaver.driver.execute", driver_id = id));
-        match tokio::time::timeout_at(deadline, attempt).await {
+        // A runtime built without its time driver panics here: make that a typed error.
+        let Ok(timed) = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            tokio::time::timeout_at(deadline, attempt)
+        })) else {
+            return Err(KernelError::Config(
+                "invoke needs the tokio time driver (build the runtime with enable_time or enable_all)"
+                    .into(),
+            ));
+        };
+        match timed.await {
             Err(_) => {
                 return Err(KernelError::DriverTimeout {
                     capability_id: ctx.capability_id.clone(),
