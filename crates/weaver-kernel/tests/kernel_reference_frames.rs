@@ -441,3 +441,34 @@ async fn a_custom_policy_engine_decides() {
     .await
     .unwrap();
 }
+
+#[derive(Debug)]
+struct Broken;
+
+impl weaver_kernel::PolicyEngine for Broken {
+    fn name(&self) -> &'static str {
+        "Broken"
+    }
+    fn evaluate(
+        &self,
+        _: &weaver_kernel::GrantRequest,
+        _: &weaver_kernel::Capability,
+        _: &weaver_kernel::Principal,
+    ) -> Result<weaver_kernel::PolicyDecision, weaver_kernel::PolicyDenial> {
+        #[allow(clippy::panic)]
+        {
+            panic!("policy bug")
+        }
+    }
+}
+
+#[test]
+fn a_panicking_policy_is_a_typed_denial() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let k = builder(&calls).policy(Broken).build().unwrap();
+    let e = k.grant_capability(LIST, &reader(), "").unwrap_err();
+    assert_eq!(e.code(), "internal_panic");
+    let t = k.traces().recent(1).pop().unwrap();
+    assert_eq!(t.event, TraceEvent::Deny);
+    assert_eq!(t.error_code.as_deref(), Some("internal_panic"));
+}

@@ -185,7 +185,10 @@ impl<'k> Audit<'k> {
         self.done = true;
         self.trace.duration_us =
             u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.inner.traces.record(std::mem::take(&mut self.trace));
+        let trace = std::mem::take(&mut self.trace);
+        let traces = &self.inner.traces;
+        // A custom store that panics must not take the caller (or a drop guard) with it.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| traces.record(trace)));
     }
 }
 
@@ -371,11 +374,18 @@ impl Kernel {
             }
         };
         audit.trace.sensitivity = cap.sensitivity;
-        let decision = match inner.policy.evaluate(&request, cap, principal) {
-            Ok(d) => d,
-            Err(denial) => {
+        let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inner.policy.evaluate(&request, cap, principal)
+        }));
+        let decision = match evaluated {
+            Ok(Ok(d)) => d,
+            Ok(Err(denial)) => {
                 bump(&inner.stats.denials);
                 return Err(audit.fail(denial.into()));
+            }
+            Err(_) => {
+                bump(&inner.stats.denials);
+                return Err(audit.fail(KernelError::Panicked("the policy engine")));
             }
         };
         let ttl = request.ttl.unwrap_or(inner.token_ttl);
