@@ -77,6 +77,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "value")]
+mod bytes;
 mod error;
 mod number;
 mod ser;
@@ -84,6 +86,10 @@ mod string;
 #[cfg(feature = "value")]
 mod value;
 
+#[cfg(feature = "value")]
+pub use bytes::{
+    BytesError, BytesErrorKind, BytesEstimate, estimate_json_bytes, estimate_json_bytes_limited,
+};
 pub use error::Error;
 #[cfg(feature = "value")]
 pub use number::number_len;
