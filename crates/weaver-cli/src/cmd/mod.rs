@@ -3,6 +3,7 @@
 pub(crate) mod estimate;
 pub(crate) mod firewall;
 pub(crate) mod redact;
+mod redact_json;
 pub(crate) mod tokens;
 
 use std::io::Write;
