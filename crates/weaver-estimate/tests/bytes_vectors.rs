@@ -23,7 +23,10 @@ struct Case {
 
 #[test]
 fn vectors() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/estimate/vectors.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/estimate/vectors.toml"
+    );
     let text = std::fs::read_to_string(path).expect("read vectors");
     let file: File = toml::from_str(&text).expect("vectors parse");
     assert!(file.case.len() >= 40);
@@ -34,7 +37,12 @@ fn vectors() {
         match (&c.size, &c.error) {
             (Some(size), None) => {
                 let printed = reference.unwrap_or_else(|e| panic!("{}: serde_json: {e}", c.name));
-                assert_eq!(printed.len() as u64, *size, "{}: vector vs serde_json ({printed})", c.name);
+                assert_eq!(
+                    printed.len() as u64,
+                    *size,
+                    "{}: vector vs serde_json ({printed})",
+                    c.name
+                );
                 if let Some(compact) = &c.compact {
                     assert_eq!(&printed, compact, "{}", c.name);
                 }
