@@ -4,7 +4,7 @@
 //! `preserve_order`, at the position of its first occurrence), so the printed object is
 //! shorter than the input by every earlier occurrence and its comma. To count that exactly
 //! without building the object, each open object records, per entry, a hash of its
-//! *decoded* key, where the key starts and how many bytes the entry printed. An object
+//! *decoded* key, where the key starts in the input and the running size there. An object
 //! whose hashes are all distinct has no duplicate; otherwise (or when it is large) its
 //! entries are sorted by hash at its end and equal hashes are confirmed by comparing the
 //! decoded keys, so a hash collision never changes the answer.
@@ -21,15 +21,14 @@ struct Entry {
     hash: u64,
     /// Index of the key's opening quote in the input.
     key_at: usize,
-    /// Printed bytes of `"key":value` (no comma).
-    size: u64,
+    /// The running size when the entry's key started. An entry followed by another one
+    /// printed `"key":value,` = the difference of their starts.
+    begin: u64,
 }
 
 /// One open object.
 pub(super) struct Obj {
     entries_start: usize,
-    /// The running size when the current entry's key started.
-    entry_begin: u64,
     /// One bit per key hash seen (a tiny Bloom filter): a clear bit proves "new key".
     filter: u64,
     /// Two keys may be equal: resolve at the end.
@@ -48,7 +47,6 @@ impl Keys {
     pub(super) fn open(&self) -> Obj {
         Obj {
             entries_start: self.entries.len(),
-            entry_begin: 0,
             filter: 0,
             suspect: false,
         }
@@ -76,17 +74,8 @@ impl Keys {
         self.entries.push(Entry {
             hash,
             key_at: open,
-            size: 0,
+            begin: size_before,
         });
-        obj.entry_begin = size_before;
-    }
-
-    /// The current entry's value ended; the running size is `size_now`.
-    #[inline]
-    pub(super) fn value_done(&mut self, obj: &Obj, size_now: u64) {
-        if let Some(e) = self.entries.last_mut() {
-            e.size = size_now - obj.entry_begin;
-        }
     }
 
     /// Ends `obj`; returns the bytes its duplicate keys remove from the printed size.
@@ -125,9 +114,10 @@ impl Keys {
                 .collect();
             keyed.sort_unstable();
             for same in keyed.chunk_by(|x, y| x.0 == y.0) {
-                // The last occurrence's value is printed; the others vanish with a comma.
+                // The last occurrence's value is printed; the others vanish with their
+                // comma (an earlier occurrence is never the object's last entry).
                 for (_, k) in &same[..same.len() - 1] {
-                    removed += entries[*k].size + 1;
+                    removed += entries[*k + 1].begin - entries[*k].begin;
                 }
             }
         }

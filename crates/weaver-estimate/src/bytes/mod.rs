@@ -88,6 +88,7 @@ pub fn estimate_json_bytes_limited(
         depth: 0,
         max_seen: 0,
         limit: max_depth,
+        in_object: false,
         kinds: Vec::new(),
         objs: Vec::new(),
         keys: Keys::default(),
@@ -110,6 +111,8 @@ struct Scan<'a> {
     depth: usize,
     max_seen: usize,
     limit: usize,
+    /// Whether the innermost open container is an object (the top bit of `kinds`).
+    in_object: bool,
     /// One bit per open container: set for an object.
     kinds: Vec<u64>,
     /// The open objects, innermost last.
@@ -149,6 +152,7 @@ impl Scan<'_> {
             self.kinds[word] &= !(1 << bit);
         }
         self.depth += 1;
+        self.in_object = object;
         self.max_seen = self.max_seen.max(self.depth);
         Ok(())
     }
@@ -250,10 +254,7 @@ impl Scan<'_> {
                         depth: self.max_seen,
                     });
                 }
-                if self.top_is_object() {
-                    if let Some(obj) = self.objs.last() {
-                        self.keys.value_done(obj, self.size);
-                    }
+                if self.in_object {
                     match b.get(i) {
                         Some(b',') => {
                             self.size += 1;
@@ -291,12 +292,13 @@ impl Scan<'_> {
 
     /// Closes the innermost container at `b[_at]` (its `}` or `]`).
     fn close(&mut self, _at: usize) {
-        if self.top_is_object()
+        if self.in_object
             && let Some(obj) = self.objs.pop()
         {
             self.size -= self.keys.close(&obj, self.b);
         }
         self.size += 1;
         self.depth -= 1;
+        self.in_object = self.depth > 0 && self.top_is_object();
     }
 }
