@@ -51,6 +51,19 @@ fn element_wise_equals_whole_on_workloads_and_examples() {
 }
 
 #[test]
+fn an_envelope_around_a_workload_too() {
+    let w = weaver_testkit::workloads(0.1).expect("workloads");
+    let rows = std::fs::read_to_string(w.path("rows_50k")).unwrap();
+    let doc = format!(
+        r#"{{"meta": {{"count": 5000, "owner": "ops@example.com"}}, "rows": {rows}, "api_key": [1], "rows_again": {rows}}}"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("envelope.json");
+    std::fs::write(&path, &doc).unwrap();
+    same_as_the_library(&path, &serde_json::from_str(&doc).unwrap());
+}
+
+#[test]
 fn small_arrays_too() {
     let dir = tempfile::tempdir().unwrap();
     for (i, doc) in [
@@ -58,6 +71,15 @@ fn small_arrays_too() {
         " [ ] ",
         r#"[{"password": "hunter2", "x": [1, {"email": "a@b.co"}]}, "call 555-867-5309", 4111111111111111, null]"#,
         r#"[[{"token": {"deep": ["x"]}}], [], {}]"#,
+        // Top-level objects: array values are streamed behind placeholders.
+        r#"{"rows": [{"email": "a@b.co"}], "password": ["x", "y"], "meta": {"n": 1}, "rows": [1, "bob@example.com"]}"#,
+        r#"{"token": [], "list": [], "e": "555-867-5309", "n": [[["a@b.co"]]]}"#,
+        r#"{"a@b.co": [1], "a@c.co": [2], "[REDACTED]": [3]}"#,
+        r#"{"name": "password", "value": ["hunter2"], "x": {"name": "api_key", "value": ["k"]}}"#,
+        r#"{"rows": 1, "rows": [2]}"#,
+        r#"{"rows": [2], "rows": 1}"#,
+        r#"{}"#,
+        r#""just a string with bob@example.com""#,
     ]
     .iter()
     .enumerate()
