@@ -78,7 +78,7 @@ fn small_arrays_too() {
         r#"{"name": "password", "value": ["hunter2"], "x": {"name": "api_key", "value": ["k"]}}"#,
         r#"{"rows": 1, "rows": [2]}"#,
         r#"{"rows": [2], "rows": 1}"#,
-        r#"{}"#,
+        "{}",
         r#""just a string with bob@example.com""#,
     ]
     .iter()
