@@ -80,6 +80,17 @@ pub fn run(b: &mut Bench) {
         rows_bytes,
         Some("estimated_size"),
     );
+    let deep = b.workloads().path("nested_deep");
+    process_row(
+        b,
+        &exe,
+        "nested_deep",
+        "weaver estimate (whole process)",
+        &["estimate"],
+        &deep,
+        file_len(&deep),
+        Some("estimated_size"),
+    );
     stream_gigabyte(b, &exe);
 }
 

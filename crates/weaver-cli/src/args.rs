@@ -18,6 +18,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   weaver estimate examples/invoices.json
   weaver tokens --encoding o200k_base examples/app-log.json
 
+JSON input: one document; a leading UTF-8 byte-order mark is skipped. Nesting depth:
+estimate and firewall take any depth; redact --json and tokens take up to 100000 levels.
+
 Exit status: 0 success, 1 bad input (one line on stderr), 2 usage error.")]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -40,7 +43,8 @@ pub(crate) enum Command {
   weaver redact server.log > server.redacted.log
   weaver redact --json --pretty examples/api-response.json")]
     Redact(RedactArgs),
-    /// The exact size in bytes of the document's compact JSON serialization.
+    /// The exact size in bytes of the document's compact JSON serialization (what
+    /// serde_json re-prints), measured on the bytes in one pass: any depth, memory ≈ the input.
     #[command(after_help = "Example:
   weaver estimate examples/invoices.json")]
     Estimate(EstimateArgs),
@@ -101,7 +105,9 @@ pub(crate) struct FirewallArgs {
 pub(crate) struct RedactArgs {
     /// File to read; `-` or nothing reads stdin.
     pub(crate) file: Option<PathBuf>,
-    /// Read one JSON document and redact it structurally (keys, strings, numbers).
+    /// Read one JSON document and redact it structurally (keys, strings, numbers). Arrays
+    /// at the top level, and array values of a top-level object, are redacted item by item.
+    /// At most 100000 levels of nesting.
     #[arg(long)]
     pub(crate) json: bool,
     /// With --json: indent the output.

@@ -40,26 +40,3 @@ impl CliError {
         matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 }
-
-/// Turns a serde_json parse error into the one-line message of the CLI contract:
-/// `invalid JSON at line 3 column 7: expected value`, `nesting deeper than 128 levels …`.
-pub(crate) fn json_error(e: &serde_json::Error) -> CliError {
-    let full = e.to_string();
-    // serde_json appends " at line L column C"; we put the position first.
-    let what = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(head, _)| head);
-    if what.contains("recursion limit exceeded") {
-        return CliError::Input(format!(
-            "nesting deeper than {} levels at line {} column {}",
-            crate::input::MAX_DEPTH,
-            e.line(),
-            e.column()
-        ));
-    }
-    CliError::Input(format!(
-        "invalid JSON at line {} column {}: {what}",
-        e.line(),
-        e.column()
-    ))
-}

@@ -9,10 +9,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::CliError;
 
-/// serde_json's own nesting limit; deeper documents are rejected with a typed error
-/// instead of recursing (and a 100 000-deep document never reaches a recursive drop).
-pub(crate) const MAX_DEPTH: usize = 128;
-
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_THRESHOLD: u64 = 16 * 1024 * 1024;
 
@@ -85,15 +81,4 @@ fn progress_bar(len: Option<u64>) -> Option<ProgressBar> {
         pb.set_style(style);
     }
     Some(pb)
-}
-
-/// Parses one JSON document (insertion order kept). Empty input and trailing garbage are
-/// errors; nesting is limited to [`MAX_DEPTH`].
-pub(crate) fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, CliError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(CliError::Input(
-            "empty input: expected one JSON document".into(),
-        ));
-    }
-    serde_json::from_slice(bytes).map_err(|e| crate::error::json_error(&e))
 }

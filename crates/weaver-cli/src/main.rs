@@ -1,7 +1,7 @@
 //! `weaver` — the context firewall from the shell.
 //!
 //! A thin layer over the weaver libraries (ripgrep's split between the binary and its
-//! crates): argument parsing in [`args`], input handling in [`input`], one module per
+//! crates): argument parsing in [`args`], input handling in [`input`] and [`json`], one module per
 //! subcommand in `cmd/`, and one error type that maps to exit codes: 0 success, 2 usage
 //! error (clap), 1 bad input or I/O failure — always one clear line on stderr, never a panic.
 
@@ -9,6 +9,7 @@ mod args;
 mod cmd;
 mod error;
 mod input;
+mod json;
 
 use std::process::ExitCode;
 

@@ -43,6 +43,10 @@
 //!   enum variants as `{"Variant":…}`). Where `serde_json::to_vec` would fail, it returns
 //!   the matching [`Error`]. This path recurses as deeply as `T`'s `Serialize` impl does,
 //!   exactly like serde_json itself; prefer [`estimate`] for `Value`s of unknown depth.
+//! - [`estimate_json_bytes`] / [`estimate_json_bytes_limited`] (feature `value`): a
+//!   document given as bytes, measured in one validating pass without building a `Value`
+//!   — the size serde_json would re-print it at, any nesting depth. Use it when you hold
+//!   the bytes and only need the size: it never builds the tree serde_json would.
 //! - Building blocks: [`str_len`], [`u64_len`], [`i64_len`], [`u128_len`], [`i128_len`],
 //!   [`f64_len`], [`f32_len`], [`number_len`].
 //!
@@ -77,6 +81,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "value")]
+mod bytes;
 mod error;
 mod number;
 mod ser;
@@ -84,6 +90,10 @@ mod string;
 #[cfg(feature = "value")]
 mod value;
 
+#[cfg(feature = "value")]
+pub use bytes::{
+    BytesError, BytesErrorKind, BytesEstimate, estimate_json_bytes, estimate_json_bytes_limited,
+};
 pub use error::Error;
 #[cfg(feature = "value")]
 pub use number::number_len;

@@ -53,3 +53,24 @@ fn nested_deep_is_exact() {
     let v = workloads().json("nested_deep").unwrap();
     exact(&v);
 }
+
+/// The bytes path on every workload file: equal to the compact length of the parsed value.
+#[test]
+fn bytes_path_is_exact_on_every_workload() {
+    let w = workloads();
+    for name in [
+        "rows_50k",
+        "text_20mb",
+        "stream_chunks",
+        "nested_deep",
+        "small_calls",
+    ] {
+        let bytes = w.bytes(name).unwrap();
+        let expect = serde_json::to_vec(&w.json(name).unwrap()).unwrap().len() as u64;
+        assert_eq!(
+            weaver_estimate::estimate_json_bytes(&bytes),
+            Ok(expect),
+            "{name}"
+        );
+    }
+}

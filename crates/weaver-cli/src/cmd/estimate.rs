@@ -1,12 +1,14 @@
-//! `weaver estimate`: the exact compact-JSON byte size of the document.
+//! `weaver estimate`: the exact compact-JSON byte size of the document, measured on the
+//! bytes in one pass (no `Value` is built): memory is the input plus a bit per nesting
+//! level, any depth is accepted.
 
 use crate::args::EstimateArgs;
 use crate::error::CliError;
-use crate::input::{Input, parse_json};
+use crate::input::Input;
+use crate::json;
 
 pub(crate) fn run(args: &EstimateArgs) -> Result<(), CliError> {
     let bytes = Input::open(args.file.as_deref())?.read_all()?;
-    let value = parse_json(&bytes)?;
-    let size = weaver_estimate::estimate(&value);
-    super::print_line(size.to_string().as_bytes())
+    let doc = json::check(&bytes, usize::MAX)?;
+    super::print_line(doc.size.to_string().as_bytes())
 }

@@ -3,6 +3,8 @@
 pub(crate) mod estimate;
 pub(crate) mod firewall;
 pub(crate) mod redact;
+mod redact_json;
+mod redact_json_split;
 pub(crate) mod tokens;
 
 use std::io::Write;

@@ -2,11 +2,11 @@
 
 use std::io::{Read, Write};
 
-use weaver_redact::{MarkerStyle, Redactor};
+use weaver_redact::{MarkerStyle, Policy, Redactor};
 
 use crate::args::RedactArgs;
 use crate::error::CliError;
-use crate::input::{Input, parse_json};
+use crate::input::Input;
 
 /// Read size: the output does not depend on it (the stream redactor is exact), only
 /// throughput and latency do.
@@ -23,22 +23,10 @@ pub(crate) fn run(args: &RedactArgs) -> Result<(), CliError> {
     };
     let input = Input::open(args.file.as_deref())?;
     if args.json {
-        json(&redactor, input, args.pretty)
+        super::redact_json::run(&redactor, &Policy::new(), &input.read_all()?, args.pretty)
     } else {
         stream(&redactor, input)
     }
-}
-
-fn json(redactor: &Redactor, input: Input, pretty: bool) -> Result<(), CliError> {
-    let value = parse_json(&input.read_all()?)?;
-    let (out, _report) = redactor.redact_value(&value, &weaver_redact::Policy::new());
-    let text = if pretty {
-        serde_json::to_vec_pretty(&out)
-    } else {
-        serde_json::to_vec(&out)
-    }
-    .map_err(|e| CliError::Input(format!("cannot serialize the result: {e}")))?;
-    super::print_line(&text)
 }
 
 fn stream(redactor: &Redactor, mut input: Input) -> Result<(), CliError> {

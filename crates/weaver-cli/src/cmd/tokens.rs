@@ -4,11 +4,12 @@ use weaver_budget::{CharCounter, TiktokenCounter, TokenCounter};
 
 use crate::args::{Encoding, TokensArgs};
 use crate::error::CliError;
-use crate::input::{Input, parse_json};
+use crate::input::Input;
+use crate::json;
 
 pub(crate) fn run(args: &TokensArgs) -> Result<(), CliError> {
     let bytes = Input::open(args.file.as_deref())?.read_all()?;
-    let counter: Box<dyn TokenCounter> = match args.encoding {
+    let counter: Box<dyn TokenCounter + Send + Sync> = match args.encoding {
         Encoding::Cl100kBase => Box::new(TiktokenCounter::cl100k()),
         Encoding::O200kBase => Box::new(TiktokenCounter::o200k()),
         Encoding::Chars => Box::new(CharCounter),
@@ -21,8 +22,18 @@ pub(crate) fn run(args: &TokensArgs) -> Result<(), CliError> {
             ))
         })?;
         counter.count_str(text)
+    } else if matches!(args.encoding, Encoding::Chars) {
+        // ceil(compact JSON bytes / 4): the scanner's size is that length, no Value needed.
+        json::check(&bytes, usize::MAX)?
+            .size
+            .div_ceil(weaver_budget::BYTES_PER_TOKEN)
     } else {
-        counter.count_value(&parse_json(&bytes)?)
+        let doc = json::check(&bytes, json::MAX_DEPTH)?;
+        json::deep_stack(doc.depth, || {
+            let value: serde_json::Value = json::parse(&doc)?;
+            // The counter writes the compact text iteratively; the drop runs on this stack.
+            Ok(counter.count_value(&value))
+        })?
     };
     super::print_line(count.to_string().as_bytes())
 }
