@@ -9,6 +9,7 @@ mod args;
 mod cmd;
 mod error;
 mod input;
+mod mcp;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         args::Command::Redact(a) => cmd::redact::run(&a),
         args::Command::Estimate(a) => cmd::estimate::run(&a),
         args::Command::Tokens(a) => cmd::tokens::run(&a),
+        args::Command::Mcp(a) => return mcp::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,11 +29,15 @@ pub struct ExitReport {
 }
 
 impl ExitReport {
-    /// The exit code `weaver mcp` uses: 0 when the client ended the session, else the
-    /// server's non-zero code (1 when it had none or exited 0 on its own).
+    /// The exit code `weaver mcp` uses: 0 when the client ended the session and the server
+    /// then exited cleanly (or had to be killed); the server's non-zero code when it failed
+    /// (1 when it ended the session without a code or with 0).
     pub fn exit_code(&self) -> i32 {
         match self.ended {
-            Ended::ClientClosed => 0,
+            Ended::ClientClosed => match self.server_status.and_then(|s| s.code()) {
+                Some(c) if c != 0 && !self.killed => c,
+                _ => 0,
+            },
             Ended::ServerClosed => match self.server_status.and_then(|s| s.code()) {
                 Some(c) if c != 0 => c,
                 _ => 1,
@@ -103,8 +107,41 @@ impl Proxy {
                 "weaver mcp: the client hung up; the server did not exit within {} ms and was killed",
                 grace.as_millis()
             )),
-            Ended::ClientClosed => {}
+            Ended::ClientClosed => {
+                if let Some(s) = server_status.filter(|s| !s.success()) {
+                    self.inner.log(&format!(
+                        "weaver mcp: the MCP server exited ({s}) after the client hung up"
+                    ));
+                }
+            }
         }
         Ok(report)
     }
+}
+
+/// Runs a proxy between this process's stdin/stdout and `program args…` on a runtime of
+/// its own, and returns the exit code for the process (see [`ExitReport::exit_code`]).
+/// For command-line front ends: `weaver mcp` is this function plus argument parsing.
+///
+/// The runtime is shut down without waiting for the blocking read of stdin, so a server
+/// that dies while the client is idle ends the process at once.
+pub fn run_stdio(
+    config: crate::ProxyConfig,
+    program: &str,
+    args: &[String],
+) -> Result<i32, ProxyError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|source| ProxyError::Io {
+            what: "starting the async runtime",
+            source,
+        })?;
+    let proxy = Proxy::new(config)?;
+    let mut server = Command::new(program);
+    server.args(args);
+    let report = runtime.block_on(proxy.run_child(tokio::io::stdin(), tokio::io::stdout(), server));
+    runtime.shutdown_background();
+    report.map(|r| r.exit_code())
 }

@@ -63,7 +63,7 @@ use std::sync::Arc;
 use weaver_kernel::{ActionTrace, Kernel, KernelError, Principal};
 use weaver_redact::Redactor;
 
-pub use child::{Ended, ExitReport};
+pub use child::{Ended, ExitReport, run_stdio};
 pub use config::{CAP_RESOURCE, CAP_TOOL_RESULT, PAYLOAD_DRIVER, ProxyConfig};
 pub use expand::{EXPAND_TOOL, expand_tool};
 pub use jsonrpc::{INTERNAL_ERROR, INVALID_REQUEST};
