@@ -102,9 +102,7 @@ impl Relay {
         let v: Value = match serde_json::from_slice(&line) {
             Ok(v) => v,
             Err(e) => {
-                self.inner.log(&format!(
-                    "weaver mcp: dropped a {who} line that is not JSON ({e}); it has no id to answer"
-                ));
+                self.unparsable(side, &line, &e);
                 return;
             }
         };
@@ -177,6 +175,51 @@ impl Relay {
                     return;
                 }
                 self.spawn_transform(v, method);
+            }
+        }
+    }
+
+    /// A line serde_json refused (not JSON, or nested deeper than its limit of 128): if an
+    /// `id` can still be read (the rest skipped without recursion), the request gets an
+    /// error instead of hanging; else the line is logged and dropped.
+    fn unparsable(&self, side: Side, line: &[u8], e: &serde_json::Error) {
+        #[derive(serde::Deserialize)]
+        struct IdOnly {
+            id: Option<Value>,
+        }
+        let id = serde_json::from_slice::<IdOnly>(line)
+            .ok()
+            .and_then(|m| m.id)
+            .filter(|id| id.is_string() || id.is_number());
+        match (side, id) {
+            (Side::Client, Some(id)) => {
+                self.send_client(to_line(&error_response(
+                    &id,
+                    INVALID_REQUEST,
+                    &format!("weaver cannot read this message: {e}"),
+                )));
+            }
+            (Side::Server, Some(id)) if lock(&self.pending).remove(&id_key(&id)).is_some() => {
+                self.inner.log(&format!(
+                    "weaver mcp: withheld a server response it cannot read ({e})"
+                ));
+                self.send_client(to_line(&error_response(
+                    &id,
+                    INTERNAL_ERROR,
+                    &format!(
+                        "the server's response could not be read by weaver ({e}); it was withheld"
+                    ),
+                )));
+            }
+            (side, _) => {
+                let who = if side == Side::Client {
+                    "client"
+                } else {
+                    "server"
+                };
+                self.inner.log(&format!(
+                    "weaver mcp: dropped a {who} line that is not JSON ({e}); it has no id to answer"
+                ));
             }
         }
     }

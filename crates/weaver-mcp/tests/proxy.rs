@@ -94,9 +94,9 @@ async fn tools_list_gains_weaver_expand_once() {
     h.initialize().await;
     let first = h.request(1, "tools/list", json!({})).await;
     let tools = first["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 11);
+    assert_eq!(tools.len(), 12);
     assert_eq!(tools[0]["x-vendor"], 1, "unknown tool fields kept");
-    let expand = &tools[10];
+    let expand = &tools[11];
     assert_eq!(expand["name"], "weaver_expand");
     assert_eq!(expand["inputSchema"]["required"], json!(["handle"]));
     for arg in ["handle", "offset", "limit", "fields", "filter"] {

@@ -141,6 +141,13 @@ fn call_tool(state: &State, params: &Value) -> Result<Value, (i64, String)> {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             text_result(Value::Array(seen.clone()).to_string())
         }
+        "deep" => {
+            let mut v = json!([]);
+            for _ in 0..200 {
+                v = json!([v]);
+            }
+            json!({"content": [], "structuredContent": {"v": v}})
+        }
         "garbage" => {
             state.send_raw("this is not json");
             state.send_raw(r#"{"jsonrpc": "2.0", "id": 424242}"#);
@@ -173,6 +180,7 @@ fn handle(state: &State, id: &Value, method: &str, params: &Value) {
                 "progress",
                 "notifications",
                 "garbage",
+                "deep",
             ]
             .iter()
             .map(|t| {
