@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use weaver_kernel::{ActionTrace, KernelError, TokenUsage, TraceEvent};
+use weaver_kernel::{ActionTrace, KernelError, ResponseMode, TokenUsage, TraceEvent};
 use weaver_redact::Policy;
 
 use crate::config::{CAP_RESOURCE, CAP_TOOL_RESULT};
@@ -231,6 +231,7 @@ impl Inner {
         } else {
             &s.tool_grant
         };
+        let is_text = payload.is_string();
         let key = s.payloads.park(payload);
         let label = if cap == CAP_RESOURCE { "uri" } else { "tool" };
         let args = json!({label: name, "payload": key});
@@ -244,12 +245,18 @@ impl Inner {
             Err(e) => return Err(self.refusal(&e)),
         };
         self.log_action(&frame.action_id);
+        // A text frame: line facts instead of the firewall's view of one long string
+        // (none in handle_only: the budget asked for the handle alone).
         if let Some(facts) = text_facts {
-            frame.facts = facts;
             frame.table_preview.clear();
+            frame.facts = if frame.response_mode == ResponseMode::HandleOnly {
+                Vec::new()
+            } else {
+                facts
+            };
         }
         if let Some(h) = &frame.handle {
-            let unit = if frame.facts.first().is_some_and(|f| f.starts_with("Text:")) {
+            let unit = if is_text {
                 "offset counts bytes of text"
             } else {
                 "offset and limit count rows"

@@ -450,3 +450,24 @@ async fn a_client_hang_up_ends_the_server_and_exits_zero() {
     );
     assert!(h.next().await.is_none(), "the client's stream ends");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_frame_in_handle_only_mode_shows_no_lines() {
+    let mut cfg = config();
+    cfg.budget_tokens = 5000;
+    let mut h = Harness::start(cfg);
+    h.initialize().await;
+    let mut last = None;
+    for id in 1..60 {
+        let r = h.call(id, "log", json!({"lines": 300})).await;
+        if r["isError"] == true {
+            break;
+        }
+        last = Some(frame(&r));
+    }
+    let last = last.expect("at least one frame");
+    assert_eq!(last["response_mode"], "handle_only", "{last}");
+    assert_eq!(last["facts"], json!([]));
+    assert!(last["handle"]["id"].is_string());
+    h.assert_no_canaries();
+}
