@@ -16,8 +16,9 @@ use crate::{Inner, text};
 pub(crate) struct Refusal(pub(crate) String);
 
 /// Texts already firewalled in one result (a server often repeats its text content in
-/// `structuredContent`): one frame, one handle, one charge.
-type Memo = HashMap<u64, String>;
+/// `structuredContent`): one frame, one handle, one charge. `None` when the result has a
+/// single text part (hashing a 2 MB text for nothing costs a millisecond or two).
+type Memo = Option<HashMap<u64, String>>;
 
 /// Tokens shown in pass-through texts of one result.
 #[derive(Default)]
@@ -69,7 +70,13 @@ impl Inner {
     /// text and `structuredContent`. On a refusal the whole result becomes an `isError`
     /// tool result saying why.
     async fn firewall_result(&self, cap: &str, name: &str, result: &mut Value) {
-        let mut memo = Memo::new();
+        let parts = ["content", "contents"]
+            .iter()
+            .filter_map(|k| result.get(*k).and_then(Value::as_array))
+            .map(Vec::len)
+            .sum::<usize>()
+            + usize::from(result.get("structuredContent").is_some());
+        let mut memo: Memo = (parts > 1).then(HashMap::new);
         let mut shown = Shown::default();
         if let Err(Refusal(message)) = self
             .firewall_parts(cap, name, result, &mut memo, &mut shown)
@@ -125,8 +132,10 @@ impl Inner {
         memo: &mut Memo,
         shown: &mut Shown,
     ) -> Result<String, Refusal> {
-        let key = self.text_hash(text);
-        if let Some(done) = memo.get(&key) {
+        let key = memo.as_ref().map(|_| self.text_hash(text));
+        if let (Some(m), Some(k)) = (memo.as_ref(), key)
+            && let Some(done) = m.get(&k)
+        {
             return Ok(done.clone());
         }
         let max = self.config.budgets.max_chars;
@@ -143,7 +152,9 @@ impl Inner {
             let frame = self.frame_text(cap, name, text).await?;
             serde_json::to_string(&frame).unwrap_or_default()
         };
-        memo.insert(key, out.clone());
+        if let (Some(m), Some(k)) = (memo.as_mut(), key) {
+            m.insert(k, out.clone());
+        }
         Ok(out)
     }
 
