@@ -15,6 +15,7 @@ pub mod cli;
 pub mod estimate;
 pub mod firewall;
 pub mod handles;
+pub mod kernel;
 pub mod redact;
 pub mod stream;
 

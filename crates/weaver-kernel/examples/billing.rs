@@ -16,6 +16,11 @@ fn invoices(n: usize) -> Value {
     Value::Array(
         (1..=n)
             .map(|i| {
+                let note = if i % 50 == 0 {
+                    format!("card on file 4111 1111 1111 1111, call (555) 201-{i:04}")
+                } else {
+                    String::new()
+                };
                 json!({
                     "id": format!("INV-{i:04}"),
                     "customer": format!("Customer {i}"),
@@ -24,7 +29,7 @@ fn invoices(n: usize) -> Value {
                     "amount": (i * 37 % 1000) as f64 + 0.5,
                     "currency": currencies[i % 3],
                     "status": statuses[i % 3],
-                    "note": if i % 50 == 0 { format!("card on file 4111 1111 1111 1111, call (555) 201-{:04}", i) } else { String::new() },
+                    "note": note,
                 })
             })
             .collect(),

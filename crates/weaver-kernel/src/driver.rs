@@ -186,7 +186,18 @@ impl Driver for InMemoryDriver {
                 ))),
                 Some(Operation::Data(v)) => Ok(v),
                 Some(Operation::Sync(f)) => f(ctx).map(Arc::new),
-                Some(Operation::Async(f)) => f(ctx.clone()).await.map(Arc::new),
+                Some(Operation::Async(f)) => {
+                    // `Value::clone` recurses once per level: copy the arguments without.
+                    let own = ExecutionContext {
+                        capability_id: ctx.capability_id.clone(),
+                        operation: ctx.operation.clone(),
+                        principal_id: ctx.principal_id.clone(),
+                        args: weaver_redact::clone_deep(&ctx.args),
+                        constraints: ctx.constraints.clone(),
+                        action_id: ctx.action_id.clone(),
+                    };
+                    f(own).await.map(Arc::new)
+                }
             }
         })
     }

@@ -193,6 +193,13 @@ impl KernelError {
                 action_id: r(action_id),
             },
             KernelError::Config(m) => KernelError::Config(r(m)),
+            KernelError::Handle(e) => KernelError::Handle(match e {
+                HandleError::NotFound { id } => HandleError::NotFound { id: r(id) },
+                HandleError::ConstraintViolation(m) => HandleError::ConstraintViolation(r(m)),
+                HandleError::InvalidQuery(m) => HandleError::InvalidQuery(r(m)),
+                HandleError::InvalidRequest(m) => HandleError::InvalidRequest(r(m)),
+                other => other,
+            }),
             // The remaining variants hold no caller- or driver-supplied free text (ids of
             // registered capabilities and drivers, numbers), or text the handle store and
             // firewall already guarantee free of data.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -20,6 +20,9 @@ type HmacSha256 = Hmac<Sha256>;
 pub const MIN_KEY_BYTES: usize = 32;
 /// Domain separation: the payload of every token starts with this line.
 const DOMAIN: &[u8] = b"weaver.capability-token.v1\n";
+/// Tokens whose signature was checked, remembered so that a token used for many calls is
+/// MAC-checked once; cleared when full.
+const VERIFIED_CACHE: usize = 4096;
 /// Deepest `scope` value a token may carry.
 const MAX_SCOPE_DEPTH: usize = 32;
 
@@ -55,7 +58,8 @@ pub struct CapabilityToken {
 /// The payload signed is a fixed domain line followed by the token's fields (all but the
 /// signature) as JSON with keys sorted at every level and no whitespace, so the same
 /// token always gives the same bytes. Verification recomputes the MAC and compares in
-/// constant time. Check order: signature (`token_invalid`) → revoked (`token_revoked`) →
+/// constant time (a token already verified once is recognised by comparing it field by
+/// field with the verified copy, which skips the MAC). Check order: signature (`token_invalid`) → revoked (`token_revoked`) →
 /// expired (`token_expired`) → principal, then capability (`token_scope`): nothing a token
 /// claims is believed before its signature is.
 pub struct TokenSigner {
@@ -64,6 +68,9 @@ pub struct TokenSigner {
     revocations: Mutex<Revocations>,
     revoked_count: AtomicUsize,
     issues: AtomicU64,
+    /// signature → the token it was verified for. A presented token is accepted without
+    /// a MAC only if it equals, field by field, a token whose MAC was checked.
+    verified: RwLock<HashMap<String, CapabilityToken>>,
 }
 
 #[derive(Default)]
@@ -100,6 +107,7 @@ impl TokenSigner {
             revocations: Mutex::new(Revocations::default()),
             revoked_count: AtomicUsize::new(0),
             issues: AtomicU64::new(0),
+            verified: RwLock::new(HashMap::new()),
         })
     }
 
@@ -176,19 +184,7 @@ impl TokenSigner {
         principal_id: &str,
         capability_id: &str,
     ) -> Result<(), KernelError> {
-        let Some(given) = unhex32(&token.signature) else {
-            return Err(KernelError::TokenInvalid(
-                "signature is not 64 hex digits".into(),
-            ));
-        };
-        let payload = payload(token).map_err(KernelError::TokenInvalid)?;
-        let mut mac = self.mac.clone();
-        mac.update(&payload);
-        if mac.verify_slice(&given).is_err() {
-            return Err(KernelError::TokenInvalid(
-                "signature does not match (altered, forged, or signed with another key)".into(),
-            ));
-        }
+        self.check_signature(token)?;
         if self.revoked_count.load(Ordering::Acquire) > 0
             && self.lock().revoked.contains_key(&token.token_id)
         {
@@ -212,6 +208,41 @@ impl TokenSigner {
                 short(capability_id)
             )));
         }
+        Ok(())
+    }
+
+    /// The MAC check (or a hit in the cache of tokens already checked).
+    fn check_signature(&self, token: &CapabilityToken) -> Result<(), KernelError> {
+        let cached = self
+            .verified
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&token.signature)
+            .is_some_and(|seen| seen == token);
+        if cached {
+            return Ok(());
+        }
+        let Some(given) = unhex32(&token.signature) else {
+            return Err(KernelError::TokenInvalid(
+                "signature is not 64 hex digits".into(),
+            ));
+        };
+        let payload = payload(token).map_err(KernelError::TokenInvalid)?;
+        let mut mac = self.mac.clone();
+        mac.update(&payload);
+        if mac.verify_slice(&given).is_err() {
+            return Err(KernelError::TokenInvalid(
+                "signature does not match (altered, forged, or signed with another key)".into(),
+            ));
+        }
+        let mut seen = self
+            .verified
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if seen.len() >= VERIFIED_CACHE {
+            seen.clear();
+        }
+        seen.insert(token.signature.clone(), token.clone());
         Ok(())
     }
 

@@ -135,10 +135,20 @@ pub struct InMemoryTraceStore {
     evicted: AtomicU64,
 }
 
+/// Traces oldest first in a ring, and an index from action id to insertion number.
 #[derive(Debug, Default)]
 struct Traces {
-    by_id: HashMap<String, ActionTrace>,
-    order: VecDeque<String>,
+    ring: VecDeque<ActionTrace>,
+    /// Insertion number of `ring[0]`.
+    first_seq: u64,
+    by_id: HashMap<String, u64>,
+}
+
+impl Traces {
+    fn slot(&self, action_id: &str) -> Option<usize> {
+        let seq = *self.by_id.get(action_id)?;
+        usize::try_from(seq.checked_sub(self.first_seq)?).ok()
+    }
 }
 
 impl InMemoryTraceStore {
@@ -178,35 +188,43 @@ impl Default for InMemoryTraceStore {
 
 impl TraceStore for InMemoryTraceStore {
     fn record(&self, trace: ActionTrace) {
-        let mut t = self.lock();
-        let id = trace.action_id.clone();
-        if t.by_id.insert(id.clone(), trace).is_some() {
-            return; // replaced in place, order unchanged
-        }
-        t.order.push_back(id);
-        while t.order.len() > self.capacity {
-            if let Some(old) = t.order.pop_front() {
-                t.by_id.remove(&old);
-                self.evicted.fetch_add(1, Ordering::Relaxed);
+        let mut evicted = Vec::new();
+        {
+            let mut t = self.lock();
+            if let Some(i) = t.slot(&trace.action_id)
+                && let Some(slot) = t.ring.get_mut(i)
+            {
+                // Replaced in place, order unchanged; the old record is dropped below.
+                evicted.push(std::mem::replace(slot, trace));
+            } else {
+                let seq = t.first_seq + t.ring.len() as u64;
+                t.by_id.insert(trace.action_id.clone(), seq);
+                t.ring.push_back(trace);
+                while t.ring.len() > self.capacity {
+                    let Some(old) = t.ring.pop_front() else { break };
+                    t.first_seq += 1;
+                    t.by_id.remove(&old.action_id);
+                    self.evicted.fetch_add(1, Ordering::Relaxed);
+                    evicted.push(old);
+                }
             }
         }
+        // Freed outside the lock: concurrent callers do not wait for the deallocation.
+        drop(evicted);
     }
 
     fn get(&self, action_id: &str) -> Option<ActionTrace> {
-        self.lock().by_id.get(action_id).cloned()
+        let t = self.lock();
+        t.slot(action_id).and_then(|i| t.ring.get(i)).cloned()
     }
 
     fn recent(&self, limit: usize) -> Vec<ActionTrace> {
         let t = self.lock();
-        let skip = t.order.len().saturating_sub(limit);
-        t.order
-            .iter()
-            .skip(skip)
-            .filter_map(|id| t.by_id.get(id).cloned())
-            .collect()
+        let skip = t.ring.len().saturating_sub(limit);
+        t.ring.iter().skip(skip).cloned().collect()
     }
 
     fn len(&self) -> usize {
-        self.lock().order.len()
+        self.lock().ring.len()
     }
 }

@@ -30,6 +30,11 @@ async fn k188_budget_drains() {
         last = b.remaining();
         let t = k.explain(&f.action_id).unwrap().tokens.unwrap();
         assert_eq!(t.reserved, 4_000);
+        // What the model reads, counted by the default counter: ceil(JSON bytes / 4).
+        let payload =
+            json!({"facts": f.facts, "table_preview": f.table_preview, "warnings": f.warnings});
+        let bytes = serde_json::to_string(&payload).unwrap().len() as u64;
+        assert_eq!(t.actual, bytes.div_ceil(4));
         assert!(t.charged > 0 && t.charged == t.actual);
     }
     assert!(b.used() > 0);
@@ -302,4 +307,137 @@ async fn k202_admin_raw_no_handle() {
     assert!(!json_of(&f).contains("@example.com"));
     let t = k.explain(&f.action_id).unwrap();
     assert_eq!(t.handle_id, None);
+}
+
+/// A handle store that panics on every store (a bug in a backend).
+struct PanickyStore;
+
+impl weaver_handles::HandleBackend for PanickyStore {
+    fn store_shared(
+        &self,
+        _: &str,
+        _: Arc<serde_json::Value>,
+        _: weaver_handles::Binding,
+        _: weaver_handles::Grant,
+        _: Option<std::time::Duration>,
+    ) -> Result<weaver_handles::Handle, weaver_handles::HandleError> {
+        #[allow(clippy::panic)]
+        {
+            panic!("backend bug")
+        }
+    }
+    fn expand(
+        &self,
+        id: &str,
+        _: &weaver_handles::ExpandQuery,
+        _: Option<&str>,
+        _: &weaver_handles::ExpandBudget,
+    ) -> Result<weaver_handles::Expansion, weaver_handles::HandleError> {
+        Err(weaver_handles::HandleError::NotFound { id: id.into() })
+    }
+    fn meta(&self, id: &str) -> Result<weaver_handles::Handle, weaver_handles::HandleError> {
+        Err(weaver_handles::HandleError::NotFound { id: id.into() })
+    }
+    fn data(
+        &self,
+        id: &str,
+        _: Option<&str>,
+    ) -> Result<Arc<serde_json::Value>, weaver_handles::HandleError> {
+        Err(weaver_handles::HandleError::NotFound { id: id.into() })
+    }
+    fn remove(&self, _: &str) -> bool {
+        false
+    }
+    fn evict_expired(&self) -> usize {
+        0
+    }
+    fn current_bytes(&self) -> u64 {
+        0
+    }
+    fn len(&self) -> usize {
+        0
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_component_is_a_typed_error_and_releases_the_budget() {
+    let b = budget(10_000);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let k = builder(&calls)
+        .budget(b.clone())
+        .handle_store(Arc::new(PanickyStore))
+        .build()
+        .unwrap();
+    let p = reader();
+    let g = k.grant_capability(LIST, &p, "").unwrap();
+    let e = k
+        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "internal_panic");
+    assert_eq!((b.remaining(), b.reserved(), b.used()), (10_000, 0, 0));
+    let t = k.traces().recent(1).pop().unwrap();
+    assert_eq!(t.error_code.as_deref(), Some("internal_panic"));
+    // The kernel keeps serving (raw mode stores nothing).
+    let a = admin();
+    let g = k.grant_capability(LIST, &a, "").unwrap();
+    let f = k
+        .invoke(&g.token, &a, LIST, json!({}), ResponseMode::Raw)
+        .await
+        .unwrap();
+    assert!(f.raw_data.is_some());
+}
+
+#[derive(Debug)]
+struct BusinessHours;
+
+impl weaver_kernel::PolicyEngine for BusinessHours {
+    fn name(&self) -> &'static str {
+        "BusinessHours"
+    }
+    fn evaluate(
+        &self,
+        request: &weaver_kernel::GrantRequest,
+        _: &weaver_kernel::Capability,
+        principal: &weaver_kernel::Principal,
+    ) -> Result<weaver_kernel::PolicyDecision, weaver_kernel::PolicyDenial> {
+        if principal.has_role("night_shift") {
+            return Ok(weaver_kernel::PolicyDecision {
+                reason_code: weaver_kernel::ReasonCode::custom("rule_allow"),
+                reason: "night shift".into(),
+                constraints: request.constraints.clone(),
+                steps: Vec::new(),
+            });
+        }
+        Err(weaver_kernel::PolicyDenial {
+            reason_code: weaver_kernel::ReasonCode::custom("outside_business_hours"),
+            message: "closed".into(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_custom_policy_engine_decides() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let k = builder(&calls).policy(BusinessHours).build().unwrap();
+    let e = k.grant_capability(DELETE, &reader(), "").unwrap_err();
+    assert_eq!(e.reason_code().unwrap().as_str(), "outside_business_hours");
+    assert_eq!(
+        k.traces().recent(1)[0].reason_code.as_deref(),
+        Some("outside_business_hours")
+    );
+    // The custom policy allows a DESTRUCTIVE grant without justification; no row cap.
+    let p = reader().with_role("night_shift");
+    let g = k.grant_capability(DELETE, &p, "").unwrap();
+    assert_eq!(g.decision.reason_code.as_str(), "rule_allow");
+    assert_eq!(g.token.constraints.max_rows, None);
+    k.invoke(
+        &g.token,
+        &p,
+        DELETE,
+        json!({"id": "INV-1"}),
+        ResponseMode::Summary,
+    )
+    .await
+    .unwrap();
 }

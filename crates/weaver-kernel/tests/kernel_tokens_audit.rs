@@ -315,3 +315,69 @@ fn pii_needs_tenant() {
     );
     assert_eq!(k.stats().denials, 1);
 }
+
+#[test]
+fn trace_store_is_bounded_and_replaces_in_place() {
+    use weaver_kernel::{ActionTrace, InMemoryTraceStore, TraceStore};
+    let store = InMemoryTraceStore::new(3);
+    for i in 0..5 {
+        store.record(ActionTrace {
+            action_id: format!("a{i}"),
+            ..ActionTrace::default()
+        });
+    }
+    assert_eq!(store.len(), 3);
+    assert_eq!(store.evicted(), 2);
+    assert!(store.get("a0").is_none() && store.get("a1").is_none());
+    store.record(ActionTrace {
+        action_id: "a2".into(),
+        principal_id: "again".into(),
+        ..ActionTrace::default()
+    });
+    let ids: Vec<String> = store.recent(10).into_iter().map(|t| t.action_id).collect();
+    assert_eq!(ids, ["a2", "a3", "a4"]);
+    assert_eq!(store.get("a2").unwrap().principal_id, "again");
+    assert_eq!(store.recent(1)[0].action_id, "a4");
+}
+
+mod token_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn signer() -> weaver_kernel::TokenSigner {
+        weaver_kernel::TokenSigner::new(&[42u8; 32], Arc::new(weaver_handles::SystemClock)).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Changing any signed field (to anything else) invalidates the token; the
+        /// untouched token verifies; a token's JSON round trip verifies.
+        #[test]
+        fn any_change_is_detected(field in 0usize..8, text in "[a-z0-9@. ]{0,12}", n in any::<u64>()) {
+            let s = signer();
+            let mut scope = serde_json::Map::new();
+            scope.insert("region".into(), json!("eu"));
+            let c = GrantConstraints { max_rows: Some(5), allowed_fields: Some(vec!["id".into()]), scope, timeout_ms: None };
+            let t = s.issue("cap.a", "alice", c, Duration::from_secs(600), "audit-1").unwrap();
+            prop_assert!(s.verify(&t, "alice", "cap.a").is_ok());
+            let back: weaver_kernel::CapabilityToken =
+                serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+            prop_assert!(s.verify(&back, "alice", "cap.a").is_ok());
+            let mut m = t.clone();
+            match field {
+                0 => m.token_id = text.clone(),
+                1 => m.audit_id = text.clone(),
+                2 => m.issued_at_ms = n,
+                3 => m.expires_at_ms = n,
+                4 => m.constraints.max_rows = Some(n),
+                5 => m.constraints.allowed_fields = Some(vec![text.clone()]),
+                6 => { m.constraints.scope.insert("region".into(), json!(text.clone())); }
+                _ => m.constraints.timeout_ms = Some(n),
+            }
+            prop_assume!(m != t);
+            let e = s.verify(&m, "alice", "cap.a").unwrap_err();
+            prop_assert_eq!(e.code(), "token_invalid");
+        }
+    }
+}

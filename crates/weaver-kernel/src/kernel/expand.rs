@@ -3,13 +3,33 @@
 
 use serde_json::Value;
 use weaver_budget::ResponseMode;
-use weaver_handles::{ExpandQuery, Expansion};
+use weaver_handles::{ExpandQuery, Expansion, HandleError};
 
 use super::{Audit, Kernel, bump, new_id};
 use crate::error::KernelError;
 use crate::firewall::Provenance;
 use crate::policy::Principal;
 use crate::trace::{ResultSummary, TraceEvent};
+
+/// The deepest expand query accepted (`{"filter": {"f": {"in": [..]}}}` is 4 levels).
+const MAX_QUERY_DEPTH: usize = 8;
+
+/// Whether `v` has containers nested more than `max` levels deep (iterative).
+fn deeper_than(v: &Value, max: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        if d >= max {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, d + 1)));
+    }
+    false
+}
 
 /// A page of a stored result as the model sees it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,6 +62,12 @@ impl Kernel {
     ) -> Result<ExpansionFrame, KernelError> {
         let inner = &*self.inner;
         let action_id = new_id()?;
+        let _span = tracing::info_span!(
+            "weaver.expand",
+            principal_id = %crate::error::short(&principal.id),
+            action_id = %action_id,
+        )
+        .entered();
         let mut audit = Audit::new(
             inner,
             action_id.clone(),
@@ -58,7 +84,16 @@ impl Kernel {
             audit.trace.sensitivity = inner.sensitivity(&meta.capability_id);
             audit.trace.capability_id = meta.capability_id;
         }
-        let result = ExpandQuery::from_json(query).and_then(|q| {
+        let result = if deeper_than(query, MAX_QUERY_DEPTH) {
+            // weaver-handles deserializes a query through serde, which recurses once per
+            // level: refuse absurd nesting before it gets there.
+            Err(HandleError::InvalidQuery(format!(
+                "an expand query nests at most {MAX_QUERY_DEPTH} levels deep"
+            )))
+        } else {
+            ExpandQuery::from_json(query)
+        };
+        let result = result.and_then(|q| {
             inner
                 .store
                 .expand(handle_id, &q, Some(&principal.id), &inner.expand_budget)
@@ -75,14 +110,14 @@ impl Kernel {
                 });
                 audit.trace.capability_id.clone_from(&page.capability_id);
                 audit.finish();
+                let mut provenance = Provenance::default();
+                provenance.capability_id.clone_from(&page.capability_id);
+                provenance.principal_id.clone_from(&principal.id);
+                provenance.action_id.clone_from(&action_id);
+                provenance.invoked_at_ms = Some(inner.clock.now_ms());
                 Ok(ExpansionFrame {
-                    provenance: Provenance {
-                        capability_id: page.capability_id.clone(),
-                        principal_id: principal.id.clone(),
-                        action_id: action_id.clone(),
-                        invoked_at_ms: Some(inner.clock.now_ms()),
-                    },
                     action_id,
+                    provenance,
                     page,
                 })
             }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use serde_json::{Map, Value};
+use tracing::Instrument as _;
 use weaver_budget::{ResponseMode, TokenCounter};
 use weaver_handles::{Binding, Filter};
 
@@ -147,6 +148,13 @@ impl Kernel {
         );
         audit.trace.token_id = Some(crate::error::short(&token.token_id));
         audit.trace.requested_mode = Some(mode);
+        let span = tracing::info_span!(
+            "weaver.invoke",
+            capability_id = %crate::error::short(capability_id),
+            principal_id = %crate::error::short(&principal.id),
+            action_id = %action_id,
+            mode = mode.as_str(),
+        );
         match self
             .invoke_audited(
                 token,
@@ -157,6 +165,7 @@ impl Kernel {
                 action_id,
                 &mut audit,
             )
+            .instrument(span)
             .await
         {
             Ok(frame) => {
@@ -193,15 +202,16 @@ impl Kernel {
             Some(b) => Some(b.reserve(None)?),
             None => None,
         };
-        let ctx = ExecutionContext {
+        let ctx = DeepSafe(ExecutionContext {
             capability_id: checked.capability.id.clone(),
             operation: operation(checked.capability, &args),
             principal_id: principal.id.clone(),
             args,
             constraints: token.constraints.clone(),
             action_id: action_id.clone(),
-        };
-        let data = run_drivers(&checked, &ctx, audit).await?;
+        });
+        let ctx = &ctx.0;
+        let data = run_drivers(&checked, ctx, audit).await?;
         if !audit.trace.failed_drivers.is_empty() {
             bump(&inner.stats.fallbacks);
         }
@@ -209,7 +219,7 @@ impl Kernel {
         // The rest is synchronous; a panic in it (a bug) becomes a typed error and the
         // reservation is released as the stack unwinds to here.
         let finished = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            inner.finish_call(&checked, principal, &ctx, data, started_ms, audit)
+            inner.finish_call(&checked, principal, ctx, data, started_ms, audit)
         }));
         let (mut frame, payload_tokens) = match finished {
             Ok(r) => r?,
@@ -271,17 +281,21 @@ impl Inner {
             audit.trace.handle_id = Some(h.id.to_string());
             Some(h)
         };
-        let tctx = TransformContext {
-            mode: checked.firewall_mode,
-            roles: principal.roles.clone(),
-            constraints: ctx.constraints.firewall(),
-            capability_id: ctx.capability_id.clone(),
-            action_id: ctx.action_id.clone(),
-            principal_id: principal.id.clone(),
-            invoked_at_ms: Some(started_ms),
-            handle,
+        // Field by field (not a struct literal), so fields the firewall adds later keep
+        // their defaults.
+        let mut tctx = TransformContext::new(checked.firewall_mode);
+        tctx.roles.clone_from(&principal.roles);
+        tctx.constraints = ctx.constraints.firewall();
+        tctx.capability_id.clone_from(&ctx.capability_id);
+        tctx.action_id.clone_from(&ctx.action_id);
+        tctx.principal_id.clone_from(&principal.id);
+        tctx.invoked_at_ms = Some(started_ms);
+        tctx.handle = handle;
+        let frame = {
+            let _span =
+                tracing::info_span!("weaver.firewall.apply", mode = tctx.mode.as_str()).entered();
+            self.firewall.transform(&data, &tctx)
         };
-        let frame = self.firewall.transform(&data, &tctx);
         if let Some(v) = Arc::into_inner(data) {
             weaver_redact::drop_deep(v);
         }
@@ -291,6 +305,17 @@ impl Inner {
             .as_ref()
             .map(|b| payload_tokens(&frame, b.counter().as_ref()));
         Ok((frame, tokens))
+    }
+}
+
+/// Owns the call's context and drops its arguments without recursion, however the call
+/// ends (a caller may send arguments nested 100 000 deep; dropping those the normal way
+/// would overflow the stack).
+struct DeepSafe(ExecutionContext);
+
+impl Drop for DeepSafe {
+    fn drop(&mut self) {
+        weaver_redact::drop_deep(std::mem::take(&mut self.0.args));
     }
 }
 
@@ -307,7 +332,9 @@ async fn run_drivers(
     for driver in &checked.drivers {
         let id = driver.id();
         audit.trace.driver_id = Some(id.to_owned());
-        let attempt = AssertUnwindSafe(driver.execute(ctx)).catch_unwind();
+        let attempt = AssertUnwindSafe(driver.execute(ctx))
+            .catch_unwind()
+            .instrument(tracing::info_span!("weaver.driver.execute", driver_id = id));
         match tokio::time::timeout_at(deadline, attempt).await {
             Err(_) => {
                 return Err(KernelError::DriverTimeout {
@@ -368,6 +395,13 @@ fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
         warnings: &frame.warnings,
         raw_data: frame.raw_data.as_ref(),
     };
+    // The default counter is `ceil(compact JSON bytes / 4)`: measure the bytes without
+    // writing them.
+    if counter.name() == "chars"
+        && let Ok(bytes) = weaver_estimate::estimate_serialize(&payload)
+    {
+        return bytes.div_ceil(weaver_budget::BYTES_PER_TOKEN);
+    }
     match serde_json::to_string(&payload) {
         Ok(text) => counter.count_str(&text),
         // Serializing a frame cannot fail (string keys, finite numbers); were it to, charge

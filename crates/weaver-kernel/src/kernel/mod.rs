@@ -344,6 +344,13 @@ impl Kernel {
     ) -> Result<IssuedGrant, KernelError> {
         let inner = &*self.inner;
         let action_id = new_id()?;
+        let _span = tracing::info_span!(
+            "weaver.grant",
+            capability_id = %short(&request.capability_id),
+            principal_id = %short(&principal.id),
+            action_id = %action_id,
+        )
+        .entered();
         let args = serde_json::json!({
             "justification": request.justification,
             "intent": request.intent,
