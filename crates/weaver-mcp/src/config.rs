@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
+use weaver_handles::{Clock, SystemClock};
 use weaver_kernel::{
     BudgetConfig, BudgetManager, Budgets, Capability, Driver, DriverError, DriverFuture,
     DriverOutput, ExecutionContext, Kernel, Principal, Registry, ResponseMode,
@@ -25,7 +26,8 @@ const SESSION_ROLE: &str = "service";
 
 /// How a [`Proxy`](crate::Proxy) frames results. Every field has a default
 /// ([`ProxyConfig::default`]): summary mode, the firewall's default budgets (50 rows,
-/// 20 fields, 4000 chars, depth 3), a session budget of 100 000 tokens, principal `mcp`.
+/// 20 fields, 4000 chars, depth 3), a session budget of 100 000 tokens, principal `mcp`,
+/// 2 s shutdown grace, the system clock. Handles expire an hour after they are made.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
     /// The mode frames are asked for (the session budget may make it stricter).
@@ -42,6 +44,8 @@ pub struct ProxyConfig {
     /// How long to wait for the server to exit after the client hung up (and its stdin
     /// was closed) before killing it.
     pub shutdown_grace: Duration,
+    /// The clock for token and handle expiry (tests use a `weaver_handles::ManualClock`).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for ProxyConfig {
@@ -53,6 +57,7 @@ impl Default for ProxyConfig {
             principal: "mcp".to_owned(),
             verbose: false,
             shutdown_grace: Duration::from_secs(2),
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -142,6 +147,7 @@ pub(crate) fn session(config: &ProxyConfig) -> Result<Session, ProxyError> {
         .driver(SharedPayloadDriver(Arc::clone(&payloads)))
         .budgets(config.budgets)?
         .budget(budget)
+        .clock(Arc::clone(&config.clock))
         // A session may outlive the default hour; handles keep their own expiry.
         .token_ttl(Duration::from_secs(30 * 24 * 3600))
         .build()?;

@@ -83,7 +83,7 @@ impl Inner {
             Err(e) => {
                 let hint = match e.code() {
                     "handle_not_found" => {
-                        " No such handle in this session: use the exact handle.id of a frame from this session (handles live in memory, for one session)."
+                        " No such handle in this session: it is unknown, or it expired (handles live an hour, in memory, for one session). Use the exact handle.id of a frame from this session, or call the original tool again."
                     }
                     "handle_expired" => " The handle has expired: call the original tool again.",
                     "handle_principal_mismatch" => {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use common::{Harness, frame, text};
 use serde_json::{Value, json};
-use weaver_handles::{Binding, Grant};
+use weaver_handles::{Binding, Grant, ManualClock};
 use weaver_mcp::{Ended, ProxyConfig};
 
 fn config() -> ProxyConfig {
@@ -470,4 +470,29 @@ async fn a_text_frame_in_handle_only_mode_shows_no_lines() {
     assert_eq!(last["facts"], json!([]));
     assert!(last["handle"]["id"].is_string());
     h.assert_no_canaries();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_handle_is_a_tool_error() {
+    let clock = Arc::new(ManualClock::new(1_000_000));
+    let mut cfg = config();
+    cfg.clock = clock.clone();
+    let mut h = Harness::start(cfg);
+    h.initialize().await;
+    let f = frame(&h.call(1, "rows", json!({"n": 500})).await);
+    let handle = f["handle"]["id"].as_str().unwrap().to_owned();
+    let ok = h
+        .call(2, "weaver_expand", json!({"handle": handle, "limit": 1}))
+        .await;
+    assert_ne!(ok["isError"], true);
+    clock.advance_ms(3_600_000);
+    let r = h.call(3, "weaver_expand", json!({"handle": handle})).await;
+    assert_eq!(r["isError"], true);
+    // The store drops an expired record when it is looked up, so it reports it as gone.
+    assert!(
+        text(&r).contains("handle_expired") || text(&r).contains("handle_not_found"),
+        "{r}"
+    );
+    assert!(text(&r).contains("expired"));
+    assert!(text(&r).contains("call the original tool again"));
 }
