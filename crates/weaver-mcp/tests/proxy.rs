@@ -496,3 +496,22 @@ async fn an_expired_handle_is_a_tool_error() {
     assert!(text(&r).contains("expired"));
     assert!(text(&r).contains("call the original tool again"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_ignores_the_hang_up_is_killed_after_the_grace() {
+    let cfg = ProxyConfig {
+        shutdown_grace: std::time::Duration::from_millis(200),
+        ..config()
+    };
+    let proxy = weaver_mcp::Proxy::with_log(cfg, Arc::new(|_: &str| {})).unwrap();
+    let (client_w, proxy_r) = tokio::io::duplex(1024);
+    let (proxy_w, _client_r) = tokio::io::duplex(1024);
+    // A "server" that never reads its input and never exits on its own.
+    let mut server = tokio::process::Command::new("sleep");
+    server.arg("600");
+    drop(client_w);
+    let report = proxy.run_child(proxy_r, proxy_w, server).await.unwrap();
+    assert_eq!(report.ended, Ended::ClientClosed);
+    assert!(report.killed);
+    assert_eq!(report.exit_code(), 0);
+}
