@@ -146,7 +146,12 @@ fn violations(graph: &Graph) -> Vec<String> {
         }
     }
     for member in &graph.workspace {
-        let kernel_user = ["weaver-cli", "weaver-benches", "weaver-kernel"];
+        let kernel_user = [
+            "weaver-cli",
+            "weaver-benches",
+            "weaver-kernel",
+            "weaver-mcp",
+        ];
         if !kernel_user.contains(&member.as_str()) && graph.direct(member).contains("weaver-kernel")
         {
             errors.push(format!(

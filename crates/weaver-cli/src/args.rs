@@ -54,6 +54,13 @@ pub(crate) enum Command {
   weaver tokens --encoding o200k_base --text prompt.txt
   weaver tokens --encoding chars examples/app-log.json")]
     Tokens(TokensArgs),
+    /// Put the firewall in front of an MCP server (stdio): large tool results become
+    /// frames, `weaver_expand` pages them, a session budget bounds the context.
+    #[command(
+        after_help = "Example (in an mcpServers config, prefix the server's command):
+  weaver mcp -- npx -y @modelcontextprotocol/server-filesystem /data"
+    )]
+    Mcp(crate::mcp::McpArgs),
 }
 
 /// The response modes of a Frame.

@@ -10,6 +10,7 @@ mod cmd;
 mod error;
 mod input;
 mod json;
+mod mcp;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         args::Command::Redact(a) => cmd::redact::run(&a),
         args::Command::Estimate(a) => cmd::estimate::run(&a),
         args::Command::Tokens(a) => cmd::tokens::run(&a),
+        args::Command::Mcp(a) => return mcp::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

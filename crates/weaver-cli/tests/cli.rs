@@ -233,6 +233,15 @@ fn firewall_table_respects_row_and_field_budgets() {
     let out = stdout_str(&o);
     assert_no_secrets(&out);
     assert!(!out.contains("@example.com"), "{out}");
+    // The CLI keeps no handle, so its cut markers must not promise one.
+    assert!(frame["handle"].is_null(), "{frame}");
+    let warnings = frame["warnings"].as_array().unwrap();
+    assert!(!warnings.is_empty(), "{frame}");
+    for w in warnings {
+        let w = w.as_str().unwrap();
+        assert!(!w.contains("via handle"), "{w}");
+        assert!(w.contains("full data in the input"), "{w}");
+    }
 }
 
 #[test]

@@ -39,6 +39,8 @@ pub(crate) fn run(args: &FirewallArgs) -> Result<(), CliError> {
     // A one-shot call: a fresh action id and the time it was made.
     ctx.action_id = action_id()?;
     ctx.invoked_at_ms = Some(now_ms());
+    // The CLI keeps nothing: cut markers must point at the input, not at a handle.
+    ctx.full_data_note = Some("full data in the input; the CLI keeps no handle".into());
     let bytes = Input::open(args.file.as_deref())?.read_all()?;
     let mut frame = firewall
         .transform_json(json::strip_bom(&bytes), &ctx)
