@@ -1,5 +1,6 @@
-//! Structural redaction of `serde_json::Value`: string leaves, keys and integers are
-//! scanned, values under sensitive keys are masked whatever their type, an optional field
+//! Structural redaction of `serde_json::Value`: string leaves, keys and numbers are
+//! scanned, values under sensitive keys and of sensitive name/value pairs are masked by the
+//! typed key rule ([`Redactor::rule_masks`]), an optional field
 //! projection applies to every record of a list-of-records shape, and a depth budget elides
 //! deep containers behind a marker that says what was elided.
 //!
@@ -14,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::{Kind, Redactor, Report};
+use crate::{KeyRule, Kind, Redactor, Report, Shape};
 
 /// What a structural redaction projects and how deep it keeps the shape.
 ///
@@ -354,12 +355,12 @@ impl Ctx {
     }
 }
 
-/// Whether a record keeps field `k`: allowed, or a wrapper list under a name that is not
-/// sensitive. (Kept, a sensitive wrapper would be masked whole, and a second pass would then
+/// Whether a record keeps field `k`: allowed, or a wrapper list under a plain name (a
+/// container under any other name is masked). (Kept, a sensitive wrapper would be masked whole, and a second pass would then
 /// drop the marker: redaction must be idempotent.)
 fn keeps(allowed: Option<&[String]>, redactor: &Redactor, k: &str, v: &Value) -> bool {
     allowed.is_none_or(|a| a.binary_search_by(|f| f.as_str().cmp(k)).is_ok())
-        || (is_wrapper(v) && !redactor.is_sensitive_key(k))
+        || (is_wrapper(v) && redactor.key_rule(k).is_plain())
 }
 
 /// A non-empty array of objects only: a record list inside a record.
@@ -386,7 +387,7 @@ struct Walk<'r> {
 #[derive(Default)]
 struct KeyCache {
     lookups: usize,
-    slots: Vec<Option<(String, bool)>>,
+    slots: Vec<Option<(String, KeyRule)>>,
 }
 
 const KEY_CACHE_SLOTS: usize = 256;
@@ -427,8 +428,8 @@ impl<'r> Walk<'r> {
         keeps(self.allowed, self.redactor, k, v)
     }
 
-    /// `None` when redaction changes `key`; otherwise whether it is sensitive.
-    fn clean_key(&mut self, key: &str) -> Option<bool> {
+    /// `None` when redaction changes `key`; otherwise its rule.
+    fn clean_key(&mut self, key: &str) -> Option<KeyRule> {
         let cache = &mut self.keys;
         cache.lookups += 1;
         // Long keys are not cached: the cache must stay small whatever the input.
@@ -437,10 +438,10 @@ impl<'r> Walk<'r> {
                 cache.slots.resize(KEY_CACHE_SLOTS, None);
             }
             let i = key_slot(key);
-            if let Some((k, sensitive)) = &cache.slots[i]
+            if let Some((k, rule)) = &cache.slots[i]
                 && k == key
             {
-                return Some(*sensitive);
+                return Some(*rule);
             }
             Some(i)
         } else {
@@ -449,30 +450,34 @@ impl<'r> Walk<'r> {
         if matches!(self.redactor.redact_str(key), Cow::Owned(_)) {
             return None;
         }
-        let sensitive = self.redactor.is_sensitive_key(key);
+        let rule = self.redactor.key_rule(key);
         if let Some(i) = slot {
             match &mut self.keys.slots[i] {
-                Some((k, s)) => {
+                Some((k, r)) => {
                     k.clear();
                     k.push_str(key);
-                    *s = sensitive;
+                    *r = rule;
                 }
-                empty => *empty = Some((key.to_owned(), sensitive)),
+                empty => *empty = Some((key.to_owned(), rule)),
             }
         }
-        Some(sensitive)
+        Some(rule)
     }
 
     fn key_changes(&mut self, key: &str) -> bool {
         self.clean_key(key).is_none()
     }
 
-    /// Whether the value under `name` (a key as it leaves) must be masked.
-    fn masks_value_of(&mut self, name: &str) -> bool {
-        match self.clean_key(name) {
-            Some(sensitive) => sensitive,
-            None => self.redactor.is_sensitive_key(name),
-        }
+    /// Whether `value` under `name` (a key as it leaves) must be masked: by the typed key
+    /// rule, or as the value of a sensitive name/value pair (`pair`, decided on the whole
+    /// map before any projection).
+    fn masks_entry(&mut self, name: &str, value: &Value, pair: Option<KeyRule>) -> bool {
+        let rule = match self.clean_key(name) {
+            Some(rule) => rule,
+            None => self.redactor.key_rule(name),
+        };
+        self.redactor.rule_masks(rule, Shape::of(value))
+            || self.redactor.pair_masks(pair, name, value)
     }
 
     /// New names for the keys of one object (in order; `None` = unchanged), given that at
@@ -519,10 +524,9 @@ impl<'r> Walk<'r> {
         Value::String(elision_marker(is_object, len, self.max_depth))
     }
 
-    /// The marker replacing an integer whose digits must not leave, if any.
+    /// The marker replacing a number whose digits must not leave (in any JSON form), if any.
     fn integer(&self, n: &serde_json::Number) -> Option<Kind> {
-        let digits = n.as_u64().or_else(|| n.as_i64().map(i64::unsigned_abs))?;
-        self.redactor.scan_integer(digits)
+        self.redactor.scan_number(n)
     }
 
     /// Records the findings of `text` (which is known to change under redaction).
@@ -655,6 +659,7 @@ impl Walk<'_> {
         path: &[Seg<'_>],
         stack: &mut Vec<Item<'a>>,
     ) {
+        let pair = self.redactor.pair_rule(map);
         if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
             map.retain(|k, v| {
                 if self.keeps(k, v) {
@@ -681,7 +686,7 @@ impl Walk<'_> {
             let seg = Some(Seg::Key(k.as_str()));
             // Sensitivity is decided on the key as it leaves (redacted), so a second pass
             // decides the same way.
-            if self.masks_value_of(k) {
+            if self.masks_entry(k, v, pair) {
                 let marker = self.redactor.marker(Kind::SensitiveKey);
                 if v.as_str() != Some(marker) {
                     drop_deep(std::mem::replace(v, Value::String(marker.to_owned())));
@@ -853,6 +858,7 @@ impl Walk<'_> {
         frames: &[Frame<'_>],
         todo: &mut Vec<Todo<'a>>,
     ) -> Map<String, Value> {
+        let pair = self.redactor.pair_rule(map);
         // Which fields the projection keeps (computed once, only if it drops any).
         let mut kept: Option<Vec<bool>> = None;
         if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
@@ -892,7 +898,7 @@ impl Walk<'_> {
                 Some(n) => Cow::Owned(n),
                 None => Cow::Borrowed(k.as_str()),
             };
-            if self.masks_value_of(&name) {
+            if self.masks_entry(&name, v, pair) {
                 self.record(Kind::SensitiveKey, frames_at(frames, Some(Seg::Key(&name))));
                 let marker = self.redactor.marker(Kind::SensitiveKey);
                 out.insert(name.into_owned(), Value::String(marker.to_owned()));
