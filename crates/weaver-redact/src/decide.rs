@@ -19,12 +19,9 @@ impl<'a> Shape<'a> {
     }
 }
 
-/// The longest name string read as a key in a name/value pair: longer text is prose.
-const PAIR_NAME_MAX: usize = 64;
-
 impl Redactor {
     /// Whether `value` under `key` is masked because of the key (see
-    /// [`KeyRule::masks`]).
+    /// [`rule_masks`](Self::rule_masks)).
     ///
     /// ```
     /// use serde_json::json;
@@ -38,27 +35,25 @@ impl Redactor {
         self.masks(key, Shape::of(value))
     }
 
-    /// The rule a name/value pair in `map` applies to its value field, if the map is such a
-    /// pair with a name that is not plain: a field named like `name`, `key` or `header`
-    /// ([`is_pair_name_field`](Self::is_pair_name_field)) whose value is a key-shaped
-    /// string (at most 64 bytes, no whitespace) such as `DB_PASSWORD`, `Authorization`,
-    /// `X-Api-Key` or `Cookie`. The first such name decides.
+    /// The rule a name/value pair applies to its value field, if `entries` (a map's
+    /// entries, e.g. `&map`) are such a pair with a name that is not plain: a field named
+    /// like `name`, `key` or `header` ([`is_pair_name_field`](Self::is_pair_name_field))
+    /// whose value is a key-shaped string ([`pair_name_rule`](Self::pair_name_rule)) such
+    /// as `DB_PASSWORD`, `Authorization`, `X-Api-Key` or `Cookie`. The first such name
+    /// decides.
     ///
     /// Apply it to the fields for which
     /// [`is_pair_value_field`](Self::is_pair_value_field) holds. Decide on the whole map,
     /// before any projection: a name that is dropped still protects its value.
-    pub fn pair_rule(&self, map: &Map<String, Value>) -> Option<KeyRule> {
-        map.iter().find_map(|(k, v)| {
-            let name = v.as_str()?;
-            if !self.is_pair_name_field(k)
-                || name.is_empty()
-                || name.len() > PAIR_NAME_MAX
-                || name.bytes().any(|b| b.is_ascii_whitespace())
-            {
+    pub fn pair_rule<'m, I>(&self, entries: I) -> Option<KeyRule>
+    where
+        I: IntoIterator<Item = (&'m String, &'m Value)>,
+    {
+        entries.into_iter().find_map(|(k, v)| {
+            if !self.is_pair_name_field(k) {
                 return None;
             }
-            let rule = self.key_rule(name);
-            (!rule.is_plain()).then_some(rule)
+            self.pair_name_rule(v.as_str()?)
         })
     }
 

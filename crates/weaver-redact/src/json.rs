@@ -659,7 +659,7 @@ impl Walk<'_> {
         path: &[Seg<'_>],
         stack: &mut Vec<Item<'a>>,
     ) {
-        let pair = self.redactor.pair_rule(map);
+        let pair = self.redactor.pair_rule(map.iter());
         if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
             map.retain(|k, v| {
                 if self.keeps(k, v) {

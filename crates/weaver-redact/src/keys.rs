@@ -258,6 +258,21 @@ impl crate::Redactor {
         PAIR_NAMES.iter().any(|n| n.eq_ignore_ascii_case(field))
     }
 
+    /// The rule of the name held by a name/value pair's name field, when it is a key-shaped
+    /// string (1–64 bytes, no whitespace: `DB_PASSWORD`, `Authorization`, not
+    /// `Email campaign`) that is not plain; `None` otherwise. The pair's value field is
+    /// then decided by this rule as if it sat under that key.
+    pub fn pair_name_rule(&self, name: &str) -> Option<KeyRule> {
+        if name.is_empty()
+            || name.len() > PAIR_NAME_MAX
+            || name.bytes().any(|b| b.is_ascii_whitespace())
+        {
+            return None;
+        }
+        let rule = self.key_rule(name);
+        (!rule.is_plain()).then_some(rule)
+    }
+
     /// Whether a field of this name holds the *value* of a name/value pair (`value`, `val`,
     /// `Value`, …).
     pub fn is_pair_value_field(&self, field: &str) -> bool {
@@ -282,6 +297,9 @@ const PAIR_NAMES: &[&str] = &[
     "option",
     "property",
 ];
+
+/// The longest name string read as a key in a name/value pair: longer text is prose.
+const PAIR_NAME_MAX: usize = 64;
 
 /// Fields that hold the value of a name/value pair.
 const PAIR_VALUES: &[&str] = &["value", "val", "values"];
