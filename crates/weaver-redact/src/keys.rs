@@ -60,8 +60,9 @@ pub enum Shape<'a> {
     Container,
 }
 
-/// Numbers at least this large are not a "small count" (a 10-digit phone is not a count).
-const SMALL: f64 = 1e9;
+/// Numbers at least this large are not a "small count" (a 9-digit SSN or a 10-digit phone
+/// is not a count).
+const SMALL: f64 = 1e8;
 
 impl KeyRule {
     /// Whether the key names a secret, so that any value under it is masked except one
@@ -241,7 +242,7 @@ impl crate::Redactor {
     ///   fractional part under a personal-identifier name (`email`, `phone`, `pan`, …);
     /// * a key that mentions a secret: containers always; other values only when their
     ///   type does not fit the qualifier — flags keep booleans, counts keep numbers below
-    ///   10⁹, times keep numbers and date-shaped strings, statuses and types keep short
+    ///   10⁸, times keep numbers and date-shaped strings, statuses and types keep short
     ///   enum-like strings (and booleans, small numbers); `null` is always kept. A kept
     ///   string must also pass the text rules unchanged: a mention never keeps half a
     ///   secret, and the marker is always masked, so redaction stays idempotent.

@@ -121,6 +121,8 @@ pub(crate) const VOCAB: &[Entry] = &[
     e(&["mobile"], Class::Phone, false, false),
     e(&["cellphone"], Class::Phone, true, false),
     e(&["msisdn"], Class::Phone, true, false),
+    // The text rules' phone context keyword: a column named so must not print bare numbers.
+    e(&["fax"], Class::Phone, true, false),
     e(&["ssn"], Class::Ssn, true, false),
     e(&["social", "security"], Class::Ssn, false, false),
     e(&["tin"], Class::TaxId, false, false),
@@ -174,11 +176,12 @@ pub(crate) const CREDENTIAL_NOUNS: &[&str] = &[
 pub(crate) enum Qual {
     /// A flag: booleans (and null) are kept.
     Flag,
-    /// A count, length or limit: null and numbers below 10⁹ are kept.
+    /// A count, length or limit: null and numbers below 10⁸ are kept (a 9-digit SSN or a
+    /// 10-digit phone is not a count).
     Count,
     /// A time, date or duration: null, any number and date-shaped strings are kept.
     Time,
-    /// A status, type or mode: null, booleans, numbers below 10⁹ and short enum-like
+    /// A status, type or mode: null, booleans, numbers below 10⁸ and short enum-like
     /// strings (letters, digits, `_ . -` and spaces, at most 32 bytes) are kept.
     Enum,
 }
