@@ -67,7 +67,11 @@ fn frame(case: &Case, mode: ResponseMode) -> Result<Frame, String> {
 
 fn check(case: &Case) -> Vec<String> {
     let mut errors = Vec::new();
-    for mode in [ResponseMode::Raw, ResponseMode::Table, ResponseMode::Summary] {
+    for mode in [
+        ResponseMode::Raw,
+        ResponseMode::Table,
+        ResponseMode::Summary,
+    ] {
         let f = match frame(case, mode) {
             Ok(f) => f,
             Err(e) => {
@@ -75,7 +79,11 @@ fn check(case: &Case) -> Vec<String> {
                 continue;
             }
         };
-        assert_eq!(f.response_mode, mode, "{}: the admin role keeps the mode", case.name);
+        assert_eq!(
+            f.response_mode, mode,
+            "{}: the admin role keeps the mode",
+            case.name
+        );
         let text = serde_json::to_string(&f).unwrap_or_default();
         for s in &case.absent {
             if text.contains(s.as_str()) {

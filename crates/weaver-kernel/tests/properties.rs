@@ -89,21 +89,22 @@ fn value() -> impl Strategy<Value = Value> {
     )
     .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>()));
     // Name/value pairs, fields in either order, sometimes with a neighbour.
-    let pair = (pair_name(), leaf(), any::<bool>(), any::<bool>()).prop_map(|(n, v, flip, extra)| {
-        let mut m = Map::new();
-        let name = Value::String(n);
-        if flip {
-            m.insert("value".to_owned(), v);
-            m.insert("name".to_owned(), name);
-        } else {
-            m.insert("name".to_owned(), name);
-            m.insert("value".to_owned(), v);
-        }
-        if extra {
-            m.insert("id".to_owned(), Value::from(1));
-        }
-        Value::Object(m)
-    });
+    let pair =
+        (pair_name(), leaf(), any::<bool>(), any::<bool>()).prop_map(|(n, v, flip, extra)| {
+            let mut m = Map::new();
+            let name = Value::String(n);
+            if flip {
+                m.insert("value".to_owned(), v);
+                m.insert("name".to_owned(), name);
+            } else {
+                m.insert("name".to_owned(), name);
+                m.insert("value".to_owned(), v);
+            }
+            if extra {
+                m.insert("id".to_owned(), Value::from(1));
+            }
+            Value::Object(m)
+        });
     let row = prop_oneof![3 => record, 1 => pair];
     prop_oneof![
         2 => any_value,
