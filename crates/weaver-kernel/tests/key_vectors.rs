@@ -1,4 +1,4 @@
-//! Key rules through the firewall, driven by testdata/redact/firewall_keys.toml: every case
+//! Key rules through the firewall, driven by testdata/redact/json_firewall.toml: every case
 //! in raw, table and summary mode, on the `Value` path and the bytes path (fed the vector's
 //! own text, so every JSON number form reaches the parser as written).
 
@@ -32,9 +32,9 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/redact/firewall_keys.toml");
-    let text = std::fs::read_to_string(&path).expect("firewall_keys.toml is readable");
-    let file: File = toml::from_str(&text).expect("firewall_keys.toml parses");
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/redact/json_firewall.toml");
+    let text = std::fs::read_to_string(&path).expect("json_firewall.toml is readable");
+    let file: File = toml::from_str(&text).expect("json_firewall.toml parses");
     file.case
 }
 
