@@ -123,6 +123,11 @@ pub(crate) const VOCAB: &[Entry] = &[
     e(&["msisdn"], Class::Phone, true, false),
     // The text rules' phone context keyword: a column named so must not print bare numbers.
     e(&["fax"], Class::Phone, true, false),
+    e(&["cell", "number"], Class::Phone, true, false),
+    e(&["cell", "no"], Class::Phone, false, false),
+    e(&["cell", "num"], Class::Phone, false, false),
+    e(&["contact", "number"], Class::Phone, true, false),
+    e(&["contact", "no"], Class::Phone, false, false),
     e(&["ssn"], Class::Ssn, true, false),
     e(&["social", "security"], Class::Ssn, false, false),
     e(&["tin"], Class::TaxId, false, false),

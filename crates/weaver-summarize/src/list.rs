@@ -83,6 +83,28 @@ impl FieldNotes {
     }
 }
 
+/// The scrubbed head of a distribution value, scrubbed as it will be read: after its
+/// column name (`tel: 2125550101`). A name can give a value context (a bare 10-digit
+/// number is a phone after `tel`); scrubbed alone, every label would pass and the joined
+/// fact would then show all but the first. Fails closed (the guard's marker) when the
+/// name and value cannot be told apart after scrubbing.
+fn label_in_context(name: &str, value: &str, guard: &dyn Guard) -> String {
+    let prefix = format!("{name}: ");
+    let max = prefix.chars().count() + DISTRIBUTION_VALUE_CHARS;
+    let (head, cut) = guard.scrub_head(&format!("{prefix}{value}"), max);
+    match head.strip_prefix(&prefix) {
+        Some(label) if cut => format!("{label}…"),
+        Some(label) => label.to_owned(),
+        None => guard.withheld().to_owned(),
+    }
+}
+
+/// Whether a printed statistic changes when scrubbed after its column name.
+fn changes_in_context(name: &str, stat: &str, guard: &dyn Guard) -> bool {
+    let text = format!("{name}: {stat}");
+    guard.scrub(&text) != text
+}
+
 #[derive(Debug)]
 struct Column {
     key: Box<str>,
@@ -422,7 +444,7 @@ impl<'g> ListSummarizer<'g> {
             let (min, max, avg) = (format_stat(col.min), format_stat(col.max), format_stat(avg));
             let withheld = [&min, &max, &avg]
                 .iter()
-                .any(|s| stat_withheld(s, self.guard));
+                .any(|s| stat_withheld(s, self.guard) || changes_in_context(name, s, self.guard));
             facts.push(if withheld {
                 format!("{name}: min/max/avg {}", self.guard.withheld())
             } else {
@@ -449,8 +471,7 @@ impl<'g> ListSummarizer<'g> {
                 // the marker): merge their counts instead of listing the marker five times.
                 let mut shown: Vec<(String, u64)> = Vec::with_capacity(values.len());
                 for (v, c) in values {
-                    let (head, cut) = self.guard.scrub_head(v, DISTRIBUTION_VALUE_CHARS);
-                    let label = if cut { format!("{head}…") } else { head };
+                    let label = label_in_context(name, v, self.guard);
                     match shown.iter_mut().find(|(l, _)| *l == label) {
                         Some((_, n)) => *n += c,
                         None => shown.push((label, *c)),
