@@ -18,6 +18,8 @@ fn key() -> impl Strategy<Value = String> {
         4 => prop::sample::select(vec![
             "id", "name", "rows", "items", "note", "meta", "email", "password", "api_key",
             "token", "max_tokens", "[REDACTED]", "[REDACTED]#2", "a/b~c", "",
+            // Pair fields, mentions, personal identifiers with typed exceptions.
+            "value", "key", "val", "email_verified", "password_min_length", "pan", "tel",
         ])
         .prop_map(str::to_owned),
         1 => Just("alice.victim@example.com".to_owned()),
@@ -32,6 +34,8 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
         Just(Value::from(4111111111111111_u64)),
+        // The same card written as a float: `4111111111111111.0` must not survive either.
+        Just(Value::from(4111111111111111.0_f64)),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(Value::from),
@@ -43,6 +47,11 @@ fn leaf() -> impl Strategy<Value = Value> {
             "api_key=ZZZZ_CANARYKEY_ABCDEF12345",
             "[REDACTED]",
             "[ELIDED: object with 2 entries beyond max_depth 3]",
+            // Pair names: sensitive, a mention, plain.
+            "DB_PASSWORD",
+            "Authorization",
+            "password_min_length",
+            "LOG_LEVEL",
         ])
         .prop_map(Value::from),
     ]
@@ -93,9 +102,13 @@ fn check_shape(r: &Redactor, v: &Value, max_depth: Option<usize>) -> Result<(), 
         match v {
             Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
             Value::Object(o) => {
+                let pair = r.pair_rule(o);
                 for (k, c) in o {
                     if r.masks_value(k, c) || (r.is_sensitive_key(k) && c.is_string()) {
                         prop_assert_eq!(c.as_str(), Some("[REDACTED]"), "value of {}", k);
+                    }
+                    if r.pair_masks(pair, k, c) {
+                        prop_assert_eq!(c.as_str(), Some("[REDACTED]"), "pair value {}", k);
                     }
                     stack.push((c, d + 1));
                 }
