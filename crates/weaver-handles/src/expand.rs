@@ -349,16 +349,23 @@ fn row_matches(row: &Value, clauses: &[Clause<'_>], marker: &Value, redactor: &R
             {
                 cond.holds(marker)
             }
-            ClauseCond::Query(cond) => visible_holds(cond, v, marker, redactor),
+            ClauseCond::Query(cond) => visible_holds(cond, c.field, v, marker, redactor),
         }
     })
 }
 
 /// Evaluates a caller's condition on the value as the caller would see it after
 /// redaction, so that a filter is never an oracle for masked text or numbers.
-fn visible_holds(cond: &Condition, v: &Value, marker: &Value, redactor: &Redactor) -> bool {
+fn visible_holds(
+    cond: &Condition,
+    field: &str,
+    v: &Value,
+    marker: &Value,
+    redactor: &Redactor,
+) -> bool {
     match v {
-        Value::String(s) => match redactor.redact_str(s) {
+        // Scanned as the page shows it: after its key, which can give it context.
+        Value::String(s) => match redactor.redact_leaf(field, s) {
             Cow::Borrowed(_) => cond.holds(v),
             Cow::Owned(masked) => cond.holds(&Value::String(masked)),
         },

@@ -429,18 +429,27 @@ impl<'r> Walk<'r> {
     }
 
     /// Records the findings of `text` (which is known to change under redaction).
-    fn record_text<'s>(&mut self, text: &str, at: impl Iterator<Item = Seg<'s>>) {
+    /// Records the findings of `text` (which is known to change under redaction); `key`:
+    /// the key it sits under, which gives it context (see
+    /// [`Redactor::redact_leaf`]).
+    fn record_text<'s>(
+        &mut self,
+        text: &str,
+        key: Option<&str>,
+        at: impl Iterator<Item = Seg<'s>>,
+    ) {
         self.kinds.clear();
-        let mut sink = String::new();
         let kinds = &mut self.kinds;
-        self.redactor
-            .redact_str_into(text, &mut sink, &mut |f| match kinds
-                .iter_mut()
-                .find(|(k, _)| *k == f.kind)
-            {
-                Some((_, n)) => *n += 1,
-                None => kinds.push((f.kind, 1)),
-            });
+        let mut on = |f: crate::Finding| match kinds.iter_mut().find(|(k, _)| *k == f.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((f.kind, 1)),
+        };
+        if let Some(k) = key {
+            let _ = self.redactor.redact_leaf_with(k, text, &mut on);
+        } else {
+            let mut sink = String::new();
+            self.redactor.redact_str_into(text, &mut sink, &mut on);
+        }
         if self.kinds.is_empty() {
             // The text changed but no finding was reported: still count the mask.
             self.kinds.push((Kind::Custom, 1));
@@ -448,6 +457,14 @@ impl<'r> Walk<'r> {
         build_pointer(&mut self.pointer, at);
         for &(kind, n) in &self.kinds {
             self.report.record(kind, &self.pointer, n);
+        }
+    }
+
+    /// The redaction of a string leaf: after its key when it has one.
+    fn redact_leaf<'t>(&self, text: &'t str, seg: Option<Seg<'_>>) -> Cow<'t, str> {
+        match seg {
+            Some(Seg::Key(k)) => self.redactor.redact_leaf(k, text),
+            _ => self.redactor.redact_str(text),
         }
     }
 

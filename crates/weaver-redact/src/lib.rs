@@ -87,6 +87,7 @@ mod engine;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
+mod leaf;
 mod prebuilt;
 mod report;
 mod rules;

@@ -180,6 +180,18 @@ impl<'a> Scope<'a> {
         Cow::Owned(out)
     }
 
+    /// Redacts a string leaf after its key (see `Redactor::redact_leaf`), recording what
+    /// was masked under `pointer`.
+    fn scrub_leaf_at<'t>(&self, key: &str, text: &'t str, pointer: &str) -> Cow<'t, str> {
+        let quick = self.redactor.redact_leaf(key, text);
+        if matches!(quick, Cow::Borrowed(_)) {
+            return quick;
+        }
+        let mut report = self.report.borrow_mut();
+        self.redactor
+            .redact_leaf_with(key, text, &mut |f| report.record(f.kind, pointer, 1))
+    }
+
     /// The first `max` characters of the redaction of `text` and whether it is longer,
     /// redacting only about as much of a long text as the head needs: the stream
     /// redactor's output is always a prefix of the one-shot output, so the head is exact.
@@ -262,7 +274,7 @@ impl<'a> Scope<'a> {
                 }
                 Value::Object(out)
             }
-            Value::String(s) => Value::String(self.cell_text(s, at.pointer)),
+            Value::String(s) => Value::String(self.cell_text(s, None, at.pointer)),
             Value::Number(n) => match self.number_masked(n) {
                 Some(kind) => {
                     self.record(kind, at.pointer, 1);
@@ -294,11 +306,26 @@ impl<'a> Scope<'a> {
             self.record(Kind::SensitiveKey, at.pointer, 1);
             return (key, Value::String(MARKER.to_owned()));
         }
-        let v = self.copy(v, depth + 1, false, at);
+        // A string value reads after its key, which can give it context (`cell`).
+        let v = match v {
+            Value::String(s) => Value::String(self.cell_text(s, Some(&key), at.pointer)),
+            _ => self.copy(v, depth + 1, false, at),
+        };
         (key, v)
     }
 
-    fn cell_text(&self, s: &str, pointer: &str) -> String {
+    /// A string leaf as it leaves: redacted (after `key` when it sits under one), cut to
+    /// `cell_chars` with a marker.
+    fn cell_text(&self, s: &str, key: Option<&str>, pointer: &str) -> String {
+        if let Some(k) = key
+            && self.redactor.leaf_wants_key(s)
+        {
+            let clean = self.scrub_leaf_at(k, s, pointer);
+            return match self.cell_chars.map(|limit| truncate_chars(&clean, limit)) {
+                Some((shown, true)) => format!("{shown}… ({} chars total)", s.chars().count()),
+                _ => clean.into_owned(),
+            };
+        }
         match self.cell_chars {
             Some(limit) => {
                 let (shown, cut) = self.scrub_head_at(s, limit, pointer);

@@ -131,10 +131,14 @@ impl Walk<'_> {
         seg: Option<Seg<'s>>,
     ) -> Option<Value> {
         match v {
-            Value::String(s) => Some(match self.redactor.redact_str(s) {
+            Value::String(s) => Some(match self.redact_leaf(s, seg) {
                 Cow::Borrowed(_) => Value::String(s.clone()),
                 Cow::Owned(clean) => {
-                    self.record_text(s, frames_at(frames, seg));
+                    let key = match seg {
+                        Some(Seg::Key(k)) => Some(k),
+                        _ => None,
+                    };
+                    self.record_text(s, key, frames_at(frames, seg));
                     Value::String(clean)
                 }
             }),
@@ -237,7 +241,7 @@ impl Walk<'_> {
                     map.get(n)
                         .is_some_and(|v| !projected || keeps(allowed, redactor, n, v))
                 },
-                &mut |w, k, name| w.record_text(k, frames_at(frames, Some(Seg::Key(name)))),
+                &mut |w, k, name| w.record_text(k, None, frames_at(frames, Some(Seg::Key(name)))),
             );
         }
         let mut names = names.into_iter();

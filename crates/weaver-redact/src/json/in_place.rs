@@ -84,8 +84,12 @@ impl<'a> Walk<'_> {
     fn slot(&mut self, value: &mut Value, depth: usize, path: &[Seg<'_>], seg: Option<Seg<'_>>) {
         match value {
             Value::String(s) => {
-                if let Cow::Owned(clean) = self.redactor.redact_str(s) {
-                    self.record_text(s, at(path, seg));
+                if let Cow::Owned(clean) = self.redact_leaf(s, seg) {
+                    let key = match seg {
+                        Some(Seg::Key(k)) => Some(k),
+                        _ => None,
+                    };
+                    self.record_text(s, key, at(path, seg));
                     *s = clean;
                 }
             }
@@ -121,7 +125,7 @@ impl<'a> Walk<'_> {
             let names = self.rename_plan(
                 old.keys().map(String::as_str),
                 |n| old.contains_key(n),
-                &mut |w, k, name| w.record_text(k, at(path, Some(Seg::Key(name)))),
+                &mut |w, k, name| w.record_text(k, None, at(path, Some(Seg::Key(name)))),
             );
             for ((k, v), name) in old.into_iter().zip(names) {
                 // Names are unique by construction, so nothing is replaced here.
