@@ -286,9 +286,18 @@ pub fn expand_value(
             stopped = true;
             break;
         }
-        let (mut shown, selected) = project(row, fields, budget.max_fields, depth_limit, redactor);
+        let (mut shown, selected, pair_masked) =
+            project(row, fields, budget.max_fields, depth_limit, redactor);
         widest = widest.max(selected);
-        let report = redactor.redact_value_in_place(&mut shown, &policy);
+        let mut report = redactor.redact_value_in_place(&mut shown, &policy);
+        if let Value::Object(m) = &shown
+            && redactor.pair_rule(m).is_none()
+        {
+            // The pair's name was not selected, so the redactor could not count these.
+            for field in pair_masked {
+                report.record(Kind::SensitiveKey, &format!("/{field}"), 1);
+            }
+        }
         let mut size = weaver_estimate::estimate(&shown);
         let sep = u64::from(!page.rows.is_empty());
         let mut report = Some(report);
@@ -382,14 +391,15 @@ const BOUNDED_COPY_DEPTH: usize = 64;
 /// row's own order, at most `max_fields` of them; anything else whole. Containers at the
 /// elision depth are not copied at all but replaced by the redactor's elision marker, so
 /// a page costs what it shows, not what the row holds. Also returns how many fields were
-/// selected before the cap.
-fn project(
-    row: &Value,
+/// selected before the cap, and the fields masked as values of a sensitive name/value
+/// pair (decided on the whole row, so a pair name left out still protects its value).
+fn project<'r>(
+    row: &'r Value,
     fields: Option<&[String]>,
     max_fields: usize,
     depth_limit: usize,
     redactor: &Redactor,
-) -> (Value, usize) {
+) -> (Value, usize, Vec<&'r str>) {
     let copy = |v: &Value, depth: usize| {
         if depth_limit <= BOUNDED_COPY_DEPTH {
             copy_bounded(v, depth, depth_limit, redactor)
@@ -398,21 +408,26 @@ fn project(
         }
     };
     let Value::Object(m) = row else {
-        return (copy(row, 0), 0);
+        return (copy(row, 0), 0, Vec::new());
     };
     if depth_limit == 0 {
-        return (copy(row, 0), m.len());
+        return (copy(row, 0), m.len(), Vec::new());
     }
     let mut out = Map::new();
     let mut selected = 0;
     // Decided on the whole row: a pair name left out of the selection still protects
     // its value.
     let pair = redactor.pair_rule(m);
+    let mut pair_masked = Vec::new();
     for (k, v) in m {
         if fields.is_none_or(|f| f.iter().any(|x| x == k)) {
             selected += 1;
             if out.len() < max_fields {
-                let child = if redactor.pair_masks(pair, k, v)
+                let masked_pair = redactor.pair_masks(pair, k, v);
+                if masked_pair {
+                    pair_masked.push(k.as_str());
+                }
+                let child = if masked_pair
                     || (is_container(v) && 1 >= depth_limit && !redactor.key_rule(k).is_plain())
                 {
                     // Masked whatever it holds; no need to copy it.
@@ -424,7 +439,7 @@ fn project(
             }
         }
     }
-    (Value::Object(out), selected)
+    (Value::Object(out), selected, pair_masked)
 }
 
 fn is_container(v: &Value) -> bool {

@@ -758,6 +758,15 @@ fn pairs_and_typed_keys_in_pages_and_filters() {
         assert!(!text.contains("4111111111111111"), "{text}");
         assert!(text.contains("debug"), "{text}");
         assert_eq!(page.rows[0]["value"], "[REDACTED]", "{text}");
+        // Counted whether or not the pair's name is on the page.
+        let masked: u64 = page
+            .findings
+            .entries()
+            .iter()
+            .filter(|e| e.pointer == "/rows/*/value")
+            .map(|e| e.count)
+            .sum();
+        assert_eq!(masked, 3, "{:?}", page.findings.entries());
     }
     let page = ex(
         &store,
