@@ -492,6 +492,13 @@ fn names_at(prev: Option<&Tok>, cur: &Tok, next: Option<&Tok>) -> Option<Class> 
             [a, b] if vocab::word_is(c, b, entry.plural) && prev.is_some_and(|p| p.is(a)) => {
                 return Some(entry.class);
             }
+            // The two words written as one token (`setcookie`, `SOCIALSECURITY`).
+            [a, b]
+                if c.starts_with(a.as_bytes())
+                    && vocab::word_is(&c[a.len()..], b, entry.plural) =>
+            {
+                return Some(entry.class);
+            }
             _ => {}
         }
     }

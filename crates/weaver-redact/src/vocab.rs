@@ -424,6 +424,23 @@ mod tests {
     }
 
     #[test]
+    fn every_assignment_word_names_a_secret_as_a_key() {
+        // Text and JSON agree: a word the text scanner masks after `=` or `:` is a key
+        // whose value is masked, in every spelling the tokenizer accepts.
+        let r = crate::Redactor::new();
+        for words in assignment_words() {
+            for key in [
+                words.join("_"),
+                words.join("-"),
+                words.concat().to_uppercase(),
+            ] {
+                assert!(r.key_rule(&key).names_secret(), "{key} must name a secret");
+                assert!(r.key_rule(&format!("db_{key}")).names_secret(), "db_{key}");
+            }
+        }
+    }
+
+    #[test]
     fn plural_matching() {
         assert!(word_is(b"emails", "email", true));
         assert!(word_is(b"email", "email", true));
