@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::{KeyRule, Kind, Redactor, Report, Shape};
 
+mod bytes;
 mod copy;
 mod deep;
 mod in_place;

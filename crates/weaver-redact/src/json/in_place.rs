@@ -20,13 +20,22 @@ pub(super) fn is_container(v: &Value) -> bool {
 
 impl<'a> Walk<'_> {
     pub(super) fn run(&mut self, root: &'a mut Value) {
+        self.run_at(root, 0, None);
+    }
+
+    /// Walks `root` as if it sat at depth `base` under `seg` (an element of the top-level
+    /// list: depth 1, `/*`), with the same decisions, pointers and depth markers as a walk
+    /// of the whole value.
+    pub(super) fn run_at(&mut self, root: &'a mut Value, base: usize, seg: Option<Seg<'a>>) {
+        // An element of a top-level list has the context a root of its shape has.
         let ctx = Ctx::root(self.allowed.is_some(), root);
-        // `frames[i]` is the container at depth `i`; `path` holds the segments of the
-        // frames below the root.
+        // `frames[i]` is the container at depth `base + i`; `path` holds the segments of
+        // the frames below depth 0.
         let mut frames: Vec<Open<'a>> = Vec::new();
         let mut path: Vec<Seg<'a>> = Vec::new();
-        self.slot(root, 0, &path, None);
-        if let Some(open) = self.enter(root, 0, ctx, &path) {
+        self.slot(root, base, &path, seg);
+        path.extend(seg);
+        if let Some(open) = self.enter(root, base, ctx, &path) {
             frames.push(open);
         }
         while let Some(top) = frames.last_mut() {
@@ -46,7 +55,7 @@ impl<'a> Walk<'_> {
                 continue;
             };
             path.push(seg);
-            match self.enter(child, frames.len(), cctx, &path) {
+            match self.enter(child, base + frames.len(), cctx, &path) {
                 Some(open) => frames.push(open),
                 None => {
                     path.pop();
