@@ -25,8 +25,10 @@
 //!
 //! * [`Redactor::redact_str`] — text in, text out, every rule in one pass.
 //! * [`Redactor::redact_value`] — a `serde_json::Value` in, a redacted copy and a bounded
-//!   [`Report`] out: string leaves, **keys**, and integers (card numbers, values under
-//!   sensitive keys) are scanned; optional field projection and depth elision.
+//!   [`Report`] out: string leaves, **keys** and numbers (card numbers in any JSON number
+//!   form) are scanned, values under sensitive keys and of sensitive name/value pairs are
+//!   masked by one typed rule ([`Redactor::masks`]); optional field projection and depth
+//!   elision.
 //! * [`StreamRedactor`] — the same result as `redact_str` for a byte stream split anywhere,
 //!   holding back only the bytes that could still belong to a match; [`RedactWriter`] /
 //!   [`RedactReader`] for `std::io` pipes, `redact_async_read` / `redact_byte_stream` for
@@ -79,10 +81,13 @@
 
 #[cfg(feature = "tokio")]
 mod adapters;
+#[cfg(feature = "json")]
+mod decide;
 mod engine;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
+mod leaf;
 mod prebuilt;
 mod report;
 mod rules;
@@ -91,6 +96,7 @@ mod stream;
 #[cfg(feature = "json")]
 mod stream_json;
 mod text;
+mod vocab;
 
 use std::sync::Arc;
 
@@ -98,6 +104,7 @@ use std::sync::Arc;
 pub use adapters::{RedactAsyncRead, RedactStream};
 #[cfg(feature = "json")]
 pub use json::{Policy, clone_deep, drop_deep, elision_marker, insert_unique};
+pub use keys::{KeyRule, Shape};
 pub use report::{Report, ReportEntry};
 pub use stream::{RedactReader, RedactWriter, StreamRedactor};
 #[cfg(feature = "json")]
@@ -350,10 +357,13 @@ impl Redactor {
         self.inner.engine.max_hold()
     }
 
-    /// Whether a JSON key (or header name) names sensitive data, so that its value must be
-    /// masked whatever it is. Keys are split into tokens on case changes, `_`, `-`, `.` and
-    /// spaces: `userEmail`, `user_email`, `access_token`, `apiKey`, `Authorization` are
-    /// sensitive; `token_count`, `max_tokens`, `tokenizer` are not.
+    /// Whether a JSON key (or header name) *names* sensitive data. Keys are split into
+    /// tokens on case changes, `_`, `-`, `.` and spaces: `userEmail`, `user_email`,
+    /// `access_token`, `apiKey`, `Authorization`, `pwd`, `set-cookie`, `session_id` name a
+    /// secret; `token_count`, `max_tokens`, `tokenizer`, `auth_url` do not, and neither do
+    /// mentions such as `email_verified` or `password_min_length`. Whether a given value
+    /// is masked is decided by type with [`masks`](Self::masks) /
+    /// [`rule_masks`](Self::rule_masks).
     pub fn is_sensitive_key(&self, key: &str) -> bool {
         self.inner.keys.is_sensitive(key)
     }
