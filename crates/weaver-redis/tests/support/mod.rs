@@ -45,6 +45,12 @@ impl TestRedis {
                 child: None,
             };
         }
+        TestRedis::spawned()
+    }
+
+    /// Always a server of its own (for tests that stop and restart it), even when
+    /// `WEAVER_REDIS_URL` is set.
+    pub fn spawned() -> TestRedis {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let mut r = TestRedis {
@@ -79,11 +85,6 @@ impl TestRedis {
             );
             std::thread::sleep(Duration::from_millis(10));
         }
-    }
-
-    /// Whether this server was spawned here (so it can be stopped and restarted).
-    pub fn owned(&self) -> bool {
-        self.dir.is_some()
     }
 
     /// Kills the server (it loses everything: no persistence).
