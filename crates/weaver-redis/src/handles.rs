@@ -47,11 +47,20 @@ end
 ";
 
 /// ARGV: prefix, id, bytes, ttl_ms, max_total_bytes (0 = none), max_entries, meta, data.
-/// Evicts expired entries, then the oldest, until the new one fits; writes it; returns
-/// the server time it was stored at. One atomic step: the cap holds at every instant.
+/// Refuses caps other than those the first store under this prefix used (a worker with a
+/// bigger cap would break a smaller one). Evicts expired entries, then the oldest, until
+/// the new one fits; writes it; returns the server time it was stored at. One atomic
+/// step: the cap holds at every instant.
 const STORE: &str = r"
 local id, size, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxb, maxn = tonumber(ARGV[5]), tonumber(ARGV[6])
+local caps = ARGV[5] .. '/' .. ARGV[6]
+local known = redis.call('HGET', st, 'caps')
+if not known then
+  redis.call('HSET', st, 'caps', caps)
+elseif known ~= caps then
+  return redis.error_reply('weaver: handle store caps mismatch: stored ' .. known .. ', asked ' .. caps)
+end
 local now = now_ms()
 sweep(now)
 local k = p .. 'h:' .. id
@@ -151,7 +160,9 @@ fn meta_json(handle: &Handle) -> Result<String, RedisError> {
 impl RedisHandleStore {
     /// A store on `conn` with these limits. `shards` and `sweep_every` do not apply (Redis
     /// serializes the scripts; every store sweeps expired entries first). Invalid limits
-    /// are errors.
+    /// are errors. Every worker on one prefix must use the same `max_total_bytes` and
+    /// `max_entries`: the first store fixes them, and a store with other caps fails with
+    /// [`RedisError::Backend`] (change caps under a new prefix).
     pub fn new(conn: RedisConnection, config: HandleStoreConfig) -> Result<Self, RedisError> {
         config.validate()?;
         Ok(RedisHandleStore {

@@ -219,7 +219,16 @@ async fn caps_refuse_then_evict_oldest_first() {
             .unwrap();
     }
     assert_eq!(store.usage().await.unwrap(), (5, 5));
-    assert!(store.remove(fourth.id.as_str()).await.is_ok());
+    // The six small stores evicted the older entries, the fourth big one among them.
+    assert!(!store.remove(fourth.id.as_str()).await.unwrap());
+    // Another worker with a bigger cap on the same prefix would break this one's: refused.
+    let wider = RedisHandleStore::new(redis.connect().await, config(Some(2000))).unwrap();
+    let e = wider
+        .store("t", &json!(1), Binding::Unbound, Grant::new(), None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("caps mismatch"), "{e}");
+    assert_eq!(store.usage().await.unwrap(), (5, 5));
 }
 
 #[tokio::test]
