@@ -103,7 +103,7 @@ impl Default for BudgetOptions {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     conn: RedisConnection,
     key: String,
     total: u64,
@@ -187,6 +187,10 @@ impl RedisBudget {
         self.inner.total
     }
 
+    pub(crate) fn inner(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+
     /// Reserves `min(want, remaining)` tokens for one call, or fails with
     /// [`RedisError::Exhausted`] when nothing remains. The grant expires after
     /// [`BudgetOptions::reservation_expiry`] unless committed or released first.
@@ -195,26 +199,7 @@ impl RedisBudget {
             op: "reserve",
             detail: e.to_string(),
         })?;
-        let i = &self.inner;
-        let mut c = i.conn.manager.clone();
-        let (ok, grant, used, reserved): (u8, u64, u64, u64) = i
-            .reserve
-            .arg(&i.key)
-            .arg(i.total)
-            .arg(want.min(MAX_TOTAL))
-            .arg(i.expiry_ms)
-            .arg(id.as_str())
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("reserve", &e))?;
-        if ok == 0 {
-            return Err(BudgetExhausted {
-                used,
-                reserved,
-                total: i.total,
-            }
-            .into());
-        }
+        let grant = self.inner.reserve_raw(want, id.as_str()).await?;
         Ok(RedisReservation {
             budget: self.clone(),
             id: id.as_str().to_owned(),
@@ -230,17 +215,7 @@ impl RedisBudget {
         mut reservation: RedisReservation,
         actual: u64,
     ) -> Result<Committed, RedisError> {
-        let i = &self.inner;
-        let mut c = i.conn.manager.clone();
-        let (charged, _held): (u64, u64) = i
-            .commit
-            .arg(&i.key)
-            .arg(i.total)
-            .arg(actual.min(MAX_TOTAL))
-            .arg(&reservation.id)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("commit", &e))?;
+        let charged = self.inner.commit_raw(&reservation.id, actual).await?;
         reservation.settled = true;
         Ok(Committed {
             reserved: reservation.amount,
@@ -251,7 +226,7 @@ impl RedisBudget {
 
     /// Returns `reservation` unused; what it still held.
     pub async fn release(&self, mut reservation: RedisReservation) -> Result<u64, RedisError> {
-        let held = release_id(&self.inner, &reservation.id).await?;
+        let held = self.inner.release_raw(&reservation.id).await?;
         reservation.settled = true;
         Ok(held)
     }
@@ -259,20 +234,7 @@ impl RedisBudget {
     /// Total, used and reserved, read together in one atomic step (after reclaiming
     /// expired reservations).
     pub async fn snapshot(&self) -> Result<BudgetSnapshot, RedisError> {
-        let i = &self.inner;
-        let mut c = i.conn.manager.clone();
-        let (used, reserved): (u64, u64) = i
-            .snapshot
-            .arg(&i.key)
-            .arg(i.total)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("snapshot", &e))?;
-        Ok(BudgetSnapshot {
-            total: i.total,
-            used,
-            reserved,
-        })
+        self.inner.snapshot_raw().await
     }
 
     /// The response mode a call asking for `requested` should get now: the escalation
@@ -286,15 +248,73 @@ impl RedisBudget {
     }
 }
 
-async fn release_id(i: &Inner, id: &str) -> Result<u64, RedisError> {
-    let mut c = i.conn.manager.clone();
-    i.release
-        .arg(&i.key)
-        .arg(i.total)
-        .arg(id)
-        .invoke_async(&mut c)
-        .await
-        .map_err(|e| RedisError::from_redis("release", &e))
+impl Inner {
+    /// One reserve step under reservation id `rid`: the grant, or `Exhausted`.
+    pub(crate) async fn reserve_raw(&self, want: u64, rid: &str) -> Result<u64, RedisError> {
+        let mut c = self.conn.manager.clone();
+        let (ok, grant, used, reserved): (u8, u64, u64, u64) = self
+            .reserve
+            .arg(&self.key)
+            .arg(self.total)
+            .arg(want.min(MAX_TOTAL))
+            .arg(self.expiry_ms)
+            .arg(rid)
+            .invoke_async(&mut c)
+            .await
+            .map_err(|e| RedisError::from_redis("reserve", &e))?;
+        if ok == 0 {
+            return Err(BudgetExhausted {
+                used,
+                reserved,
+                total: self.total,
+            }
+            .into());
+        }
+        Ok(grant)
+    }
+
+    /// Ends reservation `rid` (unknown or reclaimed: holds 0) charging at most `actual`.
+    pub(crate) async fn commit_raw(&self, rid: &str, actual: u64) -> Result<u64, RedisError> {
+        let mut c = self.conn.manager.clone();
+        let (charged, _held): (u64, u64) = self
+            .commit
+            .arg(&self.key)
+            .arg(self.total)
+            .arg(actual.min(MAX_TOTAL))
+            .arg(rid)
+            .invoke_async(&mut c)
+            .await
+            .map_err(|e| RedisError::from_redis("commit", &e))?;
+        Ok(charged)
+    }
+
+    /// Returns reservation `rid` unused; what it still held.
+    pub(crate) async fn release_raw(&self, rid: &str) -> Result<u64, RedisError> {
+        let mut c = self.conn.manager.clone();
+        self.release
+            .arg(&self.key)
+            .arg(self.total)
+            .arg(rid)
+            .invoke_async(&mut c)
+            .await
+            .map_err(|e| RedisError::from_redis("release", &e))
+    }
+
+    pub(crate) async fn snapshot_raw(&self) -> Result<BudgetSnapshot, RedisError> {
+        let mut c = self.conn.manager.clone();
+        let (used, reserved): (u64, u64) = self
+            .snapshot
+            .arg(&self.key)
+            .arg(self.total)
+            .invoke_async(&mut c)
+            .await
+            .map_err(|e| RedisError::from_redis("snapshot", &e))?;
+        Ok(BudgetSnapshot {
+            total: self.total,
+            used,
+            reserved,
+        })
+    }
 }
 
 /// Tokens held in a [`RedisBudget`] for one call.
@@ -342,7 +362,7 @@ impl Drop for RedisReservation {
             let id = std::mem::take(&mut self.id);
             rt.spawn(async move {
                 // Unreachable Redis: the expiry reclaims it instead.
-                let _ = release_id(&inner, &id).await;
+                let _ = inner.release_raw(&id).await;
             });
         }
     }

@@ -55,6 +55,10 @@
 //! * **Fail closed.** Redis unreachable is [`RedisError::Unavailable`]: nothing is stored
 //!   or charged and there is no local fallback. The connection manager reconnects by
 //!   itself; the next call after Redis is back succeeds.
+//! * **The synchronous seam.** [`RedisBudgetBackend`] puts a `weaver_budget::BudgetManager`
+//!   (reservation guards, `suggested_mode`) on the shared budget unchanged. Handles have
+//!   only the async [`RedisHandleStore`]: `HandleBackend`'s infallible methods cannot report
+//!   an unreachable store.
 //! * **Server time.** Expiry and reservation deadlines use Redis's clock (`TIME`), so
 //!   workers with skewed clocks agree.
 //!
@@ -70,11 +74,13 @@
 //! byte count never disagrees with what is held.
 #![deny(missing_docs)]
 
+mod blocking;
 mod budget;
 mod conn;
 mod error;
 mod handles;
 
+pub use blocking::RedisBudgetBackend;
 pub use budget::{BudgetOptions, MAX_TOTAL, RedisBudget, RedisReservation};
 pub use conn::{RedisConnection, RedisOptions};
 pub use error::RedisError;
