@@ -113,6 +113,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         black_box(lb.reserve(Some(4000))?.commit(1200));
     }
     per_call("embedded reserve+commit", iters, t.elapsed());
+    let backend = weaver_redis::RedisBudgetBackend::connect(
+        &url,
+        RedisOptions {
+            prefix: format!("{}s:", conn.prefix()),
+            ..RedisOptions::default()
+        },
+        "bench",
+        1 << 50,
+        BudgetOptions::default(),
+    )?;
+    let sb = BudgetManager::with_backend(Arc::new(backend), BudgetConfig::default())?;
+    let t = Instant::now();
+    for _ in 0..iters {
+        black_box(sb.reserve(Some(4000))?.commit(1200));
+    }
+    per_call("BudgetManager on RedisBudgetBackend", iters, t.elapsed());
 
     // Many calls in flight on one connection (one worker serving concurrent requests).
     let tasks = 16u32;
