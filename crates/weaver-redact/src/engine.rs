@@ -7,8 +7,10 @@
 //!   some pattern matched since the last cut.
 //! * one `meta::Regex` per pattern, run only on a segment between two cuts in which the DFA
 //!   saw that pattern match. It re-finds the candidates, and the checks in [`rules`] accept,
-//!   shrink or reject each (a rejected candidate restarts the search one byte later, so it
-//!   cannot hide a later valid match).
+//!   shrink or reject each. A rejected candidate resumes the search at the first position
+//!   where a candidate with another verdict could start (`rules::reject_resume`), and
+//!   keyword rules are found keyword first: the cost stays linear in the segment however
+//!   the candidates overlap.
 
 use regex_automata::dfa::{Automaton, StartKind, dense};
 use regex_automata::util::primitives::StateID;
@@ -16,6 +18,7 @@ use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
 
+use crate::escapes::Decoded;
 use crate::rules::{self, Check, Span, Verdict};
 use crate::{BuildError, Kind};
 
@@ -35,6 +38,8 @@ pub(crate) struct Pattern {
     pub(crate) kind: Kind,
     pub(crate) check: Check,
     pub(crate) regex: meta::Regex,
+    /// The keyword alone, for keyword rules (see `rules::BuiltIn::head`).
+    head: Option<meta::Regex>,
 }
 
 pub(crate) struct Engine {
@@ -46,6 +51,10 @@ pub(crate) struct Engine {
     /// span of a kind that is off, which is then dropped.
     kinds: Vec<Kind>,
     max_hold: usize,
+    /// Match states that behave exactly like the start state (see [`cut_matches`]),
+    /// indexed by `state id >> stride2`.
+    cut_match: Vec<bool>,
+    stride2: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -126,6 +135,18 @@ impl Engine {
                     name: format!("builtin:{}", b.kind),
                     message: e.to_string(),
                 })?;
+            let head = match b.head {
+                Some(h) => Some(
+                    meta::Regex::builder()
+                        .syntax(syntax_config())
+                        .build(h)
+                        .map_err(|e| BuildError::InvalidPattern {
+                            name: format!("builtin:{}", b.kind),
+                            message: e.to_string(),
+                        })?,
+                ),
+                None => None,
+            };
             let slot = *trigger_slot[b.trigger].get_or_insert_with(|| {
                 texts.push(trigger_texts[b.trigger].clone());
                 groups.push(Vec::new());
@@ -136,6 +157,7 @@ impl Engine {
                 kind: b.kind,
                 check: b.check,
                 regex,
+                head,
             });
         }
         for (name, pat) in custom {
@@ -173,6 +195,7 @@ impl Engine {
                 kind: Kind::Custom,
                 check: Check::Custom,
                 regex,
+                head: None,
             });
         }
         if texts.is_empty() {
@@ -185,13 +208,28 @@ impl Engine {
             Some(dfa) => dfa,
             None => build_dfa(&texts)?,
         };
-        Ok(Engine {
+        let mut engine = Engine {
             dfa,
             patterns,
             groups,
             kinds: kinds.to_vec(),
             max_hold,
-        })
+            cut_match: Vec::new(),
+            stride2: 0,
+        };
+        engine.stride2 = engine.dfa.stride2();
+        engine.cut_match = cut_matches(&engine.dfa, engine.start());
+        Ok(engine)
+    }
+
+    /// Whether the match state `sid` is a cut: the match it reports ended one byte ago and
+    /// nothing else is in progress (see [`cut_matches`]).
+    #[inline]
+    pub(crate) fn is_cut_match(&self, sid: StateID) -> bool {
+        self.cut_match
+            .get(sid.as_usize() >> self.stride2)
+            .copied()
+            .unwrap_or(false)
     }
 
     pub(crate) fn max_hold(&self) -> usize {
@@ -223,8 +261,30 @@ impl Engine {
     /// Finds the masked spans of one segment `hay[lo..]` (bytes before `lo` are context),
     /// for the patterns in `seen`, merged and sorted. Spans overlapping a marker already in
     /// the text are dropped, which keeps redaction idempotent.
+    ///
+    /// A segment holding JSON string escapes is matched as if decoded (see
+    /// [`crate::escapes`]) and its spans are mapped back to whole escapes.
     pub(crate) fn match_segment(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
         out.clear();
+        if memchr::memchr(b'\\', &hay[lo..]).is_some()
+            && let Some(dec) = Decoded::new(hay)
+        {
+            let dlo = dec.index_at(lo);
+            self.match_decoded(&dec.bytes, dlo, seen, out);
+            for sp in out.iter_mut() {
+                let (a, b) = dec.original(sp.start, sp.end);
+                sp.start = a;
+                sp.end = b;
+            }
+            // Mapping can make neighbours touch (both sides of one escape).
+            merge(out);
+            return;
+        }
+        self.match_decoded(hay, lo, seen, out);
+    }
+
+    /// [`match_segment`](Self::match_segment) on bytes without escapes to decode.
+    fn match_decoded(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
         let mut url_extents: Vec<(usize, usize)> = Vec::new();
         let seg = &hay[lo..];
         let mut digits = usize::MAX;
@@ -250,8 +310,7 @@ impl Engine {
             }
             let mut at = lo;
             while at < hay.len() {
-                let input = Input::new(hay).range(at..);
-                let Some(m) = p.regex.search(&input) else {
+                let Some(m) = find(p, hay, at) else {
                     break;
                 };
                 match rules::check(p.check, p.kind, hay, m.start(), m.end()) {
@@ -264,7 +323,9 @@ impl Engine {
                         }
                         at = resume.max(m.start() + 1);
                     }
-                    Verdict::Reject => at = m.start() + 1,
+                    Verdict::Reject => {
+                        at = rules::reject_resume(p.check, hay, m.start(), m.end());
+                    }
                 }
             }
         }
@@ -274,17 +335,96 @@ impl Engine {
         }
         // A URL's `user:pass@host.tld` also reads as an e-mail; the URL rule keeps the host.
         if !url_extents.is_empty() {
-            out.retain(|sp| {
-                sp.kind != Kind::Email
-                    || !url_extents.iter().any(|&(a, b)| sp.start < b && a < sp.end)
-            });
+            url_extents.sort_unstable();
+            out.retain(|sp| sp.kind != Kind::Email || !overlaps_any(&url_extents, sp));
         }
         let markers = marker_ranges(hay);
         if !markers.is_empty() {
-            out.retain(|sp| !markers.iter().any(|&(a, b)| sp.start < b && a < sp.end));
+            out.retain(|sp| !overlaps_any(&markers, sp));
         }
         merge(out);
     }
+}
+
+/// The leftmost candidate of `p` starting at or after `at`. Keyword rules go head first:
+/// find the keyword, test its boundary, and only then match the whole pattern anchored
+/// there. This finds the same candidate as an unanchored search of the whole pattern
+/// (every candidate starts with its keyword, and one that fails the boundary test is
+/// rejected anyway) without scanning a long value once per glued keyword.
+fn find(p: &Pattern, hay: &[u8], mut at: usize) -> Option<regex_automata::Match> {
+    let Some(head) = &p.head else {
+        return p.regex.search(&Input::new(hay).range(at..));
+    };
+    while at < hay.len() {
+        let h = head.search(&Input::new(hay).range(at..))?;
+        let s = h.start();
+        if rules::head_ok(hay, s) {
+            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+            if let Some(m) = p.regex.search(&input) {
+                return Some(m);
+            }
+        }
+        at = s + 1;
+    }
+    None
+}
+
+/// Whether `sp` overlaps one of `ranges` (sorted by start, with ends in the same order:
+/// URL extents and markers never nest). Binary search: many spans against many ranges stay
+/// `n log n`.
+fn overlaps_any(ranges: &[(usize, usize)], sp: &Span) -> bool {
+    let i = ranges.partition_point(|&(_, b)| b <= sp.start);
+    ranges.get(i).is_some_and(|&(a, _)| a < sp.end)
+}
+
+/// The match states of `dfa` whose every transition (and end-of-input transition) equals
+/// the start state's: the match they report ended one byte ago and no thread is alive, so
+/// the position after them is a cut exactly like a start state. The DFA reports matches
+/// one byte late, so without these a list of tokens separated by single delimiters
+/// (`a@b.io a@b.io …`, one e-mail per line) never returns to a start state and is held —
+/// and, past the hold cap, masked — as one run. Found once per engine by a walk over the
+/// reachable states.
+fn cut_matches(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> Vec<bool> {
+    let stride2 = dfa.stride2();
+    let reps: Vec<u8> = {
+        let classes = dfa.byte_classes();
+        let mut seen = [false; 256];
+        (0..=255u8)
+            .filter(|&b| !std::mem::replace(&mut seen[usize::from(classes.get(b))], true))
+            .collect()
+    };
+    let start_next: Vec<StateID> = reps.iter().map(|&b| dfa.next_state(start, b)).collect();
+    let start_eoi = dfa.next_eoi_state(start);
+    let mut visited: Vec<bool> = Vec::new();
+    let mut cut = Vec::new();
+    let mut stack = vec![start];
+    let mark = |v: &mut Vec<bool>, i: usize| {
+        if v.len() <= i {
+            v.resize(i + 1, false);
+        }
+        !std::mem::replace(&mut v[i], true)
+    };
+    mark(&mut visited, start.as_usize() >> stride2);
+    while let Some(sid) = stack.pop() {
+        if dfa.is_match_state(sid) {
+            let same = reps
+                .iter()
+                .zip(&start_next)
+                .all(|(&b, &n)| dfa.next_state(sid, b) == n);
+            let eoi = dfa.next_eoi_state(sid);
+            let eoi_same = eoi == start_eoi || !dfa.is_match_state(eoi);
+            if same && eoi_same {
+                mark(&mut cut, sid.as_usize() >> stride2);
+            }
+        }
+        for &b in &reps {
+            let next = dfa.next_state(sid, b);
+            if mark(&mut visited, next.as_usize() >> stride2) {
+                stack.push(next);
+            }
+        }
+    }
+    cut
 }
 
 /// The most digits in one cluster of `seg`: digits joined by at most two of the separators
@@ -332,6 +472,8 @@ fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
         let rest = &hay[i + 9..];
         if rest.first() == Some(&b']') {
             out.push((i, i + 10));
+        } else if let Some(n) = hold_limit_len(rest) {
+            out.push((i, i + 9 + n));
         } else if rest.first() == Some(&b':') {
             let end = rest
                 .iter()
@@ -344,6 +486,18 @@ fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The length of `:hold_limit <n> bytes]` at the start of `rest`, if it is there.
+fn hold_limit_len(rest: &[u8]) -> Option<usize> {
+    let tail = rest.strip_prefix(b":hold_limit ")?;
+    let digits = tail
+        .iter()
+        .take(20)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (digits > 0 && tail[digits..].starts_with(b" bytes]"))
+        .then_some(b":hold_limit ".len() + digits + b" bytes]".len())
 }
 
 fn is_kind_name(name: &[u8]) -> bool {

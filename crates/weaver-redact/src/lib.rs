@@ -80,6 +80,7 @@
 #[cfg(feature = "tokio")]
 mod adapters;
 mod engine;
+mod escapes;
 #[cfg(feature = "json")]
 mod json;
 mod keys;

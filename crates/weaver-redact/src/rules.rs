@@ -45,6 +45,11 @@ pub(crate) struct BuiltIn {
     pub(crate) check: Check,
     /// Which loose trigger pattern of [`TRIGGERS`] covers this pattern in the DFA.
     pub(crate) trigger: usize,
+    /// For keyword rules: the keyword alone. Every candidate starts with a match of it, so
+    /// the engine finds candidates head first and runs the whole pattern (anchored) only
+    /// where the keyword stands on a boundary: a long run of glued keywords
+    /// (`0token=0token=…`) then costs one pass, not one pass per keyword.
+    pub(crate) head: Option<&'static str>,
 }
 
 /// The token class: everything but whitespace, quotes, brackets and list punctuation.
@@ -62,34 +67,58 @@ pub(crate) fn triggers() -> Vec<String> {
         // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
         // end in the very same `T*` loop state.
         format!(
-            r#"(?:{T}+@|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)["']?[ \t]*[:=]?[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?){T}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)["']?[ \t]*(?:{SEP})?[ \t]*(?:["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
         // never make a candidate.
         r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}".to_owned(),
-        // 2: PEM private key blocks.
-        PEM.to_owned(),
+        // 2: private key blocks: the BEGIN line, then every character a block's body,
+        // headers and END line use (`\\` for a JSON-escaped block). Far smaller as a DFA
+        // than the exact structure, and a superset of it.
+        PEM_TRIGGER.to_owned(),
     ]
 }
 
 const KEYWORDS: &str = r"api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?key|access[_\-]?token|auth[_\-]?token|refresh[_\-]?token|client[_\-]?secret|secret[_\-]?key|secret|token|passw(?:or)?d|pwd|private[_\-]?key|credentials?";
 
-const PEM: &str =
-    r"-----BEGIN[A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*(?:-----END[A-Z ]*PRIVATE KEY-----)?";
+/// A private key block in every framing: PEM (PKCS#1/#8, EC, encrypted with `Proc-Type:` /
+/// `DEK-Info:` headers), OpenSSH and PGP armor (`PRIVATE KEY BLOCK`, with `Version:` /
+/// `Comment:` headers and the `=` checksum line). The body is base64 and whitespace lines
+/// and header lines (`Name: value`, the value in the trigger's class); the exact regex
+/// runs on decoded text, so a block inside a JSON string has real line breaks by then.
+const PEM: &str = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s]|[A-Za-z][A-Za-z0-9\-]*:[ \t][A-Za-z0-9+/=:,. \t\-]*)*(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?";
 
-/// Characters that may form an assignment value: anything up to a delimiter. Excluding
-/// `[` keeps the marker itself from ever being a value (idempotence).
-const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+"#;
+/// The DFA's loose form of [`PEM`].
+const PEM_TRIGGER: &str =
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:,.\-]*";
+
+/// Characters that may form an assignment value: a token, which may hold brackets inside
+/// (`pa[ss]wd`) but never starts or ends with one, so `f(password=x)` keeps its `)` and the
+/// marker itself (`[REDACTED]`) is never a value (idempotence).
+const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+(?:[\[\](){}]+[^\s"'`<>,;&\[\](){}]+)*"#;
+
+/// The token class with brackets: the DFA's loop after a keyword (a superset of [`VALUE`]).
+const TB: &str = r#"[^\s"'`<>,;&]"#;
+
+/// Assignment separators: `=`, `:`, Ruby/PHP `=>`, Go/Pascal `:=`.
+const SEP: &str = "=>|:=|[:=]";
+
+/// A quoted value, spaces allowed (`password = "correct horse battery staple"`).
+/// Neither quote occurs inside, as in the trigger, so the exact match never outlives the
+/// DFA's thread.
+const QUOTED: &str = r#""[^"'\r\n]*"|'[^"'\r\n]*'"#;
 
 pub(crate) fn builtins() -> Vec<BuiltIn> {
-    let assignment = format!(r#"(?i:{KEYWORDS})["']?[ \t]*[:=][ \t]*["']?{VALUE}"#);
+    let assignment =
+        format!(r#"(?i:{KEYWORDS}|bearer)["']?[ \t]*(?:{SEP})[ \t]*(?:{QUOTED}|["']?{VALUE})"#);
     let authorization = format!(
-        r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
+        r#"(?i:authorization)["']?[ \t]*(?:{SEP})[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
     );
     let b = |kind, regex: &str, check| BuiltIn {
         kind,
         trigger: trigger_of(check),
+        head: head_of(check),
         // The rule table is built once per redactor; leaking a few dozen short strings
         // keeps `BuiltIn` simple and `'static`.
         regex: Box::leak(regex.to_owned().into_boxed_str()),
@@ -98,7 +127,9 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
     vec![
         b(
             Kind::Email,
-            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+            // Local parts may hold non-ASCII letters (`José.garcía@…`: bytes ≥ 0x80);
+            // `%40` is a URL-encoded `@`.
+            r"[A-Za-z0-9._%+\-\x80-\xFF]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
             Check::Email,
         ),
         b(
@@ -174,10 +205,26 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::PrivateKey, PEM, Check::Pem),
         b(
             Kind::UrlCredentials,
-            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@[A-Za-z0-9._\-]+"#,
+            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@(?:[A-Za-z0-9._\-]+|\[[0-9A-Fa-f:.]+\])"#,
             Check::UrlCredentials,
         ),
     ]
+}
+
+fn head_of(check: Check) -> Option<&'static str> {
+    let text = match check {
+        Check::Assignment => format!("(?i:{KEYWORDS}|bearer)"),
+        Check::AssignmentSpaced => r"(?i:api[_\-]?key|api[_\-]?token|access[_\-]?key)".to_owned(),
+        Check::Authorization => "(?i:authorization)".to_owned(),
+        _ => return None,
+    };
+    Some(Box::leak(text.into_boxed_str()))
+}
+
+/// Whether a candidate of a keyword rule may start at `s` (see `keyword_boundary`): the
+/// engine tests this on the keyword alone, before matching the rest.
+pub(crate) fn head_ok(hay: &[u8], s: usize) -> bool {
+    keyword_boundary(hay, s)
 }
 
 fn trigger_of(check: Check) -> usize {
@@ -280,8 +327,44 @@ const SSN_WORDS: [&[u8]; 6] = [
 pub(crate) enum Verdict {
     /// Mask this span (it may be a sub-span of the candidate), then go on after `resume`.
     Mask(Span, usize),
-    /// Not a match: search again from `s + 1`.
+    /// Not a match: search again from [`reject_resume`].
     Reject,
+}
+
+/// Where to search again after the candidate `hay[s..e]` of `check` was rejected: the
+/// smallest position at which a candidate with a different verdict could start. Searching
+/// again from `s + 1` would be exact too, but a long token then costs one search of the
+/// whole token per byte (quadratic); each skip below is exact, because every candidate
+/// starting inside the skipped bytes would get the same verdict:
+/// * e-mail: every start before the `@` shares the `@`, the domain and what follows, which
+///   is all the check reads — resume after the `@`;
+/// * vendor tokens (`sk-`, `ghp_`, `xoxb-`, `sk_live_`, `AIza`): a later start inside the
+///   token is a suffix with the same end: shorter, with fewer digits — resume at the end;
+/// * JWT: a start inside the header segment shares the rest — resume after the first `.`;
+/// * Bearer / Basic: the word itself cannot start again before the token — resume there;
+/// * spaced API keys: resume at the value (no keyword-and-space fits before it).
+///
+/// The other rules' candidates are short (digit rules) or found head first (assignments,
+/// see the engine), so `s + 1` costs a bounded search.
+pub(crate) fn reject_resume(check: Check, hay: &[u8], s: usize, e: usize) -> usize {
+    let m = &hay[s..e];
+    let skip = match check {
+        Check::Email => email_domain(m),
+        Check::OpenAi | Check::Github | Check::Slack | Check::Stripe | Check::Google => m.len(),
+        Check::Jwt => memchr::memchr(b'.', m).map_or(1, |i| i + 1),
+        Check::Bearer | Check::Basic => m.len() - token_after_word(m).len(),
+        Check::AssignmentSpaced => spaced_value_start(m),
+        _ => 1,
+    };
+    s + skip.max(1)
+}
+
+/// Where the domain starts in an e-mail candidate: after its separator, the last `@` or
+/// `%40` (the domain holds neither, and the greedy local part takes every earlier one).
+fn email_domain(m: &[u8]) -> usize {
+    let at = memchr::memrchr(b'@', m).map(|i| i + 1);
+    let pct = memchr::memmem::rfind(m, b"%40").map(|i| i + 3);
+    at.max(pct).unwrap_or(0)
 }
 
 /// Runs `check` on the candidate `hay[s..e]`. `lo` is where the segment starts in `hay`:
@@ -304,13 +387,17 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
     };
     match check {
         Check::Email => {
-            let at = memchr::memchr(b'@', m).unwrap_or(0);
-            let domain = &m[at + 1..];
+            let domain = &m[email_domain(m)..];
             let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or(b"");
             let labels_ok = domain
                 .split(|&b| b == b'.')
                 .all(|l| !l.is_empty() && l[0] != b'-' && l[l.len() - 1] != b'-');
-            if tld.len() > 63 || !labels_ok || matches!(after(0), Some(b'@')) {
+            // `git@github.com:org/repo.git` is an scp-style remote (`user@host:path`), not an
+            // address: a `:` right after the domain followed by a path character. A port
+            // (`:22`) or prose (`: thanks`) after an address still masks it.
+            let scp = after(0) == Some(b':')
+                && after(1).is_some_and(|b| b.is_ascii_alphabetic() || b"_~./".contains(&b));
+            if tld.len() > 63 || !labels_ok || matches!(after(0), Some(b'@')) || scp {
                 return Verdict::Reject;
             }
             whole(Kind::Email)
@@ -695,14 +782,46 @@ fn keyword_boundary(hay: &[u8], s: usize) -> bool {
 }
 
 /// Where the value starts in an assignment match: after the keyword, quotes, spaces and
-/// the `:`/`=` separator.
+/// the separator (`=`, `:`, `=>`, `:=`).
 fn value_start(m: &[u8]) -> usize {
     let sep = m.iter().position(|&b| b == b':' || b == b'=').unwrap_or(0);
     let mut i = sep + 1;
-    while i < m.len() && matches!(m[i], b' ' | b'\t' | b'"' | b'\'') {
+    if matches!(m.get(i), Some(b'=' | b'>')) {
+        i += 1;
+    }
+    while i < m.len() && matches!(m[i], b' ' | b'\t') {
+        i += 1;
+    }
+    if i < m.len() && matches!(m[i], b'"' | b'\'') {
         i += 1;
     }
     i
+}
+
+/// The value of an assignment match `m` as a range: after [`value_start`], without the
+/// closing quote of a quoted value (which may hold spaces).
+fn value_range(m: &[u8]) -> (usize, usize) {
+    let vs = value_start(m);
+    let quote = vs
+        .checked_sub(1)
+        .map(|i| m[i])
+        .filter(|q| matches!(q, b'"' | b'\''));
+    match quote {
+        Some(q) if m.len() > vs && m[m.len() - 1] == q => (vs, m.len() - 1),
+        _ => (vs, m.len()),
+    }
+}
+
+/// Where the value starts in a spaced API-key match (`api key <value>`).
+fn spaced_value_start(m: &[u8]) -> usize {
+    let sp = m
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(m.len());
+    sp + m[sp..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count()
 }
 
 fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
@@ -710,19 +829,12 @@ fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
     if !keyword_boundary(hay, s) {
         return Verdict::Reject;
     }
-    let vs = if check == Check::AssignmentSpaced {
-        let sp = m
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .unwrap_or(m.len());
-        sp + m[sp..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count()
+    let (vs, ve) = if check == Check::AssignmentSpaced {
+        (spaced_value_start(m), m.len())
     } else {
-        value_start(m)
+        value_range(m)
     };
-    let value = &m[vs..];
+    let value = &m[vs..ve];
     let lower_kw: Vec<u8> = m[..vs].iter().map(u8::to_ascii_lowercase).collect();
     let password_like = lower_kw.starts_with(b"pass")
         || lower_kw.starts_with(b"pwd")
@@ -736,11 +848,16 @@ fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
         // "api key generation": prose, not a key.
         return Verdict::Reject;
     }
+    let kind = if lower_kw.starts_with(b"bearer") {
+        Kind::Bearer
+    } else {
+        Kind::ApiKey
+    };
     Verdict::Mask(
         Span {
             start: s + vs,
-            end: e,
-            kind: Kind::ApiKey,
+            end: s + ve,
+            kind,
         },
         e,
     )
@@ -809,24 +926,35 @@ fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         groups.push((st, i));
         i += 1;
     }
+    // Digits before each group (prefix sums), so a sub-run's digit count costs nothing and
+    // the cheap tests (count, grouping) run before any copy: a long run of short groups
+    // ("1-2-1-2…") then costs a bounded amount of work per candidate.
+    let mut before = Vec::with_capacity(groups.len() + 1);
+    before.push(0usize);
+    for &(x, y) in &groups {
+        before.push(before[before.len() - 1] + (y - x));
+    }
     for a in 0..groups.len() {
         for b in (a..groups.len()).rev() {
+            let count = before[b + 1] - before[a];
+            if !(13..=19).contains(&count) {
+                continue;
+            }
             let (gs, _) = groups[a];
             let (_, ge) = groups[b];
             let sub = &m[gs..ge];
-            let digits = digits_of(sub);
-            if !(13..=19).contains(&digits.len()) {
-                continue;
+            if b > a {
+                let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
+                if !card_grouping_ok(&sizes, sub) {
+                    continue;
+                }
             }
             let abs_s = s + gs;
             let abs_e = s + ge;
             if !card_guards(hay, abs_s, abs_e) {
                 continue;
             }
-            let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
-            if b > a && !card_grouping_ok(&sizes, sub) {
-                continue;
-            }
+            let digits = digits_of(sub);
             if issuer_ok(&digits) && luhn_ok(&digits) {
                 return Verdict::Mask(
                     Span {

@@ -7,9 +7,15 @@
 //! [`CONTEXT`] bytes before them. Every decision depends only on the bytes, never on where
 //! a chunk ended, so any chunking gives the same output.
 //!
+//! Cuts: a start state of the DFA, or a match state that behaves like one (the token that
+//! matched ended one byte ago and nothing else is in progress; see
+//! `Engine::is_cut_match`). So a list of tokens is cut after every token.
+//!
 //! Hold cap (fail closed): if the bytes since the last cut grow past `max_hold`, they are
-//! replaced by one [`Kind::HoldLimit`] marker, and the rest of that run (up to the next cut)
-//! is swallowed without being buffered.
+//! replaced by one [`Kind::HoldLimit`] marker that says how much it replaced
+//! (`[REDACTED:hold_limit 70000 bytes]`, see [`hold_limit_marker`]), and the rest of that
+//! run (up to the next cut) is swallowed without being buffered; the marker is written when
+//! the run ends.
 
 use regex_automata::dfa::Automaton;
 use regex_automata::util::primitives::StateID;
@@ -17,6 +23,12 @@ use regex_automata::util::primitives::StateID;
 use crate::engine::{CONTEXT, Engine};
 use crate::rules::Span;
 use crate::{Finding, Inner, Kind};
+
+/// The marker of a run masked by the hold cap: `[REDACTED:hold_limit <n> bytes]`, in both
+/// marker styles, so a reader sees that data was dropped and how much.
+pub(crate) fn hold_limit_marker(bytes: u64) -> String {
+    format!("[REDACTED:hold_limit {bytes} bytes]")
+}
 
 /// Where the scanner writes its output.
 pub(crate) trait Sink {
@@ -204,12 +216,19 @@ impl Scanner {
                     self.cut(inner, at, false, chunk, base, sink, on);
                 } else if dfa.is_match_state(sid) {
                     self.note_match(engine, sid);
+                    // The token that matched is complete and nothing else is in progress:
+                    // its delimiter is a cut, so a list of tokens is held (and masked) one
+                    // token at a time, never as one run. Not after a comma: the digit
+                    // guards look one byte past it (`4111…,42` is a decimal, not a card).
+                    if engine.is_cut_match(sid) && chunk[i - 1] != b',' {
+                        self.cut(inner, at, false, chunk, base, sink, on);
+                    }
                 }
                 // Dead and quit states cannot occur: the DFA is unanchored with MatchKind::All
                 // and has no quit bytes.
             }
             if self.swallow.is_none() && at > self.last_cut + max_hold {
-                self.overflow(inner, chunk, base, sink);
+                self.overflow(chunk, base, sink);
             }
         }
         self.sid = sid;
@@ -276,6 +295,9 @@ impl Scanner {
             } else {
                 at
             };
+            // The marker is written here, once the run's length is known; nothing was
+            // written since the overflow, so the output order is unchanged.
+            sink.marker(&hold_limit_marker(end - start));
             on(Finding {
                 kind: Kind::HoldLimit,
                 start,
@@ -296,12 +318,11 @@ impl Scanner {
 
     /// The held run since the last cut grew past the cap: mask it and swallow the rest of
     /// the run without buffering it.
-    fn overflow(&mut self, inner: &Inner, chunk: &[u8], base: u64, sink: &mut dyn Sink) {
+    fn overflow(&mut self, chunk: &[u8], base: u64, sink: &mut dyn Sink) {
         let start = self.last_cut;
         if start > self.emitted {
             self.emit_raw(chunk, base, self.emitted, start, sink);
         }
-        sink.marker(inner.markers.get(Kind::HoldLimit));
         self.masks += 1;
         self.swallow = Some(start);
         self.pending = false;
