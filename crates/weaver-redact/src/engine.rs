@@ -299,6 +299,12 @@ impl Engine {
             if !needle.is_empty() && memchr::memmem::find(seg, needle).is_none() {
                 continue;
             }
+            if p.check == Check::Email
+                && memchr::memchr(b'@', seg).is_none()
+                && memchr::memmem::find(seg, b"%40").is_none()
+            {
+                continue;
+            }
             let need = rules::min_digits(p.check);
             if need > 0 {
                 if digits == usize::MAX {

@@ -67,7 +67,7 @@ pub(crate) fn triggers() -> Vec<String> {
         // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
         // end in the very same `T*` loop state.
         format!(
-            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)["']?[ \t]*(?:{SEP})?[ \t]*(?:["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)\\?["']?[ \t]*(?:{SEP})?[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -87,7 +87,7 @@ const KEYWORDS: &str = r"api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]
 /// `Comment:` headers and the `=` checksum line). The body is base64 and whitespace lines
 /// and header lines (`Name: value`, the value in the trigger's class); the exact regex
 /// runs on decoded text, so a block inside a JSON string has real line breaks by then.
-const PEM: &str = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s]|[A-Za-z][A-Za-z0-9\-]*:[ \t][A-Za-z0-9+/=:,. \t\-]*)*(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?";
+const PEM: &str = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z][A-Za-z0-9\-]*:[ \t][A-Za-z0-9+/=:,. \t\-]*|[A-Za-z0-9+/=\s])*(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?";
 
 /// The DFA's loose form of [`PEM`].
 const PEM_TRIGGER: &str =
@@ -271,7 +271,7 @@ pub(crate) fn min_digits(check: Check) -> usize {
 /// lets the matcher skip rules that cannot match a segment.
 pub(crate) fn needle(check: Check) -> &'static [u8] {
     match check {
-        Check::Email => b"@",
+        Check::Email => b"",
         Check::UrlCredentials => b"://",
         Check::Jwt => b"eyJ",
         Check::Github => b"_",
