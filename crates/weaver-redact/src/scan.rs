@@ -30,6 +30,32 @@ pub(crate) fn hold_limit_marker(bytes: u64) -> String {
     format!("[REDACTED:hold_limit {bytes} bytes]")
 }
 
+/// Whether the masked digits `hay[s..e]` are a bare JSON number: all digits, after an
+/// optional `-` that is not yet written (`prev` is the first byte not yet written), and
+/// after `":`, `[` or `,` (whitespace allowed). Returns where the number starts (its
+/// sign included), so the marker replaces it whole.
+fn json_number(hay: &[u8], prev: usize, s: usize, e: usize) -> Option<usize> {
+    if !hay[s..e].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let start = if s > prev && hay[s - 1] == b'-' {
+        s - 1
+    } else {
+        s
+    };
+    let mut i = start;
+    while i > 0 && hay[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    let before = |k: usize| i.checked_sub(k).map(|j| hay[j]);
+    let json = match before(1) {
+        Some(b'[' | b',') => true,
+        Some(b':') => before(2) == Some(b'"'),
+        _ => false,
+    };
+    json.then_some(start)
+}
+
 /// Where the scanner writes its output.
 pub(crate) trait Sink {
     /// Original bytes that pass through.
@@ -352,8 +378,18 @@ impl Scanner {
         inner.engine.match_segment(hay, lo, &self.seen, &mut spans);
         let mut prev = lo;
         for sp in &spans {
-            sink.raw(&hay[prev..sp.start]);
-            sink.marker(inner.markers.get(sp.kind));
+            let marker = inner.markers.get(sp.kind);
+            if let Some(start) = json_number(hay, prev, sp.start, sp.end) {
+                // A bare JSON number (`"n": 4111…`, `[…, -4111…]`): a quoted marker keeps a
+                // JSON document valid, as structural redaction does.
+                sink.raw(&hay[prev..start]);
+                sink.marker("\"");
+                sink.marker(marker);
+                sink.marker("\"");
+            } else {
+                sink.raw(&hay[prev..sp.start]);
+                sink.marker(marker);
+            }
             on(Finding {
                 kind: sp.kind,
                 start: ctx_start + sp.start as u64,
