@@ -131,7 +131,8 @@ enum ClauseCond<'a> {
 struct Clause<'a> {
     field: &'a str,
     cond: ClauseCond<'a>,
-    /// The field name is sensitive: the caller can only ever see the marker.
+    /// The field's values may be masked (by the typed key rule, or as a pair value): the
+    /// caller may only see the marker, so each value is checked.
     sensitive: bool,
 }
 
@@ -200,7 +201,7 @@ pub fn expand_value(
         clauses.push(Clause {
             field,
             cond: ClauseCond::Query(cond),
-            sensitive: redactor.is_sensitive_key(field),
+            sensitive: !redactor.key_rule(field).is_plain() || redactor.is_pair_value_field(field),
         });
     }
 
@@ -341,7 +342,13 @@ fn row_matches(row: &Value, clauses: &[Clause<'_>], marker: &Value, redactor: &R
         };
         match c.cond {
             ClauseCond::Scope(s) => json_eq(v, s),
-            ClauseCond::Query(cond) if c.sensitive => cond.holds(marker),
+            ClauseCond::Query(cond)
+                if c.sensitive
+                    && (redactor.masks_value(c.field, v)
+                        || redactor.pair_masks(redactor.pair_rule(m), c.field, v)) =>
+            {
+                cond.holds(marker)
+            }
             ClauseCond::Query(cond) => visible_holds(cond, v, marker, redactor),
         }
     })
@@ -355,12 +362,7 @@ fn visible_holds(cond: &Condition, v: &Value, marker: &Value, redactor: &Redacto
             Cow::Borrowed(_) => cond.holds(v),
             Cow::Owned(masked) => cond.holds(&Value::String(masked)),
         },
-        Value::Number(n)
-            if n.as_u64()
-                .is_some_and(|u| redactor.scan_integer(u).is_some()) =>
-        {
-            cond.holds(marker)
-        }
+        Value::Number(n) if redactor.scan_number(n).is_some() => cond.holds(marker),
         _ => cond.holds(v),
     }
 }
@@ -396,13 +398,18 @@ fn project(
     }
     let mut out = Map::new();
     let mut selected = 0;
+    // Decided on the whole row: a pair name left out of the selection still protects
+    // its value.
+    let pair = redactor.pair_rule(m);
     for (k, v) in m {
         if fields.is_none_or(|f| f.iter().any(|x| x == k)) {
             selected += 1;
             if out.len() < max_fields {
-                let child = if is_container(v) && 1 >= depth_limit && redactor.is_sensitive_key(k) {
+                let child = if redactor.pair_masks(pair, k, v)
+                    || (is_container(v) && 1 >= depth_limit && !redactor.key_rule(k).is_plain())
+                {
                     // Masked whatever it holds; no need to copy it.
-                    Value::Null
+                    Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
                 } else {
                     copy(v, 1)
                 };
@@ -435,14 +442,17 @@ fn copy_bounded(v: &Value, depth: usize, limit: usize, redactor: &Redactor) -> V
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, c)| {
-                    let child =
-                        if is_container(c) && depth + 1 >= limit && redactor.is_sensitive_key(k) {
-                            // A value under a sensitive key is masked, not elided: keep its
-                            // place with a scalar the redactor will mask.
-                            Value::Null
-                        } else {
-                            copy_bounded(c, depth + 1, limit, redactor)
-                        };
+                    let child = if is_container(c)
+                        && depth + 1 >= limit
+                        && !redactor.key_rule(k).is_plain()
+                    {
+                        // A container under a key that is not plain is masked, not
+                        // elided: keep its place with the marker, which the redactor
+                        // masks there.
+                        Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
+                    } else {
+                        copy_bounded(c, depth + 1, limit, redactor)
+                    };
                     (k.clone(), child)
                 })
                 .collect(),

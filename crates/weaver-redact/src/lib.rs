@@ -79,6 +79,8 @@
 
 #[cfg(feature = "tokio")]
 mod adapters;
+#[cfg(feature = "json")]
+mod decide;
 mod engine;
 mod escapes;
 #[cfg(feature = "json")]
@@ -92,6 +94,7 @@ mod stream;
 #[cfg(feature = "json")]
 mod stream_json;
 mod text;
+mod vocab;
 
 use std::sync::Arc;
 
@@ -99,6 +102,7 @@ use std::sync::Arc;
 pub use adapters::{RedactAsyncRead, RedactStream};
 #[cfg(feature = "json")]
 pub use json::{Policy, clone_deep, drop_deep, elision_marker, insert_unique};
+pub use keys::{KeyRule, Shape};
 pub use report::{Report, ReportEntry};
 pub use stream::{RedactReader, RedactWriter, StreamRedactor};
 #[cfg(feature = "json")]

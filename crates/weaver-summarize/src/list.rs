@@ -89,7 +89,13 @@ struct Column {
     count: u64,
     last_row: u64,
     allowed: bool,
-    sensitive: bool,
+    /// Values under this key are checked one by one (`Guard::checks_key`).
+    checks: bool,
+    /// Some value was withheld: the column is never described.
+    withheld: bool,
+    /// The column holds pair names / pair values (`Guard::is_pair_name` / `is_pair_value`).
+    pair_name: bool,
+    pair_value: bool,
     numeric: bool,
     n_num: u64,
     min: f64,
@@ -109,7 +115,10 @@ impl Column {
             count: 0,
             last_row: u64::MAX,
             allowed: guard.field_allowed(key),
-            sensitive: guard.is_sensitive_key(key),
+            checks: guard.checks_key(key),
+            withheld: false,
+            pair_name: guard.is_pair_name(key),
+            pair_value: guard.is_pair_value(key),
             numeric: true,
             n_num: 0,
             min: f64::INFINITY,
@@ -166,7 +175,7 @@ impl Column {
     }
 
     fn is_numeric(&self) -> bool {
-        self.numeric && self.n_num > 0 && !self.sensitive
+        self.numeric && self.n_num > 0 && !self.withheld
     }
 }
 
@@ -199,6 +208,8 @@ pub struct ListSummarizer<'g> {
     untracked: bool,
     prev_order: Vec<usize>,
     cur_order: Vec<usize>,
+    /// The current row names a sensitive thing in a pair-name field.
+    row_pair: bool,
     previews: Vec<String>,
     fields: FieldNotes,
 }
@@ -218,6 +229,7 @@ impl<'g> ListSummarizer<'g> {
             untracked: false,
             prev_order: Vec::new(),
             cur_order: Vec::new(),
+            row_pair: false,
             previews: Vec::new(),
             fields: FieldNotes::default(),
         }
@@ -278,6 +290,7 @@ impl<'g> ListSummarizer<'g> {
         self.total += 1;
         self.row += 1;
         self.cur_order.clear();
+        self.row_pair = false;
     }
 
     /// Adds one field of the current row. A key repeated within a row counts once.
@@ -298,11 +311,23 @@ impl<'g> ListSummarizer<'g> {
             return;
         }
         col.last_row = self.row;
+        // A pair name protects its value even when the name itself is projected out.
+        if col.pair_name
+            && let Cell::Str(name) = cell
+            && self.guard.pair_name_sensitive(name)
+        {
+            self.row_pair = true;
+        }
         if !col.allowed {
             return;
         }
         col.count += 1;
-        if !col.sensitive {
+        if col.checks && !col.withheld && self.guard.withhold_value(key, cell) {
+            col.withheld = true;
+            // Nothing of a withheld column is ever printed: drop what it collected.
+            col.strings = Vec::new();
+        }
+        if !col.withheld {
             col.add(cell);
         }
     }
@@ -325,8 +350,18 @@ impl<'g> ListSummarizer<'g> {
         Some(i)
     }
 
-    /// Ends the current row.
+    /// Ends the current row. A row whose pair-name field names a sensitive thing
+    /// withholds its pair-value columns (whatever order the fields came in).
     pub fn end_row(&mut self) {
+        if self.row_pair {
+            for &i in &self.cur_order {
+                let col = &mut self.columns[i];
+                if col.pair_value {
+                    col.withheld = true;
+                    col.strings = Vec::new();
+                }
+            }
+        }
         std::mem::swap(&mut self.prev_order, &mut self.cur_order);
     }
 
@@ -403,7 +438,7 @@ impl<'g> ListSummarizer<'g> {
             if col.is_numeric() {
                 continue;
             }
-            if col.sensitive {
+            if col.withheld {
                 facts.push(format!("{name}: values withheld (sensitive key)"));
             } else if col.boolean && col.trues + col.falses > 0 {
                 facts.push(format!("{name}: True={}, False={}", col.trues, col.falses));

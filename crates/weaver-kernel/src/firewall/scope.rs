@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 
 use serde_json::{Map, Number, Value};
-use weaver_redact::{Kind, MARKER, Redactor, Report};
-use weaver_summarize::{Guard, truncate_chars};
+use weaver_redact::{KeyRule, Kind, MARKER, Redactor, Report, Shape};
+use weaver_summarize::{Cell as SummaryCell, Guard, truncate_chars};
 
 /// Texts up to this many bytes are redacted in one shot even when only a head is shown.
 const HEAD_ONE_SHOT: usize = 16 * 1024;
@@ -97,12 +97,30 @@ impl<'a> Scope<'a> {
         self.allowed.is_none_or(|a| a.iter().any(|f| f == key))
     }
 
-    pub(crate) fn sensitive(&self, key: &str) -> bool {
-        self.redactor.is_sensitive_key(key)
+    pub(crate) fn redactor(&self) -> &Redactor {
+        self.redactor
+    }
+
+    /// What `key` says about the values under it (the typed rule of weaver-redact).
+    pub(crate) fn rule(&self, key: &str) -> KeyRule {
+        self.redactor.key_rule(key)
+    }
+
+    /// Whether `v` under `k` leaves as the marker: by the typed key rule, or as the value
+    /// of a sensitive name/value pair (`pair`: the rule of the map's pair name, decided on
+    /// the whole map before projection). The one decision both paths make.
+    pub(crate) fn masks(&self, k: &str, v: &Value, pair: Option<KeyRule>) -> bool {
+        self.redactor.masks_value(k, v) || self.redactor.pair_masks(pair, k, v)
     }
 
     pub(crate) fn add_elided(&self, n: u64) {
         self.elided.set(self.elided.get() + n);
+    }
+
+    /// Takes back elisions counted inside a value that was then masked whole (the bytes
+    /// path learns that a pair value is masked only once its map is complete).
+    pub(crate) fn sub_elided(&self, n: u64) {
+        self.elided.set(self.elided.get().saturating_sub(n));
     }
 
     pub(crate) fn elided(&self) -> u64 {
@@ -195,18 +213,7 @@ impl<'a> Scope<'a> {
     }
 
     fn number_masked(&self, n: &Number) -> Option<Kind> {
-        if let Some(u) = n.as_u64() {
-            return self.redactor.scan_integer(u);
-        }
-        if let Some(i) = n.as_i64() {
-            return self.redactor.scan_integer(i.unsigned_abs());
-        }
-        match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 1.8e19 => {
-                self.redactor.scan_integer(f.abs() as u64)
-            }
-            _ => None,
-        }
+        self.redactor.scan_number(n)
     }
 
     /// The redacted copy of `value` at `depth`. `project`: `value` is the top-level map
@@ -244,12 +251,13 @@ impl<'a> Scope<'a> {
             }
             Value::Object(map) => {
                 let mut out = Map::new();
+                let pair = self.redactor.pair_rule(map);
                 for (k, v) in map {
                     if project && !self.allowed(k) {
                         self.note_field(k);
                         continue;
                     }
-                    let (key, v) = self.entry(k, v, depth, at);
+                    let (key, v) = self.entry(k, v, depth, at, pair);
                     weaver_redact::insert_unique(&mut out, key, v);
                 }
                 Value::Object(out)
@@ -266,16 +274,23 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// One kept map entry: the scrubbed key and the redacted value (the marker for a
-    /// sensitive key: its value is never looked at).
-    pub(crate) fn entry(&self, k: &str, v: &Value, depth: usize, at: At<'_>) -> (String, Value) {
+    /// One kept map entry: the scrubbed key and the redacted value (the marker for a value
+    /// the key or the map's name/value pair masks: it is never walked).
+    pub(crate) fn entry(
+        &self,
+        k: &str,
+        v: &Value,
+        depth: usize,
+        at: At<'_>,
+        pair: Option<KeyRule>,
+    ) -> (String, Value) {
         let key = self.scrub_at(k, at.pointer).into_owned();
         let child = at.child_key(&key);
         let at = child.as_deref().map_or(at, |p| At {
             pointer: p,
             levels: at.levels + 1,
         });
-        if self.sensitive(k) {
+        if self.masks(k, v, pair) {
             self.record(Kind::SensitiveKey, at.pointer, 1);
             return (key, Value::String(MARKER.to_owned()));
         }
@@ -302,11 +317,12 @@ impl<'a> Scope<'a> {
     /// fields the map had.
     pub(crate) fn row<'v>(
         &self,
-        entries: impl Iterator<Item = (&'v String, &'v Value)>,
+        entries: impl Iterator<Item = (&'v String, &'v Value)> + Clone,
         depth: usize,
         max_fields: usize,
         at: At<'_>,
     ) -> (Map<String, Value>, usize) {
+        let pair = self.redactor.pair_rule(entries.clone());
         let mut out = Map::new();
         let mut fields = 0;
         for (k, v) in entries {
@@ -318,16 +334,47 @@ impl<'a> Scope<'a> {
             if fields > max_fields {
                 continue;
             }
-            let (key, v) = self.entry(k, v, depth, at);
+            let (key, v) = self.entry(k, v, depth, at, pair);
             weaver_redact::insert_unique(&mut out, key, v);
         }
         (out, fields)
     }
 }
 
+/// A summary cell as the typed key rule sees it.
+fn shape(cell: SummaryCell<'_>) -> Shape<'_> {
+    match cell {
+        SummaryCell::Null => Shape::Null,
+        SummaryCell::Bool(b) => Shape::Bool(b),
+        SummaryCell::Number(x) => Shape::Number(x),
+        SummaryCell::Str(s) => Shape::Str(s),
+        SummaryCell::Container => Shape::Container,
+    }
+}
+
 impl Guard for Scope<'_> {
     fn is_sensitive_key(&self, key: &str) -> bool {
-        self.sensitive(key)
+        self.redactor.is_sensitive_key(key)
+    }
+
+    fn checks_key(&self, key: &str) -> bool {
+        !self.rule(key).is_plain()
+    }
+
+    fn withhold_value(&self, key: &str, value: SummaryCell<'_>) -> bool {
+        self.redactor.masks(key, shape(value))
+    }
+
+    fn is_pair_name(&self, key: &str) -> bool {
+        self.redactor.is_pair_name_field(key)
+    }
+
+    fn is_pair_value(&self, key: &str) -> bool {
+        self.redactor.is_pair_value_field(key)
+    }
+
+    fn pair_name_sensitive(&self, name: &str) -> bool {
+        self.redactor.pair_name_rule(name).is_some()
     }
 
     fn field_allowed(&self, key: &str) -> bool {
