@@ -364,7 +364,7 @@ fn find(p: &Pattern, hay: &[u8], mut at: usize) -> Option<regex_automata::Match>
     while at < hay.len() {
         let h = head.search(&Input::new(hay).range(at..))?;
         let s = h.start();
-        if rules::head_ok(hay, s) {
+        if rules::head_ok(p.check, hay, s) {
             let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
             if let Some(m) = p.regex.search(&input) {
                 return Some(m);

@@ -62,12 +62,13 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// mapped to it (every exact match is also a match of its trigger, with the same extent),
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
+    let kw = keywords();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
         // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
         // end in the very same `T*` loop state.
         format!(
-            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)\\?["']?[ \t]*(?:{SEP})?[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization|bearer|basic)\\?["']?[ \t]*(?:{SEP})?[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -80,7 +81,12 @@ pub(crate) fn triggers() -> Vec<String> {
     ]
 }
 
-const KEYWORDS: &str = r"api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?key|access[_\-]?token|auth[_\-]?token|refresh[_\-]?token|client[_\-]?secret|secret[_\-]?key|secret|token|passw(?:or)?d|pwd|private[_\-]?key|credentials?";
+/// The assignment keywords (`password=…`, `"set-cookie": …`): generated from the one
+/// sensitive-name vocabulary ([`crate::vocab`]), so a word is sensitive in text exactly
+/// when it is sensitive as a JSON key.
+fn keywords() -> String {
+    crate::vocab::assignment_alternation()
+}
 
 /// A private key block in every framing: PEM (PKCS#1/#8, EC, encrypted with `Proc-Type:` /
 /// `DEK-Info:` headers), OpenSSH and PGP armor (`PRIVATE KEY BLOCK`, with `Version:` /
@@ -110,8 +116,8 @@ const SEP: &str = "=>|:=|[:=]";
 const QUOTED: &str = r#""[^"'\r\n]*"|'[^"'\r\n]*'"#;
 
 pub(crate) fn builtins() -> Vec<BuiltIn> {
-    let assignment =
-        format!(r#"(?i:{KEYWORDS}|bearer)["']?[ \t]*(?:{SEP})[ \t]*(?:{QUOTED}|["']?{VALUE})"#);
+    let kw = keywords();
+    let assignment = format!(r#"(?i:{kw})["']?[ \t]*(?:{SEP})[ \t]*(?:{QUOTED}|["']?{VALUE})"#);
     let authorization = format!(
         r#"(?i:authorization)["']?[ \t]*(?:{SEP})[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
     );
@@ -213,7 +219,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
 
 fn head_of(check: Check) -> Option<&'static str> {
     let text = match check {
-        Check::Assignment => format!("(?i:{KEYWORDS}|bearer)"),
+        Check::Assignment => format!("(?i:{})", keywords()),
         Check::AssignmentSpaced => r"(?i:api[_\-]?key|api[_\-]?token|access[_\-]?key)".to_owned(),
         Check::Authorization => "(?i:authorization)".to_owned(),
         _ => return None,
@@ -221,10 +227,20 @@ fn head_of(check: Check) -> Option<&'static str> {
     Some(Box::leak(text.into_boxed_str()))
 }
 
-/// Whether a candidate of a keyword rule may start at `s` (see `keyword_boundary`): the
-/// engine tests this on the keyword alone, before matching the rest.
-pub(crate) fn head_ok(hay: &[u8], s: usize) -> bool {
-    keyword_boundary(hay, s)
+/// Whether a candidate of the keyword rule `check` may start at `s`: the same test its
+/// check applies first, run by the engine on the keyword alone, before matching the rest.
+pub(crate) fn head_ok(check: Check, hay: &[u8], s: usize) -> bool {
+    match check {
+        Check::Authorization => keyword_boundary(hay, s),
+        _ => names_at(hay, s),
+    }
+}
+
+/// Whether the keyword at `s` names something: it starts a name token
+/// ([`keyword_boundary`]) and is not itself a value, right after `=` or `:`
+/// (`key=auth:abc…` is a cache key whose value mentions `auth`, not an `auth` assignment).
+fn names_at(hay: &[u8], s: usize) -> bool {
+    keyword_boundary(hay, s) && !matches!(s.checked_sub(1).map(|i| hay[i]), Some(b'=' | b':'))
 }
 
 fn trigger_of(check: Check) -> usize {
@@ -826,7 +842,7 @@ fn spaced_value_start(m: &[u8]) -> usize {
 
 fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
-    if !keyword_boundary(hay, s) {
+    if !names_at(hay, s) {
         return Verdict::Reject;
     }
     let (vs, ve) = if check == Check::AssignmentSpaced {
@@ -842,6 +858,19 @@ fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
         || lower_kw.starts_with(b"cred");
     let min = if password_like { 4 } else { 8 };
     if value.len() < min {
+        return Verdict::Reject;
+    }
+    // A plural name with a number is a count (`tokens: 12345678`), as a count qualifier
+    // keeps a number under a key: `password: 12345678` is still masked.
+    let name_end = m[..vs]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+        .unwrap_or(vs);
+    if m[..name_end]
+        .last()
+        .is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
+        && value.iter().all(u8::is_ascii_digit)
+    {
         return Verdict::Reject;
     }
     if check == Check::AssignmentSpaced && value.iter().all(u8::is_ascii_lowercase) {
