@@ -27,7 +27,9 @@ const GENERATORS: [Generator; 12] = [
     ("base64-ish", |n| repeat_to("QUJDRGVm+/9z", n)),
     ("'x@y\\n'*n", |n| repeat_to("x@y\n", n)),
     ("'a@b.io '*n", |n| repeat_to("a@b.io ", n)),
-    ("timestamps, one per line", |n| repeat_to("1700000000123\n", n)),
+    ("timestamps, one per line", |n| {
+        repeat_to("1700000000123\n", n)
+    }),
     ("'\\u0040a'*n (JSON escapes)", |n| repeat_to("\\u0040a", n)),
 ];
 
