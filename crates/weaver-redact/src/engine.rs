@@ -55,6 +55,9 @@ pub(crate) struct Engine {
     /// indexed by `state id >> stride2`.
     cut_match: Vec<bool>,
     stride2: usize,
+    /// Every keyword rule's first word, case-insensitive: a segment holding none of them
+    /// skips those rules (see `rules::keyword_anchors`).
+    keywords: aho_corasick::AhoCorasick,
 }
 
 impl std::fmt::Debug for Engine {
@@ -216,6 +219,12 @@ impl Engine {
             max_hold,
             cut_match: Vec::new(),
             stride2: 0,
+            keywords: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(rules::keyword_anchors())
+                .map_err(|e| BuildError::TooLarge {
+                    message: e.to_string(),
+                })?,
         };
         engine.stride2 = engine.dfa.stride2();
         engine.cut_match = cut_matches(&engine.dfa, engine.start());
@@ -287,7 +296,8 @@ impl Engine {
     fn match_decoded(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
         let mut url_extents: Vec<(usize, usize)> = Vec::new();
         let seg = &hay[lo..];
-        let mut digits = usize::MAX;
+        let mut shape: Option<DigitShape> = None;
+        let mut keyword_seen: Option<bool> = None;
         for &pid in seen
             .iter()
             .flat_map(|&g| self.groups.get(g).into_iter().flatten())
@@ -305,14 +315,17 @@ impl Engine {
             {
                 continue;
             }
-            let need = rules::min_digits(p.check);
-            if need > 0 {
-                if digits == usize::MAX {
-                    digits = longest_digit_cluster(seg);
-                }
-                if digits < need || (p.check == Check::PhoneIntl && !seg.contains(&b'+')) {
-                    continue;
-                }
+            if rules::min_digits(p.check) > 0
+                && !shape
+                    .get_or_insert_with(|| DigitShape::of(seg))
+                    .may_match(p.check)
+            {
+                continue;
+            }
+            if rules::head_of_keyword(p.check)
+                && !*keyword_seen.get_or_insert_with(|| self.keywords.is_match(seg))
+            {
+                continue;
             }
             let mut at = lo;
             while at < hay.len() {
@@ -433,24 +446,72 @@ fn cut_matches(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> Vec<bool> {
     cut
 }
 
-/// The most digits in one cluster of `seg`: digits joined by at most two of the separators
-/// a phone, card or SSN may use. Every candidate of a digit rule lies in one cluster, so a
-/// log line of short numbers and dates skips the digit regexes altogether.
-fn longest_digit_cluster(seg: &[u8]) -> usize {
-    let (mut best, mut cur, mut gap) = (0usize, 0usize, 0usize);
-    for &b in seg {
-        if b.is_ascii_digit() {
-            cur += 1;
-            gap = 0;
-            best = best.max(cur);
-        } else if matches!(b, b' ' | b'(' | b')' | b'.' | b'-' | b'+') && gap < 2 {
-            gap += 1;
-        } else {
-            cur = 0;
-            gap = 0;
+/// What the digit rules need to know of a segment, found in one pass: every candidate of a
+/// digit rule lies in one *cluster* (digits joined by at most two of the separators a
+/// phone, card or SSN may use), so a log line of short numbers and dates, or a list of
+/// plain timestamps, skips most digit regexes altogether.
+#[derive(Debug, Clone, Copy, Default)]
+struct DigitShape {
+    /// The most digits in one cluster.
+    cluster: usize,
+    /// Bit `k` set: a maximal run of exactly `k` consecutive digits occurs (`k` < 31;
+    /// longer runs set bit 31).
+    runs: u32,
+    /// Some cluster joins two digit runs with separators (`555-0147`, `(212) 555`).
+    separated: bool,
+    /// The segment holds a `+`.
+    plus: bool,
+}
+
+impl DigitShape {
+    fn of(seg: &[u8]) -> DigitShape {
+        let mut d = DigitShape::default();
+        let (mut cur, mut gap, mut run) = (0usize, 0usize, 0usize);
+        for &b in seg {
+            if b.is_ascii_digit() {
+                if gap > 0 && cur > 0 {
+                    d.separated = true;
+                }
+                cur += 1;
+                run += 1;
+                gap = 0;
+                d.cluster = d.cluster.max(cur);
+                continue;
+            }
+            if run > 0 {
+                d.runs |= 1 << run.min(31);
+                run = 0;
+            }
+            d.plus |= b == b'+';
+            if matches!(b, b' ' | b'(' | b')' | b'.' | b'-' | b'+') && gap < 2 {
+                gap += 1;
+            } else {
+                cur = 0;
+                gap = 0;
+            }
+        }
+        if run > 0 {
+            d.runs |= 1 << run.min(31);
+        }
+        d
+    }
+
+    /// Whether a digit rule could match at all, from the shape its regex requires: bare
+    /// runs are maximal runs of an exact length (`\b` on both sides), formatted phones and
+    /// SSNs always hold a separator or a bracket, international numbers a `+`.
+    fn may_match(self, check: Check) -> bool {
+        if self.cluster < rules::min_digits(check) {
+            return false;
+        }
+        let run = |k: u32| self.runs & (1 << k) != 0;
+        match check {
+            Check::PhoneBare => run(10) || run(11),
+            Check::SsnBare => run(9),
+            Check::PhoneNanp | Check::PhoneNational | Check::SsnFormatted => self.separated,
+            Check::PhoneIntl => self.plus,
+            _ => true,
         }
     }
-    best
 }
 
 /// Sorts and merges overlapping or touching spans; the merged span takes the kind of its
@@ -474,6 +535,9 @@ pub(crate) fn merge(spans: &mut Vec<Span>) {
 /// Byte ranges of the markers this crate writes (`[REDACTED]`, `[REDACTED:kind]`).
 fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if memchr::memchr(b'[', hay).is_none() {
+        return out;
+    }
     for i in memchr::memmem::find_iter(hay, b"[REDACTED") {
         let rest = &hay[i + 9..];
         if rest.first() == Some(&b']') {

@@ -79,10 +79,11 @@ pub(crate) fn triggers() -> Vec<String> {
     let kw = keywords();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
-        // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
-        // end in the very same `T*` loop state.
+        // `@` — or `%40`, `\u0040` —, vendor prefixes, JWTs, and keywords with their
+        // separator: a keyword alone, in prose, never holds the stream), so all of them end
+        // in the very same loop state.
         format!(
-            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization|bearer|basic)\\?["']?[ \t]*(?:{SEP})?[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)){TB}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization)\\?["']?[ \t]*(?:{SEP})[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -250,6 +251,33 @@ pub(crate) fn head_ok(check: Check, hay: &[u8], s: usize) -> bool {
     }
 }
 
+/// Whether `check` is a keyword rule, skipped on a segment without any of
+/// [`keyword_anchors`].
+pub(crate) fn head_of_keyword(check: Check) -> bool {
+    matches!(
+        check,
+        Check::Assignment
+            | Check::AssignmentSpaced
+            | Check::Authorization
+            | Check::Bearer
+            | Check::Basic
+    )
+}
+
+/// Words one of which every keyword rule's candidate contains (case-insensitive): the first
+/// word of every vocabulary keyword, and the words of the other keyword rules.
+pub(crate) fn keyword_anchors() -> Vec<String> {
+    let mut words: Vec<String> = crate::vocab::assignment_words()
+        .filter_map(|w| w.first().map(|f| (*f).to_owned()))
+        .collect();
+    for w in ["authorization", "bearer", "basic", "api", "access"] {
+        words.push(w.to_owned());
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
 fn trigger_of(check: Check) -> usize {
     match check {
         Check::Email
@@ -303,6 +331,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Stripe => b"k_",
         Check::Google => b"AIza",
         Check::Pem => b"-----BEGIN",
+        Check::Aws => b"A",
         _ => b"",
     }
 }
