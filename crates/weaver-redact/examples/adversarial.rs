@@ -119,14 +119,15 @@ fn main() {
                 s.push_str(&run);
                 s.push('\n');
             }
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_seconds());
             let out = r.redact_str(&s);
-            let dt = t.elapsed().as_secs_f64();
+            let (dt, dc) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
+            let mb = s.len() as f64 / 1e6;
             let _ = write!(
                 line,
-                "  {:>5.1} MB: {:>8.1} MB/s (out {} B)",
-                s.len() as f64 / 1e6,
-                s.len() as f64 / 1e6 / dt,
+                "  {mb:>5.1} MB: {:>7.1} MB/s wall {:>7.1} CPU (out {} B)",
+                mb / dt,
+                mb / dc,
                 out.len()
             );
         }

@@ -121,7 +121,11 @@ fn line() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // Each case is up to ~1 MB through five paths: fewer cases in debug builds.
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(debug_assertions) { 24 } else { 64 },
+        ..ProptestConfig::default()
+    })]
 
     /// Lists of benign lines of any length survive byte for byte, one-shot and streamed.
     #[test]
@@ -168,7 +172,10 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(debug_assertions) { 96 } else { 256 },
+        ..ProptestConfig::default()
+    })]
 
     /// Redacting serialized JSON as text yields valid JSON (masks never cut an escape).
     #[test]
