@@ -233,8 +233,20 @@ pub(crate) fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     for &(x, y) in &groups {
         before.push(before[before.len() - 1] + (y - x));
     }
-    for a in 0..groups.len() {
-        for b in (a..groups.len()).rev() {
+    let n = groups.len();
+    let size = |k: usize| groups[k].1 - groups[k].0;
+    for a in 0..n {
+        // The multi-group sub-runs `card_grouping_ok` can accept: every group but the last
+        // is 4 digits (4-4-4-4, 4-4-4-1…), or 4-6-4 / 4-6-5. Any other `b` would fail it,
+        // so it is not tried: a run of short groups costs O(groups) per candidate.
+        let fours = (a..n).take_while(|&k| size(k) == 4).count();
+        let reach = (a + fours).min(n - 1);
+        let special = (size(a) == 4 && a + 2 < n && size(a + 1) == 6).then_some(a + 2);
+        let top = reach.max(special.unwrap_or(a));
+        for b in (a..=top).rev() {
+            if b > reach && Some(b) != special {
+                continue;
+            }
             let count = before[b + 1] - before[a];
             if !(13..=19).contains(&count) {
                 continue;
