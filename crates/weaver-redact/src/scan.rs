@@ -151,6 +151,8 @@ pub(crate) struct Scanner {
     buf: Vec<u8>,
     buf_base: u64,
     started: bool,
+    /// The last byte fed (the byte before a chunk's first byte).
+    last_byte: u8,
     masks: u64,
     scratch: Vec<u8>,
     spans: Vec<Span>,
@@ -169,6 +171,7 @@ impl Scanner {
             buf: Vec::new(),
             buf_base: 0,
             started: true,
+            last_byte: 0,
             masks: 0,
             scratch: Vec::new(),
             spans: Vec::new(),
@@ -244,9 +247,13 @@ impl Scanner {
                     self.note_match(engine, sid);
                     // The token that matched is complete and nothing else is in progress:
                     // its delimiter is a cut, so a list of tokens is held (and masked) one
-                    // token at a time, never as one run. Not after a comma: the digit
-                    // guards look one byte past it (`4111…,42` is a decimal, not a card).
-                    if engine.is_cut_match(sid) && chunk[i - 1] != b',' {
+                    // token at a time, never as one run. Not after a digit and a comma:
+                    // the digit guards look one byte past the comma (`4111…,42` is a
+                    // decimal, not a card).
+                    let before = if i >= 2 { chunk[i - 2] } else { self.last_byte };
+                    if engine.is_cut_match(sid)
+                        && !(chunk[i - 1] == b',' && before.is_ascii_digit())
+                    {
                         self.cut(inner, at, false, chunk, base, sink, on);
                     }
                 }
@@ -258,6 +265,9 @@ impl Scanner {
             }
         }
         self.sid = sid;
+        if let Some(&b) = chunk.last() {
+            self.last_byte = b;
+        }
         self.pos = base + n as u64;
         if last {
             let eoi = dfa.next_eoi_state(sid);

@@ -69,6 +69,9 @@ fn space_separated_addresses_keep_their_spaces() {
     let r = Redactor::new();
     let text = "a@b.io ".repeat(10_000);
     assert_eq!(all_paths(&r, &text, 3), "[REDACTED] ".repeat(10_000));
+    // A comma-separated list (a CSV column) is cut after every address too.
+    let text = "a@b.io,".repeat(10_000);
+    assert_eq!(all_paths(&r, &text, 6), "[REDACTED],".repeat(10_000));
     // `x@y` has no dot: not an address, so nothing at all changes.
     let text = "x@y\n".repeat(20_000);
     assert_eq!(all_paths(&r, &text, 4), text);
