@@ -10,6 +10,7 @@ type Area = (&'static str, fn(&mut Bench));
 const AREAS: [Area; 8] = [
     ("estimate", weaver_benches::estimate::run),
     ("redact", weaver_benches::redact::run),
+    ("adversarial", weaver_benches::adversarial::run),
     ("stream", weaver_benches::stream::run),
     ("firewall", weaver_benches::firewall::run),
     ("handles", weaver_benches::handles::run),

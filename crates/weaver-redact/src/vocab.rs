@@ -152,6 +152,8 @@ pub(crate) const VOCAB: &[Entry] = &[
     e(&["pass", "phrase"], Class::Password, true, true),
     e(&["passcode"], Class::Password, true, true),
     e(&["secret"], Class::Secret, true, true),
+    // For the text scanner: `secret_key=…` (a key is already sensitive through `secret`).
+    e(&["secret", "key"], Class::Secret, true, true),
     e(&["apikey"], Class::ApiKey, true, true),
     e(&["api", "key"], Class::ApiKey, true, true),
     e(&["accesskey"], Class::ApiKey, true, true),
