@@ -87,8 +87,7 @@ impl<'g> MapSummarizer<'g> {
             let fact =
                 if self.guard.checks_key(key) && self.guard.withhold_value(key, Cell::of(value)) {
                     format!("{label}: {}", self.guard.withheld())
-                } else if let Some(text) = (!is_pair_value).then(|| self.strings(value)).flatten()
-                {
+                } else if let Some(text) = (!is_pair_value).then(|| self.strings(value)).flatten() {
                     // A pair's value field is never spread over several facts: the end of
                     // the summary may have to withhold it as one fact.
                     self.entry_facts
