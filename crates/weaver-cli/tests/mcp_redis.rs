@@ -238,3 +238,43 @@ fn unreachable_redis_exits_1_and_redis_without_principal_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--principal"));
 }
+
+#[test]
+fn redis_gone_mid_session_fails_closed_then_recovers() {
+    let mut redis = TestRedis::spawned();
+    let mut a = Proxy::start(&redis, "alice", &[]);
+    let r = a.call(1, "rows", json!({"n": 500}));
+    assert_ne!(r["isError"], true, "{r}");
+    redis.stop();
+    // No frame without the store behind its handle, no result without a budget grant.
+    let r = a.call(2, "rows", json!({"n": 500}));
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(!text(&r).contains("\"handle\""), "{r}");
+    let r = a.call(3, "small", json!({}));
+    assert_eq!(r["isError"], true, "{r}");
+    // Back (empty: the test server has no persistence): once the connections are
+    // re-established, calls succeed; until then they are refused, never served locally.
+    redis.restart();
+    let mut served = None;
+    for id in 4..104 {
+        let r = a.call(id, "rows", json!({"n": 500}));
+        if r["isError"] != true {
+            served = Some(r);
+            break;
+        }
+        let t = text(&r);
+        assert!(
+            t.contains("store_unavailable") || t.contains("exhausted"),
+            "only unavailability while reconnecting: {r}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let r = served.expect("the proxy recovered once Redis was back");
+    let frame: Value = serde_json::from_str(text(&r)).expect("a frame");
+    let handle = frame["handle"]["id"]
+        .as_str()
+        .expect("handle id")
+        .to_owned();
+    let page = a.call(200, "weaver_expand", json!({"handle": handle, "limit": 2}));
+    assert_ne!(page["isError"], true, "{page}");
+}

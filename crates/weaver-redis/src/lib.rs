@@ -54,7 +54,8 @@
 //!   tokens come back.
 //! * **Fail closed.** Redis unreachable is [`RedisError::Unavailable`]: nothing is stored
 //!   or charged and there is no local fallback. The connection manager reconnects by
-//!   itself; the next call after Redis is back succeeds.
+//!   itself; once Redis is back, a call or two may still fail (`Unavailable`) while the
+//!   dropped connection is noticed and re-established, then calls succeed.
 //! * **The synchronous seam.** [`RedisBudgetBackend`] puts a `weaver_budget::BudgetManager`
 //!   (reservation guards, `suggested_mode`) on the shared budget unchanged;
 //!   [`RedisHandleBackend`] does the same for handles (`HandleBackend`, e.g. a
