@@ -1,10 +1,14 @@
 //! `weaver mcp`: the firewall in front of any MCP server (a thin layer over weaver-mcp).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use weaver_kernel::{Budgets, ResponseMode};
+use weaver_kernel::{Budgets, DEFAULT_STORE_BYTES, ResponseMode};
 use weaver_mcp::{ProxyConfig, run_stdio};
+use weaver_redis::{
+    BudgetOptions, RedisBudgetBackend, RedisError, RedisHandleBackend, RedisOptions,
+};
 
 /// The modes a frame can be asked for (raw is not offered: it would defeat the proxy).
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -40,9 +44,20 @@ pub(crate) struct McpArgs {
     /// are refused with an error that names it.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub(crate) budget_tokens: u64,
-    /// The principal handles are bound to.
-    #[arg(long, value_name = "NAME", default_value = "mcp")]
-    pub(crate) principal: String,
+    /// The principal handles are bound to (default `mcp`; required with --redis, where it
+    /// also names the shared budget `principal:NAME`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) principal: Option<String>,
+    /// Keep handles and the token budget in this Redis (`redis://host:port/db`), so
+    /// that separate `weaver mcp` processes with the same --principal share them: a
+    /// handle framed by one expands on another, and all draw on one --budget-tokens.
+    /// Unreachable at start-up is an error (no local fallback).
+    #[arg(long, value_name = "URL", requires = "principal")]
+    pub(crate) redis: Option<String>,
+    /// Prefix of every key weaver writes in Redis (default `weaver:`); proxies share
+    /// state only under the same prefix.
+    #[arg(long, value_name = "PREFIX", requires = "redis")]
+    pub(crate) redis_prefix: Option<String>,
     /// Print every action's trace (JSON) on stderr.
     #[arg(short, long)]
     pub(crate) verbose: bool,
@@ -75,9 +90,26 @@ pub(crate) fn run(args: &McpArgs) -> ExitCode {
         },
         budgets,
         budget_tokens: args.budget_tokens,
-        principal: args.principal.clone(),
+        principal: args
+            .principal
+            .clone()
+            .unwrap_or_else(|| ProxyConfig::default().principal),
         verbose: args.verbose,
         ..ProxyConfig::default()
+    };
+    let config = match &args.redis {
+        None => config,
+        Some(_) if config.principal.trim().is_empty() => {
+            eprintln!("weaver mcp: --principal must not be empty with --redis");
+            return ExitCode::from(2);
+        }
+        Some(url) => match on_redis(config, url, args.redis_prefix.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("weaver mcp: --redis: {e}");
+                return ExitCode::from(1);
+            }
+        },
     };
     let Some((program, rest)) = args.server.split_first() else {
         eprintln!("weaver mcp: give the server command after `--`");
@@ -94,4 +126,36 @@ pub(crate) fn run(args: &McpArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Puts the proxy's handles and budget on Redis: connects both now, so that an
+/// unreachable server or a budget whose stored total disagrees fails before the MCP server
+/// starts.
+fn on_redis(
+    mut config: ProxyConfig,
+    url: &str,
+    prefix: Option<&str>,
+) -> Result<ProxyConfig, RedisError> {
+    let mut options = RedisOptions::default();
+    if let Some(p) = prefix {
+        p.clone_into(&mut options.prefix);
+    }
+    let store = RedisHandleBackend::connect(
+        url,
+        options.clone(),
+        weaver_handles::HandleStoreConfig {
+            max_total_bytes: Some(DEFAULT_STORE_BYTES),
+            ..weaver_handles::HandleStoreConfig::default()
+        },
+    )?;
+    let budget = RedisBudgetBackend::connect(
+        url,
+        options,
+        &format!("principal:{}", config.principal),
+        config.budget_tokens,
+        BudgetOptions::default(),
+    )?;
+    config.handle_store = Some(Arc::new(store));
+    config.budget_backend = Some(Arc::new(budget));
+    Ok(config)
 }

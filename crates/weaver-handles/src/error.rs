@@ -61,6 +61,11 @@ pub enum HandleError {
     /// The operating system's random source failed; no id could be made.
     #[error("random source failed: {0}")]
     Random(String),
+    /// The store behind the handles (a shared backend such as Redis) could not be
+    /// reached or answered with an error. Failed closed: nothing was stored or read.
+    /// Reason code `store_unavailable`.
+    #[error("handle store unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl HandleError {
@@ -78,6 +83,7 @@ impl HandleError {
             HandleError::InvalidConfig(_) => "invalid_config",
             HandleError::InvalidRequest(_) => "invalid_request",
             HandleError::Random(_) => "random_source_failed",
+            HandleError::Unavailable(_) => "store_unavailable",
         }
     }
 

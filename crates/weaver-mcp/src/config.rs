@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
-use weaver_handles::{Clock, SystemClock};
+use weaver_budget::BudgetBackend;
+use weaver_handles::{Clock, HandleBackend, SystemClock};
 use weaver_kernel::{
     BudgetConfig, BudgetManager, Budgets, Capability, Driver, DriverError, DriverFuture,
     DriverOutput, ExecutionContext, Kernel, Principal, Registry, ResponseMode,
@@ -27,8 +28,16 @@ const SESSION_ROLE: &str = "service";
 /// How a [`Proxy`](crate::Proxy) frames results. Every field has a default
 /// ([`ProxyConfig::default`]): summary mode, the firewall's default budgets (50 rows,
 /// 20 fields, 4000 chars, depth 3), a session budget of 100 000 tokens, principal `mcp`,
-/// 2 s shutdown grace, the system clock. Handles expire an hour after they are made.
-#[derive(Debug, Clone)]
+/// 2 s shutdown grace, the system clock, an in-process handle store and budget. Handles
+/// expire an hour after they are made.
+///
+/// **Many workers.** To let separate proxy processes share handles and one budget (an
+/// agent's call served by one, its `weaver_expand` by another), give every proxy the same
+/// external [`handle_store`](ProxyConfig::handle_store) and
+/// [`budget_backend`](ProxyConfig::budget_backend) — e.g. weaver-redis'
+/// `RedisHandleBackend` and `RedisBudgetBackend`, as `weaver mcp --redis` does — and
+/// the same [`principal`](ProxyConfig::principal).
+#[derive(Clone)]
 pub struct ProxyConfig {
     /// The mode frames are asked for (the session budget may make it stricter).
     pub mode: ResponseMode,
@@ -46,6 +55,31 @@ pub struct ProxyConfig {
     pub shutdown_grace: Duration,
     /// The clock for token and handle expiry (tests use a `weaver_handles::ManualClock`).
     pub clock: Arc<dyn Clock>,
+    /// Where handles are kept; `None` (the default) is an in-process store of 256 MiB
+    /// that lives and dies with this proxy. A shared backend lets other proxies expand
+    /// this one's handles (for the same principal only: the binding is stored with each).
+    pub handle_store: Option<Arc<dyn HandleBackend>>,
+    /// Where the session's token budget is kept; `None` (the default) is an in-process
+    /// budget of [`budget_tokens`](ProxyConfig::budget_tokens). A shared backend makes
+    /// every proxy on it draw on one budget (its own total then applies; keep
+    /// `budget_tokens` equal to it, as refusals quote `budget_tokens`).
+    pub budget_backend: Option<Arc<dyn BudgetBackend>>,
+}
+
+impl std::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field("mode", &self.mode)
+            .field("budgets", &self.budgets)
+            .field("budget_tokens", &self.budget_tokens)
+            .field("principal", &self.principal)
+            .field("verbose", &self.verbose)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("clock", &self.clock)
+            .field("shared_handle_store", &self.handle_store.is_some())
+            .field("budget_backend", &self.budget_backend)
+            .finish()
+    }
 }
 
 impl Default for ProxyConfig {
@@ -58,6 +92,8 @@ impl Default for ProxyConfig {
             verbose: false,
             shutdown_grace: Duration::from_secs(2),
             clock: Arc::new(SystemClock),
+            handle_store: None,
+            budget_backend: None,
         }
     }
 }
@@ -141,9 +177,16 @@ pub(crate) fn session(config: &ProxyConfig) -> Result<Session, ProxyError> {
             .route([PAYLOAD_DRIVER]),
     ])?;
     let payloads = Arc::new(PayloadDriver::default());
-    let budget = BudgetManager::new(config.budget_tokens, BudgetConfig::default())
-        .map_err(|e| ProxyError::Config(format!("--budget-tokens: {e}")))?;
-    let kernel = Kernel::builder(registry)
+    let budget = match &config.budget_backend {
+        Some(b) => BudgetManager::with_backend(Arc::clone(b), BudgetConfig::default()),
+        None => BudgetManager::new(config.budget_tokens, BudgetConfig::default()),
+    }
+    .map_err(|e| ProxyError::Config(format!("--budget-tokens: {e}")))?;
+    let mut builder = Kernel::builder(registry);
+    if let Some(store) = &config.handle_store {
+        builder = builder.handle_store(Arc::clone(store));
+    }
+    let kernel = builder
         .driver(SharedPayloadDriver(Arc::clone(&payloads)))
         .budgets(config.budgets)?
         .budget(budget)

@@ -62,7 +62,7 @@ impl RedisBudgetBackend {
             .map_err(|e| RedisError::InvalidConfig(format!("cannot start a runtime: {e}")))?;
         let url = url.to_owned();
         let name = name.to_owned();
-        let budget = run_on(&runtime, async move {
+        let budget = run_on(&runtime, "connect", async move {
             let conn = RedisConnection::connect(&url, options).await?;
             let b = RedisBudget::new(conn, &name, total, budget)?;
             // One round trip now: a wrong total or an unreachable server fails here.
@@ -108,7 +108,7 @@ impl RedisBudgetBackend {
                 "runtime already shut down".into(),
             ));
         };
-        run_on(rt, f(Arc::clone(self.budget.inner())))
+        run_on(rt, "budget", f(Arc::clone(self.budget.inner())))
     }
 
     fn take_id(&self, amount: u64) -> Option<String> {
@@ -123,8 +123,9 @@ impl RedisBudgetBackend {
 }
 
 /// Runs `fut` on `rt` and waits for it on this thread (safe inside another runtime).
-fn run_on<T: Send + 'static>(
+pub(crate) fn run_on<T: Send + 'static>(
     rt: &tokio::runtime::Runtime,
+    op: &'static str,
     fut: impl Future<Output = Result<T, RedisError>> + Send + 'static,
 ) -> Result<T, RedisError> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -133,7 +134,7 @@ fn run_on<T: Send + 'static>(
     });
     rx.recv().unwrap_or_else(|_| {
         Err(RedisError::Unavailable {
-            op: "budget",
+            op,
             detail: "the backend's runtime stopped".into(),
         })
     })

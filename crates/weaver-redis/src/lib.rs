@@ -54,11 +54,14 @@
 //!   tokens come back.
 //! * **Fail closed.** Redis unreachable is [`RedisError::Unavailable`]: nothing is stored
 //!   or charged and there is no local fallback. The connection manager reconnects by
-//!   itself; the next call after Redis is back succeeds.
+//!   itself; once Redis is back, a call or two may still fail (`Unavailable`) while the
+//!   dropped connection is noticed and re-established, then calls succeed.
 //! * **The synchronous seam.** [`RedisBudgetBackend`] puts a `weaver_budget::BudgetManager`
-//!   (reservation guards, `suggested_mode`) on the shared budget unchanged. Handles have
-//!   only the async [`RedisHandleStore`]: `HandleBackend`'s infallible methods cannot report
-//!   an unreachable store.
+//!   (reservation guards, `suggested_mode`) on the shared budget unchanged;
+//!   [`RedisHandleBackend`] does the same for handles (`HandleBackend`, e.g. a
+//!   `weaver_kernel::Kernel`'s store): store and expand fail with
+//!   `HandleError::Unavailable`, and the seam's infallible counters read 0 with the
+//!   error kept in `last_error()` when Redis is unreachable.
 //! * **Server time.** Expiry and reservation deadlines use Redis's clock (`TIME`), so
 //!   workers with skewed clocks agree.
 //!
@@ -79,9 +82,13 @@ mod budget;
 mod conn;
 mod error;
 mod handles;
+mod sync_handles;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use blocking::RedisBudgetBackend;
 pub use budget::{BudgetOptions, MAX_TOTAL, RedisBudget, RedisReservation};
 pub use conn::{RedisConnection, RedisOptions};
 pub use error::RedisError;
 pub use handles::RedisHandleStore;
+pub use sync_handles::RedisHandleBackend;
