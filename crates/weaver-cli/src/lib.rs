@@ -12,11 +12,16 @@
 //! to it. Use the `weaver` binary to run the commands; use this only to describe them.
 #![deny(missing_docs)]
 
-// The same file the binary parses with: one definition, two consumers. Fields are only read
-// by the binary's commands, hence the allow.
+// The same files the binary parses with: one definition, two consumers. Fields and `run`
+// functions are only used by the binary's commands, hence the allow. `args.rs` reaches into
+// `mcp.rs` for the `mcp` subcommand's arguments; a module `args.rs` starts to use must be
+// listed here too (the build fails until it is).
 #[allow(dead_code, unreachable_pub)]
 #[path = "args.rs"]
 mod args;
+#[allow(dead_code, unreachable_pub)]
+#[path = "mcp.rs"]
+mod mcp;
 
 /// The clap [`Command`](clap::Command) of the `weaver` binary: its name, version, every
 /// subcommand with its arguments, help and examples.
