@@ -99,6 +99,12 @@ pub(crate) fn package(root: &Path) -> Result<(), String> {
     }
     let start = Instant::now();
     let mut c = super::cargo();
+    // The verify builds use each package's own manifest, which drops the workspace's
+    // [profile] tables; handing the same settings in as config keeps them (the automaton
+    // crates stay optimized) and lets dependencies the tests already built be reused.
+    for kv in dev_profile_config(root)? {
+        c.args(["--config", &kv]);
+    }
     // --allow-dirty: the check is about what a package contains, and developers run it
     // before committing; CI runs it on a clean clone anyway.
     c.args(["package", "--locked", "--allow-dirty"]);
@@ -125,6 +131,35 @@ pub(crate) fn package(root: &Path) -> Result<(), String> {
     }
     eprintln!("package: ok ({:.0} s)", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The workspace's `[profile.dev]` as `--config` arguments (`profile.dev.debug="…"`,
+/// `profile.dev.package.regex-automata.opt-level=3`, ...).
+fn dev_profile_config(root: &Path) -> Result<Vec<String>, String> {
+    let path = root.join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    if let Some(dev) = manifest
+        .get("profile")
+        .and_then(|p| p.get("dev"))
+        .and_then(toml::Value::as_table)
+    {
+        flatten("profile.dev", dev, &mut out);
+    }
+    Ok(out)
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
+    for (key, value) in table {
+        let key = format!("{prefix}.{key}");
+        match value {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            scalar => out.push(format!("{key}={scalar}")),
+        }
+    }
 }
 
 /// crates.io refuses `.crate` files over 10 MB.
@@ -218,6 +253,23 @@ mod tests {
         assert!(feature_runs(&found[1]).is_empty());
         // d's only feature is on by default: --all-features equals the default build.
         assert_eq!(feature_runs(&found[2]), ["--no-default-features"]);
+    }
+
+    #[test]
+    fn profiles_become_config_arguments() {
+        let table: toml::Table = toml::from_str(
+            "debug = \"line-tables-only\"\n[package.regex-automata]\nopt-level = 3\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        flatten("profile.dev", &table, &mut out);
+        assert_eq!(
+            out,
+            [
+                "profile.dev.debug=\"line-tables-only\"",
+                "profile.dev.package.regex-automata.opt-level=3"
+            ]
+        );
     }
 
     #[test]
