@@ -15,6 +15,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Publishable {
     pub(crate) name: String,
+    pub(crate) version: String,
     /// It has a `lib` target (the features check covers libraries).
     pub(crate) is_lib: bool,
     /// Every feature except `default`.
@@ -81,6 +82,7 @@ fn from_metadata(meta: &Value) -> Vec<Publishable> {
             .collect();
         found.push(Publishable {
             name: p["name"].as_str().unwrap_or_default().to_owned(),
+            version: p["version"].as_str().unwrap_or_default().to_owned(),
             is_lib,
             features,
             default,
@@ -98,6 +100,8 @@ pub(crate) fn package(root: &Path) -> Result<(), String> {
         return Err("no publishable crate found (every member has publish = false)".into());
     }
     let start = Instant::now();
+    clear_stale_unpacks(&crates)?;
+    clear_stale_builds(&crates)?;
     let mut c = super::cargo();
     // The verify builds use each package's own manifest, which drops the workspace's
     // [profile] tables; handing the same settings in as config keeps them (the automaton
@@ -114,8 +118,7 @@ pub(crate) fn package(root: &Path) -> Result<(), String> {
     super::run(c)?;
     let dir = super::target().join("package");
     for k in &crates {
-        let version = env!("CARGO_PKG_VERSION");
-        let file = dir.join(format!("{}-{version}.crate", k.name));
+        let file = dir.join(format!("{}-{}.crate", k.name, k.version));
         match std::fs::metadata(&file) {
             Ok(m) if m.len() > CRATES_IO_LIMIT => {
                 return Err(format!(
@@ -125,11 +128,76 @@ pub(crate) fn package(root: &Path) -> Result<(), String> {
                 ));
             }
             Ok(m) => eprintln!("package: {} {} bytes", k.name, m.len()),
-            // Another version than xtask's: the size check is skipped, cargo already passed.
-            Err(_) => eprintln!("package: {} (size not checked)", k.name),
+            Err(e) => return Err(format!("{}: {e}", file.display())),
         }
     }
     eprintln!("package: ok ({:.0} s)", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Cargo serves the workspace crates to the verify builds from a local registry
+/// (`target/package/tmp-registry`) and unpacks them under `$CARGO_HOME/registry/src/-<hash>/`
+/// — but only when that directory does not exist yet. The version does not change between
+/// runs, so a second run would build the dependents against the first run's sources (seen:
+/// weaver-mcp verified against a weaver-kernel from before a merge). Remove those unpacked
+/// copies first. Only local registries have a directory name starting with `-` (no host), and
+/// only `<crate>-<version>` of our own crates is removed.
+fn clear_stale_unpacks(crates: &[Publishable]) -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(entries) = std::fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for k in crates {
+            let dir = entry.path().join(format!("{}-{}", k.name, k.version));
+            if dir.is_dir() {
+                std::fs::remove_dir_all(&dir)
+                    .map_err(|e| format!("removing stale {}: {e}", dir.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The second half of [`clear_stale_unpacks`]: cargo treats registry packages as immutable
+/// and does not record their source files (their `dep-lib-*` dep-info lists no `.rs` file),
+/// so it would also reuse the previous run's compiled copies. Forget the fingerprints of our
+/// crates built that way; builds from a path (the workspace members, the packaged crates
+/// themselves) list their files and are left alone.
+fn clear_stale_builds(crates: &[Publishable]) -> Result<(), String> {
+    let fingerprints = super::target().join("debug").join(".fingerprint");
+    let Ok(entries) = std::fs::read_dir(&fingerprints) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = crates.iter().any(|k| {
+            name.strip_prefix(&k.name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+        if !ours {
+            continue;
+        }
+        let from_registry = std::fs::read_dir(entry.path())
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|f| f.file_name().to_string_lossy().starts_with("dep-lib-"))
+            .any(|f| std::fs::read(f.path()).is_ok_and(|b| !b.windows(3).any(|w| w == b".rs")));
+        if from_registry {
+            std::fs::remove_dir_all(entry.path())
+                .map_err(|e| format!("removing stale {}: {e}", entry.path().display()))?;
+        }
+    }
     Ok(())
 }
 
