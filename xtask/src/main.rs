@@ -9,9 +9,14 @@
 //! cargo xtask gen-workloads [--scale F] [--out DIR]
 //! cargo xtask layering                # check the crate layering of DESIGN.md §1
 //! cargo xtask self-contained          # nothing in crates/ benches/ xtask/ reaches outside
+//! cargo xtask package                 # cargo package + verify every publishable crate
+//! cargo xtask features                # each library without defaults / with all features
+//! cargo xtask dist [--out DIR]        # completions + man pages into target/dist/
 //! ```
 
+mod dist;
 mod layering;
+mod release;
 mod selfcontained;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +36,9 @@ fn main() -> ExitCode {
         "gen-workloads" => gen_workloads(rest),
         "layering" => layering::check(&root()).map_err(|e| e.join("\n")),
         "self-contained" => selfcontained::check(&root()).map_err(|e| e.join("\n")),
+        "package" => release::package(&root()),
+        "features" => release::features(&root()),
+        "dist" => dist::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -47,9 +55,10 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering|self-contained> [options]
+    "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering|self-contained|package|
+                     features|dist> [options]
   ci                       fmt check, layering, self-containment, clippy -D warnings, tests,
-                           docs -D warnings, cargo-deny
+                           docs -D warnings, cargo-deny, package, features
   test                     the workspace tests (cargo nextest when installed, else cargo test)
   bench [AREA]... [--scale F] [--with-reference]
                            benchmarks on the generated workloads (areas: estimate redact
@@ -62,7 +71,12 @@ const USAGE: &str =
                            write the benchmark workloads (weaver-testkit's generator)
   layering                 check the crate layering rules of DESIGN.md §1
   self-contained           check that crates/, benches/, xtask/ reach nothing outside the
-                           repository";
+                           repository
+  package                  cargo package (with verify: each crate builds from its .crate) for
+                           every crate with publish != false in cargo metadata
+  features                 each publishable library alone: clippy + tests with
+                           --no-default-features, and --all-features when that differs
+  dist [--out DIR]         shell completions and man pages of `weaver` (default target/dist/)";
 
 /// The workspace root.
 fn root() -> PathBuf {
@@ -137,7 +151,9 @@ fn ci() -> Result<(), String> {
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
     run(doc)?;
-    deny()
+    deny()?;
+    release::package(&root())?;
+    release::features(&root())
 }
 
 fn test() -> Result<(), String> {
