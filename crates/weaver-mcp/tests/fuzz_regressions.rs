@@ -2,6 +2,10 @@
 //! the cargo-fuzz target runs (`fuzz/checks/`), so a crash once found stays fixed under a
 //! plain `cargo test`. It lives here because weaver-mcp depends on every crate the targets
 //! exercise (redact, estimate, handles, kernel, mcp).
+//!
+//! `fuzz/regressions/<target>/known/` holds inputs of bugs found but not fixed yet (in a
+//! crate another change owns; `fuzz/regressions/README.md` says which): the test checks
+//! they still fail, so the fix is noticed — move the file up one folder when it lands.
 
 #[path = "../../../fuzz/checks/mod.rs"]
 mod checks;
@@ -14,7 +18,11 @@ fn regressions() -> PathBuf {
 
 /// The saved inputs of one target, sorted (an absent folder is no input).
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let Ok(dir) = std::fs::read_dir(regressions().join(target)) else {
+    files(&regressions().join(target))
+}
+
+fn files(folder: &std::path::Path) -> Vec<PathBuf> {
+    let Ok(dir) = std::fs::read_dir(folder) else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = dir
@@ -37,6 +45,21 @@ fn every_regressions_folder_names_a_target() {
             checks::TARGETS.iter().any(|(t, _)| *t == name),
             "fuzz/regressions/{name} is not a fuzz target"
         );
+    }
+}
+
+#[test]
+fn known_open_bugs_still_fail() {
+    for (target, check) in checks::TARGETS {
+        for path in files(&regressions().join(target).join("known")) {
+            let data = std::fs::read(&path).expect("readable regression file");
+            let outcome = std::panic::catch_unwind(|| check(&data));
+            assert!(
+                outcome.is_err(),
+                "{} passes now: the bug is fixed, move the file to fuzz/regressions/{target}/",
+                path.display()
+            );
+        }
     }
 }
 
