@@ -270,3 +270,50 @@ const RPC: &[&str] = &[
     r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}"#,
     r#"{"jsonrpc":"2.0","id":6,"method":"ping"}"#,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_seeds_come_from_the_redaction_vectors() {
+        let seeds = seeds(Seed::Text).unwrap();
+        assert!(seeds.len() > 50, "{} seeds", seeds.len());
+        assert!(seeds.iter().any(|s| s.windows(1).any(|w| w == b"@")));
+    }
+
+    #[test]
+    fn prefixed_seeds_carry_a_control_byte_before_the_inner_seed() {
+        let inner = seeds(Seed::Query).unwrap();
+        let outer = seeds(Seed::Prefixed(&Seed::Query)).unwrap();
+        assert_eq!(inner.len(), outer.len());
+        for (i, (a, b)) in inner.iter().zip(&outer).enumerate() {
+            assert_eq!(usize::from(b[0]), i % 64);
+            assert_eq!(&b[1..], &a[..]);
+        }
+    }
+
+    #[test]
+    fn every_target_of_the_fuzz_manifest_is_listed_once() {
+        let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap();
+        let bins: Vec<&str> = manifest
+            .lines()
+            .filter_map(|l| l.strip_prefix("name = \""))
+            .filter_map(|l| l.strip_suffix('"'))
+            .filter(|n| *n != "weaver-fuzz")
+            .collect();
+        let mut listed: Vec<&str> = TARGETS.iter().map(|t| t.0).collect();
+        let mut bins_sorted = bins.clone();
+        listed.sort_unstable();
+        bins_sorted.sort_unstable();
+        assert_eq!(listed, bins_sorted);
+        for (_, dict, _) in TARGETS {
+            assert!(
+                fuzz_dir()
+                    .join("dict")
+                    .join(format!("{dict}.dict"))
+                    .is_file()
+            );
+        }
+    }
+}
