@@ -47,9 +47,13 @@ fn fuzz_dir() -> PathBuf {
     root().join("fuzz")
 }
 
-/// `cargo xtask fuzz [TARGET]... [--seconds N]`: each target for N seconds (default 30).
+/// `cargo xtask fuzz [TARGET]... [--seconds N]`: each target for N seconds (default 30);
+/// `cargo xtask fuzz --smoke`: the CI smoke, whatever the environment says.
 pub(crate) fn run_by_hand(rest: &[String]) -> Result<(), String> {
     let mut args = rest.to_vec();
+    if super::take_flag(&mut args, "--smoke") {
+        return smoke_run();
+    }
     let seconds: u64 = take_opt(&mut args, "--seconds")
         .unwrap_or_else(|| "30".into())
         .parse()
@@ -78,6 +82,10 @@ pub(crate) fn smoke() -> Result<(), String> {
         );
         return Ok(());
     }
+    smoke_run()
+}
+
+fn smoke_run() -> Result<(), String> {
     if !has_cxx() {
         eprintln!(
             "xtask: FUZZ SMOKE SKIPPED: no C++ compiler (c++/g++/clang++ or $CXX), which \

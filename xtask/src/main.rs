@@ -57,9 +57,9 @@ const USAGE: &str =
                            stream firewall handles budget cli); --with-reference also times
                            the Python reference on the same workloads in this run
                            (python3 + PyPI for weaver-kernel==0.12.0, venv under target/)
-  fuzz [TARGET]... [--seconds N]
+  fuzz [TARGET]... [--seconds N] | fuzz --smoke
                            run cargo-fuzz targets (installs cargo-fuzz when missing);
-                           `ci` runs each for 10 s when WEAVER_FUZZ_SMOKE=1
+                           `ci` runs the smoke (10 s each) when WEAVER_FUZZ_SMOKE=1
   gen-workloads [--scale F] [--out DIR]
                            write the benchmark workloads (weaver-testkit's generator)
   layering                 check the crate layering rules of DESIGN.md §1
