@@ -1,11 +1,8 @@
-//! Any JSON document: the estimate equals serde_json's compact serialization length.
+//! cargo-fuzz target `estimate_json`: the property is `checks::json::estimate_json` (shared with the replay
+//! test of the main workspace, which runs `fuzz/regressions/estimate_json/` through it).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+#[path = "../checks/mod.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
-        let expected = serde_json::to_vec(&v).unwrap().len() as u64;
-        assert_eq!(weaver_estimate::estimate(&v), expected);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::json::estimate_json(data));

@@ -1,15 +1,8 @@
-//! Any bytes: redaction never panics, is idempotent, and str/bytes paths agree.
+//! cargo-fuzz target `redact_text`: the property is `checks::text::redact_text` (shared with the replay
+//! test of the main workspace, which runs `fuzz/regressions/redact_text/` through it).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use weaver_redact::Redactor;
+#[path = "../checks/mod.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    let r = Redactor::new();
-    let once = r.redact_bytes(data).into_owned();
-    let twice = r.redact_bytes(&once).into_owned();
-    assert_eq!(once, twice, "redaction must be idempotent");
-    if let Ok(s) = std::str::from_utf8(data) {
-        assert_eq!(r.redact_str(s).as_bytes(), &once[..]);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::text::redact_text(data));

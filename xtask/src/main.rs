@@ -15,6 +15,7 @@
 //! ```
 
 mod dist;
+mod fuzz;
 mod layering;
 mod release;
 mod selfcontained;
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "test" => test(),
         "bench" => bench(rest),
-        "fuzz" => fuzz(rest),
+        "fuzz" => fuzz::run_by_hand(rest),
         "gen-workloads" => gen_workloads(rest),
         "layering" => layering::check(&root()).map_err(|e| e.join("\n")),
         "self-contained" => selfcontained::check(&root()).map_err(|e| e.join("\n")),
@@ -58,15 +59,17 @@ const USAGE: &str =
     "usage: cargo xtask <ci|test|bench|fuzz|gen-workloads|layering|self-contained|package|
                      features|dist> [options]
   ci                       fmt check, layering, self-containment, clippy -D warnings, tests,
-                           docs -D warnings, cargo-deny, package, features
+                           docs -D warnings, cargo-deny, package, features, fuzz smoke
+                           (opt-in: WEAVER_FUZZ_SMOKE=1)
   test                     the workspace tests (cargo nextest when installed, else cargo test)
   bench [AREA]... [--scale F] [--with-reference]
                            benchmarks on the generated workloads (areas: estimate redact
                            stream firewall handles budget cli); --with-reference also times
                            the Python reference on the same workloads in this run
                            (python3 + PyPI for weaver-kernel==0.12.0, venv under target/)
-  fuzz [TARGET] [--seconds N]
-                           run cargo-fuzz targets (installs cargo-fuzz when missing)
+  fuzz [TARGET]... [--seconds N] | fuzz --smoke
+                           run cargo-fuzz targets (installs cargo-fuzz when missing);
+                           `ci` runs the smoke (10 s each) when WEAVER_FUZZ_SMOKE=1
   gen-workloads [--scale F] [--out DIR]
                            write the benchmark workloads (weaver-testkit's generator)
   layering                 check the crate layering rules of DESIGN.md §1
@@ -153,7 +156,8 @@ fn ci() -> Result<(), String> {
     run(doc)?;
     deny()?;
     release::package(&root())?;
-    release::features(&root())
+    release::features(&root())?;
+    fuzz::smoke()
 }
 
 fn test() -> Result<(), String> {
@@ -317,36 +321,5 @@ fn gen_workloads(rest: &[String]) -> Result<(), String> {
         dir.display(),
         start.elapsed().as_secs_f64()
     );
-    Ok(())
-}
-
-fn fuzz(rest: &[String]) -> Result<(), String> {
-    let mut args = rest.to_vec();
-    let seconds = take_opt(&mut args, "--seconds").unwrap_or_else(|| "30".into());
-    install_if_missing("fuzz", "cargo-fuzz")?;
-    let fuzz_dir = root().join("fuzz");
-    let targets: Vec<String> = if args.is_empty() {
-        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&fuzz_dir)
-            .args(["fuzz", "list"])
-            .output()
-            .map_err(|e| e.to_string())?;
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    } else {
-        args
-    };
-    for t in targets {
-        let mut c = cargo();
-        c.current_dir(&fuzz_dir);
-        // `-s none`: no sanitizer, so stable rustc works without RUSTC_BOOTSTRAP
-        // (dependency-notes.md §6); value profiling helps on table-driven DFAs.
-        c.args(["fuzz", "run", "-s", "none", &t, "--"])
-            .arg(format!("-max_total_time={seconds}"))
-            .arg("-use_value_profile=1");
-        run(c)?;
-    }
     Ok(())
 }

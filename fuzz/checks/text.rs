@@ -1,0 +1,57 @@
+//! The text redactor: `redact_text` and `stream_equivalence`.
+
+use weaver_redact::Redactor;
+
+fn redactor() -> &'static Redactor {
+    static R: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+    R.get_or_init(Redactor::new)
+}
+
+/// Any bytes: no panic; the output is a fixed point (re-redacting changes nothing); the
+/// `str` and bytes paths agree on UTF-8.
+pub fn redact_text(data: &[u8]) {
+    let r = redactor();
+    let once = r.redact_bytes(data).into_owned();
+    let twice = r.redact_bytes(&once).into_owned();
+    assert!(
+        once == twice,
+        "redaction is not a fixed point:\n once: {:?}\ntwice: {:?}",
+        String::from_utf8_lossy(&once),
+        String::from_utf8_lossy(&twice)
+    );
+    if let Ok(s) = std::str::from_utf8(data) {
+        let out = r.redact_str(s);
+        assert_eq!(
+            out.as_bytes(),
+            &once[..],
+            "redact_str and redact_bytes disagree"
+        );
+        let again = r.redact_str(&out);
+        assert_eq!(again, out, "redact_str output is not a fixed point");
+    }
+}
+
+/// Any bytes, any split (the first byte seeds the chunking): streamed output equals the
+/// one-shot output byte for byte.
+pub fn stream_equivalence(data: &[u8]) {
+    let Some((&seed, text)) = data.split_first() else {
+        return;
+    };
+    let r = redactor();
+    let expected = r.redact_bytes(text).into_owned();
+    let mut s = r.stream();
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut step = usize::from(seed % 17);
+    while at < text.len() {
+        let end = (at + step).min(text.len());
+        s.push(&text[at..end], &mut out);
+        at = end;
+        step = (step * 5 + 3) % 23;
+    }
+    s.finish(&mut out);
+    assert_eq!(
+        out, expected,
+        "streamed output differs from one-shot output"
+    );
+}

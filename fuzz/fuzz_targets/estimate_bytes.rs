@@ -1,0 +1,8 @@
+//! cargo-fuzz target `estimate_bytes`: the property is `checks::json::estimate_bytes` (shared with the replay
+//! test of the main workspace, which runs `fuzz/regressions/estimate_bytes/` through it).
+#![no_main]
+
+#[path = "../checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::json::estimate_bytes(data));
