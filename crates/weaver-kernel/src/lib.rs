@@ -107,8 +107,8 @@ mod token;
 mod trace;
 
 pub use firewall::{
-    Budgets, Constraints, Firewall, FirewallError, Frame, Provenance, ROLE_ADMIN, ROLE_PII_READER,
-    TransformContext,
+    Budgets, Chunk, Constraints, Firewall, FirewallError, Frame, FrameStreamer, Provenance,
+    ROLE_ADMIN, ROLE_PII_READER, TransformContext,
 };
 pub use weaver_budget::ResponseMode;
 pub use weaver_budget::{BudgetConfig, BudgetManager};

@@ -37,6 +37,9 @@ pub(crate) struct Scope<'a> {
     pub(crate) max_depth: usize,
     /// Strings in table cells longer than this are cut (with a marker); `None`: never.
     pub(crate) cell_chars: Option<usize>,
+    /// Strings are already redacted (by a stream redactor that saw their whole stream):
+    /// copy them as they are, so a piece is not judged again out of its context.
+    pub(crate) strings_clean: bool,
     report: RefCell<Report>,
     elided: Cell<u64>,
     notes: RefCell<(Vec<String>, bool)>,
@@ -87,6 +90,7 @@ impl<'a> Scope<'a> {
             allowed,
             max_depth,
             cell_chars: None,
+            strings_clean: false,
             report: RefCell::new(Report::new()),
             elided: Cell::new(0),
             notes: RefCell::new((Vec::new(), false)),
@@ -254,6 +258,7 @@ impl<'a> Scope<'a> {
                 }
                 Value::Object(out)
             }
+            Value::String(_) if self.strings_clean && self.cell_chars.is_none() => value.clone(),
             Value::String(s) => Value::String(self.cell_text(s, at.pointer)),
             Value::Number(n) => match self.number_masked(n) {
                 Some(kind) => {
