@@ -261,7 +261,6 @@ struct State<S> {
 
 /// Adds `note` to a frame's warnings, cutting the warnings so that the frame stays within
 /// `max_chars` (for notes the kernel adds after the firewall, e.g. "result not stored").
-#[allow(dead_code)] // used by the kernel's stream (next commit)
 pub(crate) fn push_warning(frame: &mut Frame, max_chars: usize, note: String) {
     frame.warnings.push(note);
     let data = list_size(&frame.facts) + super::rows_size(&frame.table_preview);
