@@ -163,12 +163,23 @@ fn source_ending_without_final_flushes_the_held_tail() {
 }
 
 #[test]
-fn tail_at_pointer_missing_from_final_chunk_gets_its_own_final_frame() {
+fn tail_at_pointer_missing_from_final_chunk_joins_it_or_gets_its_own_final_frame() {
+    // The final chunk lacks the pointer: the tail is placed into it.
     let mut s = FrameStreamer::new(firewall(), admin_raw());
     let mut frames = s
         .push(Chunk::new(json!({"rows": [{"n": "x Bearer"}]})))
         .unwrap();
     let last = s.push(Chunk::last(json!({"other": 1}))).unwrap();
+    assert_eq!(last.len(), 1);
+    assert!(last[0].is_final);
+    frames.extend(last);
+    assert_eq!(joined(&frames, "/rows/0/n"), "x Bearer");
+    // A scalar is in the way: the tail gets a final frame of its own.
+    let mut s = FrameStreamer::new(firewall(), admin_raw());
+    let mut frames = s
+        .push(Chunk::new(json!({"rows": [{"n": "x Bearer"}]})))
+        .unwrap();
+    let last = s.push(Chunk::last(json!({"rows": 5}))).unwrap();
     assert_eq!(last.len(), 2);
     assert!(!last[0].is_final && last[1].is_final);
     frames.extend(last);

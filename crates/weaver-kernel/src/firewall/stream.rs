@@ -118,13 +118,23 @@ impl FrameStreamer {
             .json
             .finish_with(&mut |ptr, f| report.record(f.kind, &top(ptr), 1))
         {
-            match data.pointer_mut(&ptr) {
-                Some(Value::String(s)) => s.push_str(&tail),
-                _ => insert_at(
+            // Where the final chunk has the pointer's string, or a place to put one, the
+            // tail joins it; else it goes to a last frame of its own.
+            let placed = match data.pointer_mut(&ptr) {
+                Some(Value::String(s)) => {
+                    s.push_str(&tail);
+                    Ok(())
+                }
+                Some(_) => Err(tail),
+                None if ptr.is_empty() => Err(tail),
+                None => place(&mut data, &segments(&ptr), tail),
+            };
+            if let Err(tail) = placed {
+                insert_at(
                     leftovers.get_or_insert_with(|| Value::Object(Map::new())),
                     &ptr,
                     tail,
-                ),
+                );
             }
         }
         let mut frames = vec![self.frame(&data, &report)?];
@@ -296,21 +306,41 @@ fn insert_at(doc: &mut Value, ptr: &str, tail: String) {
         }
         return;
     }
-    let segs: Vec<String> = ptr
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    if let Err(tail) = place(doc, &segs, tail)
+    if let Err(tail) = place(doc, &segments(ptr), tail)
         && let Value::Object(root) = doc
     {
         root.insert(ptr.to_owned(), Value::String(tail));
     }
 }
 
+/// The unescaped segments of a JSON pointer.
+fn segments(ptr: &str) -> Vec<String> {
+    ptr.split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// Puts `tail` at `segs` under `cur`: through existing list elements and maps, making
+/// maps for missing keys. `Err(tail)` when a scalar or a missing list element is in the way.
 fn place(cur: &mut Value, segs: &[String], tail: String) -> Result<(), String> {
-    let (Value::Object(map), Some((seg, rest))) = (cur, segs.split_first()) else {
+    let Some((seg, rest)) = segs.split_first() else {
         return Err(tail);
+    };
+    let map = match cur {
+        Value::Object(map) => map,
+        Value::Array(items) => {
+            return match seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(Value::String(s)) if rest.is_empty() => {
+                    s.push_str(&tail);
+                    Ok(())
+                }
+                Some(item) if !rest.is_empty() => place(item, rest, tail),
+                Some(_) => Err(tail),
+                None => Err(tail),
+            };
+        }
+        _ => return Err(tail),
     };
     let next = map.entry(seg.clone()).or_insert_with(|| {
         if rest.is_empty() {
