@@ -310,3 +310,58 @@ async fn plain_invoke_on_a_streaming_driver_merges_the_chunks() {
         .unwrap();
     assert_eq!(f.raw_data.unwrap(), json!({"out": {"text": "hello"}}));
 }
+
+#[tokio::test]
+async fn a_panic_mid_stream_is_a_typed_error_and_settles_the_budget() {
+    let d = StreamDriver::new("stream", |_ctx| {
+        stream::iter([Ok::<_, DriverError>(json!({"t": "one"}))]).chain(stream::once(async {
+            panic!("driver bug") as Result<Value, DriverError>
+        }))
+    });
+    let k = kernel_with(&["stream"], |b| b.streaming_driver(d));
+    let out = collect(&k, &admin(), ResponseMode::Raw).await;
+    let e = out.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(e.code(), "driver_failed");
+    assert!(e.to_string().contains("panicked"), "{e}");
+    assert_eq!(k.budget().unwrap().reserved(), 0);
+    let id = &out[0].as_ref().unwrap().action_id;
+    assert_eq!(
+        k.explain(id).unwrap().error_code.as_deref(),
+        Some("driver_failed")
+    );
+}
+
+#[tokio::test]
+async fn an_exhausted_budget_stops_the_stream_before_the_driver_runs() {
+    let ran = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&ran);
+    let d = StreamDriver::new("stream", move |_ctx| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        stream::iter([Ok::<_, DriverError>(json!({"t": "x"}))])
+    });
+    let mut reg = Registry::new();
+    reg.register(Capability::new(CAP).route(["stream"]))
+        .unwrap();
+    let budget = BudgetManager::new(10, BudgetConfig::default()).unwrap();
+    let all = budget.reserve(Some(10)).unwrap();
+    let _ = all.commit(10);
+    let k = Kernel::builder(reg)
+        .streaming_driver(d)
+        .budget(budget)
+        .build()
+        .unwrap();
+    let p = admin();
+    let g = k.grant_capability(CAP, &p, "").unwrap();
+    let Err(e) = k
+        .invoke_stream(&g.token, &p, CAP, json!({}), ResponseMode::Raw)
+        .await
+    else {
+        panic!("expected an error");
+    };
+    assert_eq!(e.code(), "budget_exhausted");
+    assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        k.traces().recent(1)[0].error_code.as_deref(),
+        Some("budget_exhausted")
+    );
+}
