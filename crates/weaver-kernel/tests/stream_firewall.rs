@@ -235,3 +235,97 @@ fn raw_without_admin_is_a_summary_for_every_frame() {
     assert!(f[0].raw_data.is_none());
     let _: Value = serde_json::to_value(&f[0]).unwrap();
 }
+
+/// One segment of a random path: a key or a list index.
+#[derive(Debug, Clone)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+fn seg() -> impl Strategy<Value = Seg> {
+    prop_oneof![
+        proptest::sample::select(&["a", "rows", "note", "x/y", "t~"][..]).prop_map(Seg::Key),
+        (0usize..3).prop_map(Seg::Index),
+    ]
+}
+
+/// Sets `text` at `path` under `doc`, making maps and null-padded lists on the way.
+fn set(doc: &mut Value, path: &[Seg], text: String) {
+    let Some((first, rest)) = path.split_first() else {
+        *doc = Value::String(text);
+        return;
+    };
+    let slot = match first {
+        Seg::Key(k) => {
+            if !doc.is_object() {
+                *doc = json!({});
+            }
+            doc.as_object_mut()
+                .unwrap()
+                .entry(*k)
+                .or_insert(Value::Null)
+        }
+        Seg::Index(i) => {
+            if !doc.is_array() {
+                *doc = json!([]);
+            }
+            let items = doc.as_array_mut().unwrap();
+            while items.len() <= *i {
+                items.push(Value::Null);
+            }
+            &mut items[*i]
+        }
+    };
+    set(slot, rest, text);
+}
+
+fn pointer(field: usize, path: &[Seg]) -> String {
+    let mut p = format!("/f{field}");
+    for s in path {
+        match s {
+            Seg::Key(k) => p.push_str(&format!("/{}", k.replace('~', "~0").replace('/', "~1"))),
+            Seg::Index(i) => p.push_str(&format!("/{i}")),
+        }
+    }
+    p
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+    /// Random document shapes: each field's text sits at a random path (keys with `/` and
+    /// `~`, list indices) and is cut at random points; frames joined == one-shot.
+    #[test]
+    fn random_shapes_stream_equals_one_shot(
+        fields in proptest::collection::vec(
+            (proptest::collection::vec(seg(), 0..4), text()), 1..4),
+        mut cuts in proptest::collection::vec(0usize..=100, 0..5),
+        last_final in any::<bool>(),
+    ) {
+        cuts.sort_unstable();
+        let n = cuts.len() + 1;
+        let mut chunks = Vec::new();
+        let mut sent = vec![String::new(); fields.len()];
+        for k in 0..n {
+            let mut doc = json!({});
+            for (i, (path, t)) in fields.iter().enumerate() {
+                let b = t.len();
+                let lo = if k == 0 { 0 } else { cuts[k - 1] * b / 100 };
+                let hi = if k + 1 == n { b } else { cuts[k] * b / 100 };
+                let piece = String::from_utf8_lossy(&t.as_bytes()[lo..hi.max(lo)]).into_owned();
+                sent[i].push_str(&piece);
+                let mut full = vec![Seg::Key(["f0", "f1", "f2", "f3"][i])];
+                full.extend(path.iter().cloned());
+                set(&mut doc, &full, piece);
+            }
+            chunks.push(if k + 1 == n && last_final { Chunk::last(doc) } else { Chunk::new(doc) });
+        }
+        let frames = run(chunks);
+        prop_assert_eq!(frames.iter().filter(|f| f.is_final).count(), 1);
+        let r = Redactor::new();
+        for (i, (path, _)) in fields.iter().enumerate() {
+            let ptr = pointer(i, path);
+            prop_assert_eq!(joined(&frames, &ptr), r.redact_str(&sent[i]).into_owned(), "at {}", ptr);
+        }
+    }
+}
