@@ -284,8 +284,14 @@ fn pointer(field: usize, path: &[Seg]) -> String {
     let mut p = format!("/f{field}");
     for s in path {
         match s {
-            Seg::Key(k) => p.push_str(&format!("/{}", k.replace('~', "~0").replace('/', "~1"))),
-            Seg::Index(i) => p.push_str(&format!("/{i}")),
+            Seg::Key(k) => {
+                p.push('/');
+                p.push_str(&k.replace('~', "~0").replace('/', "~1"));
+            }
+            Seg::Index(i) => {
+                p.push('/');
+                p.push_str(&i.to_string());
+            }
         }
     }
     p
