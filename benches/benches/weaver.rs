@@ -7,9 +7,10 @@ use weaver_benches::Bench;
 
 type Area = (&'static str, fn(&mut Bench));
 
-const AREAS: [Area; 8] = [
+const AREAS: &[Area] = &[
     ("estimate", weaver_benches::estimate::run),
     ("redact", weaver_benches::redact::run),
+    ("adversarial", weaver_benches::adversarial::run),
     ("stream", weaver_benches::stream::run),
     ("firewall", weaver_benches::firewall::run),
     ("handles", weaver_benches::handles::run),
@@ -36,7 +37,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    for (name, run) in AREAS {
+    for &(name, run) in AREAS {
         if wanted.is_empty() || wanted.iter().any(|w| w == name) {
             eprintln!("== {name}");
             run(&mut bench);

@@ -12,6 +12,7 @@
 //! from `/proc/self/status` (VmHWM), reset through `/proc/self/clear_refs` before each
 //! operation where the kernel allows it.
 
+pub mod adversarial;
 pub mod budget;
 pub mod cli;
 pub mod estimate;

@@ -131,7 +131,8 @@ enum ClauseCond<'a> {
 struct Clause<'a> {
     field: &'a str,
     cond: ClauseCond<'a>,
-    /// The field name is sensitive: the caller can only ever see the marker.
+    /// The field's values may be masked (by the typed key rule, or as a pair value): the
+    /// caller may only see the marker, so each value is checked.
     sensitive: bool,
 }
 
@@ -200,7 +201,7 @@ pub fn expand_value(
         clauses.push(Clause {
             field,
             cond: ClauseCond::Query(cond),
-            sensitive: redactor.is_sensitive_key(field),
+            sensitive: !redactor.key_rule(field).is_plain() || redactor.is_pair_value_field(field),
         });
     }
 
@@ -285,9 +286,18 @@ pub fn expand_value(
             stopped = true;
             break;
         }
-        let (mut shown, selected) = project(row, fields, budget.max_fields, depth_limit, redactor);
+        let (mut shown, selected, pair_masked) =
+            project(row, fields, budget.max_fields, depth_limit, redactor);
         widest = widest.max(selected);
-        let report = redactor.redact_value_in_place(&mut shown, &policy);
+        let mut report = redactor.redact_value_in_place(&mut shown, &policy);
+        if let Value::Object(m) = &shown
+            && redactor.pair_rule(m).is_none()
+        {
+            // The pair's name was not selected, so the redactor could not count these.
+            for field in pair_masked {
+                report.record(Kind::SensitiveKey, &format!("/{field}"), 1);
+            }
+        }
         let mut size = weaver_estimate::estimate(&shown);
         let sep = u64::from(!page.rows.is_empty());
         let mut report = Some(report);
@@ -341,26 +351,34 @@ fn row_matches(row: &Value, clauses: &[Clause<'_>], marker: &Value, redactor: &R
         };
         match c.cond {
             ClauseCond::Scope(s) => json_eq(v, s),
-            ClauseCond::Query(cond) if c.sensitive => cond.holds(marker),
-            ClauseCond::Query(cond) => visible_holds(cond, v, marker, redactor),
+            ClauseCond::Query(cond)
+                if c.sensitive
+                    && (redactor.masks_value(c.field, v)
+                        || redactor.pair_masks(redactor.pair_rule(m), c.field, v)) =>
+            {
+                cond.holds(marker)
+            }
+            ClauseCond::Query(cond) => visible_holds(cond, c.field, v, marker, redactor),
         }
     })
 }
 
 /// Evaluates a caller's condition on the value as the caller would see it after
 /// redaction, so that a filter is never an oracle for masked text or numbers.
-fn visible_holds(cond: &Condition, v: &Value, marker: &Value, redactor: &Redactor) -> bool {
+fn visible_holds(
+    cond: &Condition,
+    field: &str,
+    v: &Value,
+    marker: &Value,
+    redactor: &Redactor,
+) -> bool {
     match v {
-        Value::String(s) => match redactor.redact_str(s) {
+        // Scanned as the page shows it: after its key, which can give it context.
+        Value::String(s) => match redactor.redact_leaf(field, s) {
             Cow::Borrowed(_) => cond.holds(v),
             Cow::Owned(masked) => cond.holds(&Value::String(masked)),
         },
-        Value::Number(n)
-            if n.as_u64()
-                .is_some_and(|u| redactor.scan_integer(u).is_some()) =>
-        {
-            cond.holds(marker)
-        }
+        Value::Number(n) if redactor.scan_number(n).is_some() => cond.holds(marker),
         _ => cond.holds(v),
     }
 }
@@ -373,14 +391,15 @@ const BOUNDED_COPY_DEPTH: usize = 64;
 /// row's own order, at most `max_fields` of them; anything else whole. Containers at the
 /// elision depth are not copied at all but replaced by the redactor's elision marker, so
 /// a page costs what it shows, not what the row holds. Also returns how many fields were
-/// selected before the cap.
-fn project(
-    row: &Value,
+/// selected before the cap, and the fields masked as values of a sensitive name/value
+/// pair (decided on the whole row, so a pair name left out still protects its value).
+fn project<'r>(
+    row: &'r Value,
     fields: Option<&[String]>,
     max_fields: usize,
     depth_limit: usize,
     redactor: &Redactor,
-) -> (Value, usize) {
+) -> (Value, usize, Vec<&'r str>) {
     let copy = |v: &Value, depth: usize| {
         if depth_limit <= BOUNDED_COPY_DEPTH {
             copy_bounded(v, depth, depth_limit, redactor)
@@ -389,20 +408,30 @@ fn project(
         }
     };
     let Value::Object(m) = row else {
-        return (copy(row, 0), 0);
+        return (copy(row, 0), 0, Vec::new());
     };
     if depth_limit == 0 {
-        return (copy(row, 0), m.len());
+        return (copy(row, 0), m.len(), Vec::new());
     }
     let mut out = Map::new();
     let mut selected = 0;
+    // Decided on the whole row: a pair name left out of the selection still protects
+    // its value.
+    let pair = redactor.pair_rule(m);
+    let mut pair_masked = Vec::new();
     for (k, v) in m {
         if fields.is_none_or(|f| f.iter().any(|x| x == k)) {
             selected += 1;
             if out.len() < max_fields {
-                let child = if is_container(v) && 1 >= depth_limit && redactor.is_sensitive_key(k) {
+                let masked_pair = redactor.pair_masks(pair, k, v);
+                if masked_pair {
+                    pair_masked.push(k.as_str());
+                }
+                let child = if masked_pair
+                    || (is_container(v) && 1 >= depth_limit && !redactor.key_rule(k).is_plain())
+                {
                     // Masked whatever it holds; no need to copy it.
-                    Value::Null
+                    Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
                 } else {
                     copy(v, 1)
                 };
@@ -410,7 +439,7 @@ fn project(
             }
         }
     }
-    (Value::Object(out), selected)
+    (Value::Object(out), selected, pair_masked)
 }
 
 fn is_container(v: &Value) -> bool {
@@ -435,14 +464,17 @@ fn copy_bounded(v: &Value, depth: usize, limit: usize, redactor: &Redactor) -> V
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, c)| {
-                    let child =
-                        if is_container(c) && depth + 1 >= limit && redactor.is_sensitive_key(k) {
-                            // A value under a sensitive key is masked, not elided: keep its
-                            // place with a scalar the redactor will mask.
-                            Value::Null
-                        } else {
-                            copy_bounded(c, depth + 1, limit, redactor)
-                        };
+                    let child = if is_container(c)
+                        && depth + 1 >= limit
+                        && !redactor.key_rule(k).is_plain()
+                    {
+                        // A container under a key that is not plain is masked, not
+                        // elided: keep its place with the marker, which the redactor
+                        // masks there.
+                        Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
+                    } else {
+                        copy_bounded(c, depth + 1, limit, redactor)
+                    };
                     (k.clone(), child)
                 })
                 .collect(),

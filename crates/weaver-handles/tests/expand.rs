@@ -735,3 +735,57 @@ fn a_secret_cut_by_a_text_page_edge_is_masked_whole() {
         assert!(all.contains("[REDACTED]"));
     }
 }
+
+// Issue 12: a name/value pair protects its value in pages and filters, even when only the
+// value field is requested; the typed key rule keeps what a mention's type allows.
+#[test]
+fn pairs_and_typed_keys_in_pages_and_filters() {
+    let store = new_store();
+    let env = json!([
+        {"id": 1, "name": "DB_PASSWORD", "value": "s3cr3t-db"},
+        {"id": 2, "name": "LOG_LEVEL", "value": "debug"},
+        {"id": 3, "value": 4111111111111111.0_f64, "name": "card_ref"},
+        {"id": 4, "name": "x", "value": 4111111111111111.0_f64, "email_verified": true,
+         "password_min_length": 12},
+    ]);
+    let h = store
+        .store("k8s.env", env, Binding::principal("p-1"), Grant::new())
+        .unwrap();
+    for fields in [json!(["id", "value"]), json!(["id", "name", "value"])] {
+        let page = ex(&store, &h, &q(json!({"fields": fields}))).unwrap();
+        let text = serde_json::to_string(&page.rows).unwrap();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(!text.contains("4111111111111111"), "{text}");
+        assert!(text.contains("debug"), "{text}");
+        assert_eq!(page.rows[0]["value"], "[REDACTED]", "{text}");
+        // Counted whether or not the pair's name is on the page.
+        let masked: u64 = page
+            .findings
+            .entries()
+            .iter()
+            .filter(|e| e.pointer == "/rows/*/value")
+            .map(|e| e.count)
+            .sum();
+        assert_eq!(masked, 3, "{:?}", page.findings.entries());
+    }
+    let page = ex(
+        &store,
+        &h,
+        &q(json!({"fields": ["email_verified", "password_min_length"], "filter": {"id": 4}})),
+    )
+    .unwrap();
+    assert_eq!(
+        page.rows,
+        [json!({"email_verified": true, "password_min_length": 12})]
+    );
+    for filter in [
+        json!({"value": "s3cr3t-db"}),
+        json!({"value": {"contains": "s3cr"}}),
+        json!({"value": 4111111111111111.0_f64}),
+    ] {
+        let page = ex(&store, &h, &q(json!({"filter": filter}))).unwrap();
+        assert!(page.rows.is_empty(), "{filter} matched {:?}", page.rows);
+    }
+    let page = ex(&store, &h, &q(json!({"filter": {"value": "debug"}}))).unwrap();
+    assert_eq!(ids(&page), [2]);
+}

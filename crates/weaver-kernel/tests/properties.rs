@@ -28,13 +28,34 @@ fn text() -> impl Strategy<Value = String> {
         1 => (0usize..700).prop_map(|n| "w".repeat(n)),
         2 => (0..CANARIES.len(), "[a-z ]{0,6}").prop_map(|(i, pad)| format!("{pad}{} {pad}", CANARIES[i])),
         1 => prop_oneof![Just("open".to_owned()), Just("closed".to_owned())],
+        1 => pair_name(),
     ]
+}
+
+/// Names a name/value pair may hold: sensitive (the value is masked), mentions and plain.
+fn pair_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("DB_PASSWORD"),
+        Just("Authorization"),
+        Just("X-Api-Key"),
+        Just("Cookie"),
+        Just("LOG_LEVEL"),
+        Just("password_min_length"),
+        Just("email_verified"),
+        Just("Email campaign"),
+    ]
+    .prop_map(str::to_owned)
 }
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => prop_oneof![Just("id"), Just("name"), Just("status"), Just("amount"), Just("notes")].prop_map(str::to_owned),
         2 => prop_oneof![Just("password"), Just("email"), Just("api_key")].prop_map(str::to_owned),
+        // Mentions, personal identifiers with typed exceptions, pair fields.
+        2 => prop_oneof![
+            Just("email_verified"), Just("password_min_length"), Just("token_expires_at"),
+            Just("pan"), Just("tel"), Just("mobile"), Just("value"), Just("key"), Just("val"),
+        ].prop_map(str::to_owned),
         1 => Just(CANARIES[0].to_owned()),
         2 => "[a-z]{1,5}",
     ]
@@ -46,6 +67,9 @@ fn leaf() -> impl Strategy<Value = Value> {
         1 => any::<bool>().prop_map(Value::Bool),
         2 => any::<i64>().prop_map(Value::from),
         1 => Just(Value::from(CARD)),
+        // The same card as a float (`4111111111111111.0`), and fractions (`pan: 0.5`).
+        1 => Just(Value::from(CARD as f64)),
+        1 => prop_oneof![Just(0.5f64), Just(-0.25)].prop_map(Value::from),
         1 => (-1e9f64..1e9).prop_map(Value::from),
         4 => text().prop_map(Value::String),
     ]
@@ -64,9 +88,27 @@ fn value() -> impl Strategy<Value = Value> {
         0..8,
     )
     .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>()));
+    // Name/value pairs, fields in either order, sometimes with a neighbour.
+    let pair =
+        (pair_name(), leaf(), any::<bool>(), any::<bool>()).prop_map(|(n, v, flip, extra)| {
+            let mut m = Map::new();
+            let name = Value::String(n);
+            if flip {
+                m.insert("value".to_owned(), v);
+                m.insert("name".to_owned(), name);
+            } else {
+                m.insert("name".to_owned(), name);
+                m.insert("value".to_owned(), v);
+            }
+            if extra {
+                m.insert("id".to_owned(), Value::from(1));
+            }
+            Value::Object(m)
+        });
+    let row = prop_oneof![3 => record, 1 => pair];
     prop_oneof![
         2 => any_value,
-        2 => prop::collection::vec(record, 0..30).prop_map(Value::Array),
+        2 => prop::collection::vec(row, 0..30).prop_map(Value::Array),
     ]
 }
 
@@ -83,7 +125,8 @@ fn context() -> impl Strategy<Value = TransformContext> {
             Just("name"),
             Just("status"),
             Just("password"),
-            Just("notes")
+            Just("notes"),
+            Just("value")
         ]
         .prop_map(str::to_owned),
         0..4,

@@ -7,8 +7,10 @@
 //!   some pattern matched since the last cut.
 //! * one `meta::Regex` per pattern, run only on a segment between two cuts in which the DFA
 //!   saw that pattern match. It re-finds the candidates, and the checks in [`rules`] accept,
-//!   shrink or reject each (a rejected candidate restarts the search one byte later, so it
-//!   cannot hide a later valid match).
+//!   shrink or reject each. A rejected candidate resumes the search at the first position
+//!   where a candidate with another verdict could start (`rules::reject_resume`), and
+//!   keyword rules are found keyword first: the cost stays linear in the segment however
+//!   the candidates overlap.
 
 use regex_automata::dfa::{Automaton, StartKind, dense};
 use regex_automata::util::primitives::StateID;
@@ -16,6 +18,7 @@ use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
 
+use crate::escapes::Decoded;
 use crate::rules::{self, Check, Span, Verdict};
 use crate::{BuildError, Kind};
 
@@ -35,6 +38,8 @@ pub(crate) struct Pattern {
     pub(crate) kind: Kind,
     pub(crate) check: Check,
     pub(crate) regex: meta::Regex,
+    /// The keyword alone, for keyword rules (see `rules::BuiltIn::head`).
+    head: Option<meta::Regex>,
 }
 
 pub(crate) struct Engine {
@@ -46,6 +51,13 @@ pub(crate) struct Engine {
     /// span of a kind that is off, which is then dropped.
     kinds: Vec<Kind>,
     max_hold: usize,
+    /// Match states that behave exactly like the start state (see [`cut_matches`]),
+    /// indexed by `state id >> stride2`.
+    cut_match: Vec<bool>,
+    stride2: usize,
+    /// Every keyword rule's first word, case-insensitive: a segment holding none of them
+    /// skips those rules (see `rules::keyword_anchors`).
+    keywords: aho_corasick::AhoCorasick,
 }
 
 impl std::fmt::Debug for Engine {
@@ -126,6 +138,18 @@ impl Engine {
                     name: format!("builtin:{}", b.kind),
                     message: e.to_string(),
                 })?;
+            let head = match b.head {
+                Some(h) => Some(
+                    meta::Regex::builder()
+                        .syntax(syntax_config())
+                        .build(h)
+                        .map_err(|e| BuildError::InvalidPattern {
+                            name: format!("builtin:{}", b.kind),
+                            message: e.to_string(),
+                        })?,
+                ),
+                None => None,
+            };
             let slot = *trigger_slot[b.trigger].get_or_insert_with(|| {
                 texts.push(trigger_texts[b.trigger].clone());
                 groups.push(Vec::new());
@@ -136,6 +160,7 @@ impl Engine {
                 kind: b.kind,
                 check: b.check,
                 regex,
+                head,
             });
         }
         for (name, pat) in custom {
@@ -173,6 +198,7 @@ impl Engine {
                 kind: Kind::Custom,
                 check: Check::Custom,
                 regex,
+                head: None,
             });
         }
         if texts.is_empty() {
@@ -185,13 +211,34 @@ impl Engine {
             Some(dfa) => dfa,
             None => build_dfa(&texts)?,
         };
-        Ok(Engine {
+        let mut engine = Engine {
             dfa,
             patterns,
             groups,
             kinds: kinds.to_vec(),
             max_hold,
-        })
+            cut_match: Vec::new(),
+            stride2: 0,
+            keywords: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(rules::keyword_anchors())
+                .map_err(|e| BuildError::TooLarge {
+                    message: e.to_string(),
+                })?,
+        };
+        engine.stride2 = engine.dfa.stride2();
+        engine.cut_match = cut_matches(&engine.dfa, engine.start());
+        Ok(engine)
+    }
+
+    /// Whether the match state `sid` is a cut: the match it reports ended one byte ago and
+    /// nothing else is in progress (see [`cut_matches`]).
+    #[inline]
+    pub(crate) fn is_cut_match(&self, sid: StateID) -> bool {
+        self.cut_match
+            .get(sid.as_usize() >> self.stride2)
+            .copied()
+            .unwrap_or(false)
     }
 
     pub(crate) fn max_hold(&self) -> usize {
@@ -223,11 +270,34 @@ impl Engine {
     /// Finds the masked spans of one segment `hay[lo..]` (bytes before `lo` are context),
     /// for the patterns in `seen`, merged and sorted. Spans overlapping a marker already in
     /// the text are dropped, which keeps redaction idempotent.
+    ///
+    /// A segment holding JSON string escapes is matched as if decoded (see
+    /// [`crate::escapes`]) and its spans are mapped back to whole escapes.
     pub(crate) fn match_segment(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
         out.clear();
+        if memchr::memchr(b'\\', &hay[lo..]).is_some()
+            && let Some(dec) = Decoded::new(hay)
+        {
+            let dlo = dec.index_at(lo);
+            self.match_decoded(&dec.bytes, dlo, seen, out);
+            for sp in out.iter_mut() {
+                let (a, b) = dec.original(sp.start, sp.end);
+                sp.start = a;
+                sp.end = b;
+            }
+            // Mapping can make neighbours touch (both sides of one escape).
+            merge(out);
+            return;
+        }
+        self.match_decoded(hay, lo, seen, out);
+    }
+
+    /// [`match_segment`](Self::match_segment) on bytes without escapes to decode.
+    fn match_decoded(&self, hay: &[u8], lo: usize, seen: &[usize], out: &mut Vec<Span>) {
         let mut url_extents: Vec<(usize, usize)> = Vec::new();
         let seg = &hay[lo..];
-        let mut digits = usize::MAX;
+        let mut shape: Option<DigitShape> = None;
+        let mut keyword_seen: Option<bool> = None;
         for &pid in seen
             .iter()
             .flat_map(|&g| self.groups.get(g).into_iter().flatten())
@@ -239,19 +309,27 @@ impl Engine {
             if !needle.is_empty() && memchr::memmem::find(seg, needle).is_none() {
                 continue;
             }
-            let need = rules::min_digits(p.check);
-            if need > 0 {
-                if digits == usize::MAX {
-                    digits = longest_digit_cluster(seg);
-                }
-                if digits < need || (p.check == Check::PhoneIntl && !seg.contains(&b'+')) {
-                    continue;
-                }
+            if p.check == Check::Email
+                && memchr::memchr(b'@', seg).is_none()
+                && memchr::memmem::find(seg, b"%40").is_none()
+            {
+                continue;
+            }
+            if rules::min_digits(p.check) > 0
+                && !shape
+                    .get_or_insert_with(|| DigitShape::of(seg))
+                    .may_match(p.check)
+            {
+                continue;
+            }
+            if rules::head_of_keyword(p.check)
+                && !*keyword_seen.get_or_insert_with(|| self.keywords.is_match(seg))
+            {
+                continue;
             }
             let mut at = lo;
             while at < hay.len() {
-                let input = Input::new(hay).range(at..);
-                let Some(m) = p.regex.search(&input) else {
+                let Some(m) = find(p, hay, at) else {
                     break;
                 };
                 match rules::check(p.check, p.kind, hay, m.start(), m.end()) {
@@ -264,7 +342,9 @@ impl Engine {
                         }
                         at = resume.max(m.start() + 1);
                     }
-                    Verdict::Reject => at = m.start() + 1,
+                    Verdict::Reject => {
+                        at = rules::reject_resume(p.check, hay, m.start(), m.end());
+                    }
                 }
             }
         }
@@ -274,37 +354,164 @@ impl Engine {
         }
         // A URL's `user:pass@host.tld` also reads as an e-mail; the URL rule keeps the host.
         if !url_extents.is_empty() {
-            out.retain(|sp| {
-                sp.kind != Kind::Email
-                    || !url_extents.iter().any(|&(a, b)| sp.start < b && a < sp.end)
-            });
+            url_extents.sort_unstable();
+            out.retain(|sp| sp.kind != Kind::Email || !overlaps_any(&url_extents, sp));
         }
         let markers = marker_ranges(hay);
         if !markers.is_empty() {
-            out.retain(|sp| !markers.iter().any(|&(a, b)| sp.start < b && a < sp.end));
+            out.retain(|sp| !overlaps_any(&markers, sp));
         }
         merge(out);
     }
 }
 
-/// The most digits in one cluster of `seg`: digits joined by at most two of the separators
-/// a phone, card or SSN may use. Every candidate of a digit rule lies in one cluster, so a
-/// log line of short numbers and dates skips the digit regexes altogether.
-fn longest_digit_cluster(seg: &[u8]) -> usize {
-    let (mut best, mut cur, mut gap) = (0usize, 0usize, 0usize);
-    for &b in seg {
-        if b.is_ascii_digit() {
-            cur += 1;
-            gap = 0;
-            best = best.max(cur);
-        } else if matches!(b, b' ' | b'(' | b')' | b'.' | b'-' | b'+') && gap < 2 {
-            gap += 1;
-        } else {
-            cur = 0;
-            gap = 0;
+/// The leftmost candidate of `p` starting at or after `at`. Keyword rules go head first:
+/// find the keyword, test its boundary, and only then match the whole pattern anchored
+/// there. This finds the same candidate as an unanchored search of the whole pattern
+/// (every candidate starts with its keyword, and one that fails the boundary test is
+/// rejected anyway) without scanning a long value once per glued keyword.
+fn find(p: &Pattern, hay: &[u8], mut at: usize) -> Option<regex_automata::Match> {
+    let Some(head) = &p.head else {
+        return p.regex.search(&Input::new(hay).range(at..));
+    };
+    while at < hay.len() {
+        let h = head.search(&Input::new(hay).range(at..))?;
+        let s = h.start();
+        if rules::head_ok(p.check, hay, s) {
+            let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+            if let Some(m) = p.regex.search(&input) {
+                return Some(m);
+            }
+        }
+        at = s + 1;
+    }
+    None
+}
+
+/// Whether `sp` overlaps one of `ranges` (sorted by start, with ends in the same order:
+/// URL extents and markers never nest). Binary search: many spans against many ranges stay
+/// `n log n`.
+fn overlaps_any(ranges: &[(usize, usize)], sp: &Span) -> bool {
+    let i = ranges.partition_point(|&(_, b)| b <= sp.start);
+    ranges.get(i).is_some_and(|&(a, _)| a < sp.end)
+}
+
+/// The match states of `dfa` whose every transition (and end-of-input transition) equals
+/// the start state's: the match they report ended one byte ago and no thread is alive, so
+/// the position after them is a cut exactly like a start state. The DFA reports matches
+/// one byte late, so without these a list of tokens separated by single delimiters
+/// (`a@b.io a@b.io …`, one e-mail per line) never returns to a start state and is held —
+/// and, past the hold cap, masked — as one run. Found once per engine by a walk over the
+/// reachable states.
+fn cut_matches(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> Vec<bool> {
+    let stride2 = dfa.stride2();
+    let reps: Vec<u8> = {
+        let classes = dfa.byte_classes();
+        let mut seen = [false; 256];
+        (0..=255u8)
+            .filter(|&b| !std::mem::replace(&mut seen[usize::from(classes.get(b))], true))
+            .collect()
+    };
+    let start_next: Vec<StateID> = reps.iter().map(|&b| dfa.next_state(start, b)).collect();
+    let start_eoi = dfa.next_eoi_state(start);
+    let mut visited: Vec<bool> = Vec::new();
+    let mut cut = Vec::new();
+    let mut stack = vec![start];
+    let mark = |v: &mut Vec<bool>, i: usize| {
+        if v.len() <= i {
+            v.resize(i + 1, false);
+        }
+        !std::mem::replace(&mut v[i], true)
+    };
+    mark(&mut visited, start.as_usize() >> stride2);
+    while let Some(sid) = stack.pop() {
+        if dfa.is_match_state(sid) {
+            let same = reps
+                .iter()
+                .zip(&start_next)
+                .all(|(&b, &n)| dfa.next_state(sid, b) == n);
+            let eoi = dfa.next_eoi_state(sid);
+            let eoi_same = eoi == start_eoi || !dfa.is_match_state(eoi);
+            if same && eoi_same {
+                mark(&mut cut, sid.as_usize() >> stride2);
+            }
+        }
+        for &b in &reps {
+            let next = dfa.next_state(sid, b);
+            if mark(&mut visited, next.as_usize() >> stride2) {
+                stack.push(next);
+            }
         }
     }
-    best
+    cut
+}
+
+/// What the digit rules need to know of a segment, found in one pass: every candidate of a
+/// digit rule lies in one *cluster* (digits joined by at most two of the separators a
+/// phone, card or SSN may use), so a log line of short numbers and dates, or a list of
+/// plain timestamps, skips most digit regexes altogether.
+#[derive(Debug, Clone, Copy, Default)]
+struct DigitShape {
+    /// The most digits in one cluster.
+    cluster: usize,
+    /// Bit `k` set: a maximal run of exactly `k` consecutive digits occurs (`k` < 31;
+    /// longer runs set bit 31).
+    runs: u32,
+    /// Some cluster joins two digit runs with separators (`555-0147`, `(212) 555`).
+    separated: bool,
+    /// The segment holds a `+`.
+    plus: bool,
+}
+
+impl DigitShape {
+    fn of(seg: &[u8]) -> DigitShape {
+        let mut d = DigitShape::default();
+        let (mut cur, mut gap, mut run) = (0usize, 0usize, 0usize);
+        for &b in seg {
+            if b.is_ascii_digit() {
+                if gap > 0 && cur > 0 {
+                    d.separated = true;
+                }
+                cur += 1;
+                run += 1;
+                gap = 0;
+                d.cluster = d.cluster.max(cur);
+                continue;
+            }
+            if run > 0 {
+                d.runs |= 1 << run.min(31);
+                run = 0;
+            }
+            d.plus |= b == b'+';
+            if matches!(b, b' ' | b'(' | b')' | b'.' | b'-' | b'+') && gap < 2 {
+                gap += 1;
+            } else {
+                cur = 0;
+                gap = 0;
+            }
+        }
+        if run > 0 {
+            d.runs |= 1 << run.min(31);
+        }
+        d
+    }
+
+    /// Whether a digit rule could match at all, from the shape its regex requires: bare
+    /// runs are maximal runs of an exact length (`\b` on both sides), formatted phones and
+    /// SSNs always hold a separator or a bracket, international numbers a `+`.
+    fn may_match(self, check: Check) -> bool {
+        if self.cluster < rules::min_digits(check) {
+            return false;
+        }
+        let run = |k: u32| self.runs & (1 << k) != 0;
+        match check {
+            Check::PhoneBare => run(10) || run(11),
+            Check::SsnBare => run(9),
+            Check::PhoneNanp | Check::PhoneNational | Check::SsnFormatted => self.separated,
+            Check::PhoneIntl => self.plus,
+            _ => true,
+        }
+    }
 }
 
 /// Sorts and merges overlapping or touching spans; the merged span takes the kind of its
@@ -328,10 +535,15 @@ pub(crate) fn merge(spans: &mut Vec<Span>) {
 /// Byte ranges of the markers this crate writes (`[REDACTED]`, `[REDACTED:kind]`).
 fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if memchr::memchr(b'[', hay).is_none() {
+        return out;
+    }
     for i in memchr::memmem::find_iter(hay, b"[REDACTED") {
         let rest = &hay[i + 9..];
         if rest.first() == Some(&b']') {
             out.push((i, i + 10));
+        } else if let Some(n) = hold_limit_len(rest) {
+            out.push((i, i + 9 + n));
         } else if rest.first() == Some(&b':') {
             let end = rest
                 .iter()
@@ -344,6 +556,18 @@ fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The length of `:hold_limit <n> bytes]` at the start of `rest`, if it is there.
+fn hold_limit_len(rest: &[u8]) -> Option<usize> {
+    let tail = rest.strip_prefix(b":hold_limit ")?;
+    let digits = tail
+        .iter()
+        .take(20)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (digits > 0 && tail[digits..].starts_with(b" bytes]"))
+        .then_some(b":hold_limit ".len() + digits + b" bytes]".len())
 }
 
 fn is_kind_name(name: &[u8]) -> bool {

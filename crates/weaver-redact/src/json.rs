@@ -1,5 +1,6 @@
-//! Structural redaction of `serde_json::Value`: string leaves, keys and integers are
-//! scanned, values under sensitive keys are masked whatever their type, an optional field
+//! Structural redaction of `serde_json::Value`: string leaves, keys and numbers are
+//! scanned, values under sensitive keys and of sensitive name/value pairs are masked by the
+//! typed key rule ([`Redactor::rule_masks`]), an optional field
 //! projection applies to every record of a list-of-records shape, and a depth budget elides
 //! deep containers behind a marker that says what was elided.
 //!
@@ -14,7 +15,14 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::{Kind, Redactor, Report};
+use crate::{KeyRule, Kind, Redactor, Report, Shape};
+
+mod bytes;
+mod copy;
+mod deep;
+mod in_place;
+
+pub use deep::{clone_deep, drop_deep};
 
 /// What a structural redaction projects and how deep it keeps the shape.
 ///
@@ -147,113 +155,6 @@ pub fn insert_unique(map: &mut Map<String, Value>, key: String, value: Value) {
     map.insert(key, value);
 }
 
-/// Drops a value without recursion.
-///
-/// `serde_json::Value`'s own `Drop` recurses once per nesting level and overflows the stack
-/// near 100 000 levels; this frees the same memory from an explicit stack. Use it for any
-/// value that may be deep (untrusted input, elided subtrees).
-pub fn drop_deep(value: Value) {
-    if !is_nonempty_container(&value) {
-        return;
-    }
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Array(items) => {
-                stack.extend(items.into_iter().filter(is_nonempty_container));
-            }
-            Value::Object(map) => {
-                stack.extend(
-                    map.into_iter()
-                        .map(|(_, v)| v)
-                        .filter(is_nonempty_container),
-                );
-            }
-            // Scalars and empty containers drop without recursing.
-            _ => {}
-        }
-    }
-}
-
-fn is_nonempty_container(v: &Value) -> bool {
-    match v {
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(m) => !m.is_empty(),
-        _ => false,
-    }
-}
-
-/// Clones a value without recursion (`Value::clone` recurses once per nesting level).
-pub fn clone_deep(value: &Value) -> Value {
-    enum Frame<'a> {
-        Array(std::slice::Iter<'a, Value>, Vec<Value>),
-        Object(
-            serde_json::map::Iter<'a>,
-            Map<String, Value>,
-            Option<&'a String>,
-        ),
-    }
-    fn open(v: &Value) -> Option<Frame<'_>> {
-        match v {
-            Value::Array(a) if !a.is_empty() => {
-                Some(Frame::Array(a.iter(), Vec::with_capacity(a.len())))
-            }
-            Value::Object(m) if !m.is_empty() => {
-                Some(Frame::Object(m.iter(), Map::with_capacity(m.len()), None))
-            }
-            _ => None,
-        }
-    }
-    fn close(frame: Frame<'_>) -> Value {
-        match frame {
-            Frame::Array(_, out) => Value::Array(out),
-            Frame::Object(_, out, _) => Value::Object(out),
-        }
-    }
-    let Some(root) = open(value) else {
-        return value.clone();
-    };
-    let mut stack = vec![root];
-    loop {
-        // The stack is never empty here: the last frame's value is returned when it closes.
-        let Some(top) = stack.last_mut() else {
-            return Value::Null;
-        };
-        let next = match top {
-            Frame::Array(it, _) => it.next(),
-            Frame::Object(it, _, key) => it.next().map(|(k, v)| {
-                *key = Some(k);
-                v
-            }),
-        };
-        let finished = if let Some(child) = next {
-            if let Some(frame) = open(child) {
-                stack.push(frame);
-                continue;
-            }
-            child.clone()
-        } else {
-            let Some(frame) = stack.pop() else {
-                return Value::Null;
-            };
-            let value = close(frame);
-            if stack.is_empty() {
-                return value;
-            }
-            value
-        };
-        match stack.last_mut() {
-            Some(Frame::Array(_, out)) => out.push(finished),
-            Some(Frame::Object(_, out, key)) => {
-                if let Some(k) = key.take() {
-                    out.insert(k.clone(), finished);
-                }
-            }
-            None => return finished,
-        }
-    }
-}
-
 impl Redactor {
     /// A redacted copy of `value` and the findings (see [`Policy`] for projection and
     /// depth), with the same result as [`redact_value_in_place`](Self::redact_value_in_place)
@@ -354,12 +255,12 @@ impl Ctx {
     }
 }
 
-/// Whether a record keeps field `k`: allowed, or a wrapper list under a name that is not
-/// sensitive. (Kept, a sensitive wrapper would be masked whole, and a second pass would then
+/// Whether a record keeps field `k`: allowed, or a wrapper list under a plain name (a
+/// container under any other name is masked). (Kept, a sensitive wrapper would be masked whole, and a second pass would then
 /// drop the marker: redaction must be idempotent.)
 fn keeps(allowed: Option<&[String]>, redactor: &Redactor, k: &str, v: &Value) -> bool {
     allowed.is_none_or(|a| a.binary_search_by(|f| f.as_str().cmp(k)).is_ok())
-        || (is_wrapper(v) && !redactor.is_sensitive_key(k))
+        || (is_wrapper(v) && redactor.key_rule(k).is_plain())
 }
 
 /// A non-empty array of objects only: a record list inside a record.
@@ -386,7 +287,7 @@ struct Walk<'r> {
 #[derive(Default)]
 struct KeyCache {
     lookups: usize,
-    slots: Vec<Option<(String, bool)>>,
+    slots: Vec<Option<(String, KeyRule)>>,
 }
 
 const KEY_CACHE_SLOTS: usize = 256;
@@ -427,8 +328,8 @@ impl<'r> Walk<'r> {
         keeps(self.allowed, self.redactor, k, v)
     }
 
-    /// `None` when redaction changes `key`; otherwise whether it is sensitive.
-    fn clean_key(&mut self, key: &str) -> Option<bool> {
+    /// `None` when redaction changes `key`; otherwise its rule.
+    fn clean_key(&mut self, key: &str) -> Option<KeyRule> {
         let cache = &mut self.keys;
         cache.lookups += 1;
         // Long keys are not cached: the cache must stay small whatever the input.
@@ -437,10 +338,10 @@ impl<'r> Walk<'r> {
                 cache.slots.resize(KEY_CACHE_SLOTS, None);
             }
             let i = key_slot(key);
-            if let Some((k, sensitive)) = &cache.slots[i]
+            if let Some((k, rule)) = &cache.slots[i]
                 && k == key
             {
-                return Some(*sensitive);
+                return Some(*rule);
             }
             Some(i)
         } else {
@@ -449,30 +350,34 @@ impl<'r> Walk<'r> {
         if matches!(self.redactor.redact_str(key), Cow::Owned(_)) {
             return None;
         }
-        let sensitive = self.redactor.is_sensitive_key(key);
+        let rule = self.redactor.key_rule(key);
         if let Some(i) = slot {
             match &mut self.keys.slots[i] {
-                Some((k, s)) => {
+                Some((k, r)) => {
                     k.clear();
                     k.push_str(key);
-                    *s = sensitive;
+                    *r = rule;
                 }
-                empty => *empty = Some((key.to_owned(), sensitive)),
+                empty => *empty = Some((key.to_owned(), rule)),
             }
         }
-        Some(sensitive)
+        Some(rule)
     }
 
     fn key_changes(&mut self, key: &str) -> bool {
         self.clean_key(key).is_none()
     }
 
-    /// Whether the value under `name` (a key as it leaves) must be masked.
-    fn masks_value_of(&mut self, name: &str) -> bool {
-        match self.clean_key(name) {
-            Some(sensitive) => sensitive,
-            None => self.redactor.is_sensitive_key(name),
-        }
+    /// Whether `value` under `name` (a key as it leaves) must be masked: by the typed key
+    /// rule, or as the value of a sensitive name/value pair (`pair`, decided on the whole
+    /// map before any projection).
+    fn masks_entry(&mut self, name: &str, value: &Value, pair: Option<KeyRule>) -> bool {
+        let rule = match self.clean_key(name) {
+            Some(rule) => rule,
+            None => self.redactor.key_rule(name),
+        };
+        self.redactor.rule_masks(rule, Shape::of(value))
+            || self.redactor.pair_masks(pair, name, value)
     }
 
     /// New names for the keys of one object (in order; `None` = unchanged), given that at
@@ -519,25 +424,33 @@ impl<'r> Walk<'r> {
         Value::String(elision_marker(is_object, len, self.max_depth))
     }
 
-    /// The marker replacing an integer whose digits must not leave, if any.
+    /// The marker replacing a number whose digits must not leave (in any JSON form), if any.
     fn integer(&self, n: &serde_json::Number) -> Option<Kind> {
-        let digits = n.as_u64().or_else(|| n.as_i64().map(i64::unsigned_abs))?;
-        self.redactor.scan_integer(digits)
+        self.redactor.scan_number(n)
     }
 
     /// Records the findings of `text` (which is known to change under redaction).
-    fn record_text<'s>(&mut self, text: &str, at: impl Iterator<Item = Seg<'s>>) {
+    /// Records the findings of `text` (which is known to change under redaction); `key`:
+    /// the key it sits under, which gives it context (see
+    /// [`Redactor::redact_leaf`]).
+    fn record_text<'s>(
+        &mut self,
+        text: &str,
+        key: Option<&str>,
+        at: impl Iterator<Item = Seg<'s>>,
+    ) {
         self.kinds.clear();
-        let mut sink = String::new();
         let kinds = &mut self.kinds;
-        self.redactor
-            .redact_str_into(text, &mut sink, &mut |f| match kinds
-                .iter_mut()
-                .find(|(k, _)| *k == f.kind)
-            {
-                Some((_, n)) => *n += 1,
-                None => kinds.push((f.kind, 1)),
-            });
+        let mut on = |f: crate::Finding| match kinds.iter_mut().find(|(k, _)| *k == f.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((f.kind, 1)),
+        };
+        if let Some(k) = key {
+            let _ = self.redactor.redact_leaf_with(k, text, &mut on);
+        } else {
+            let mut sink = String::new();
+            self.redactor.redact_str_into(text, &mut sink, &mut on);
+        }
         if self.kinds.is_empty() {
             // The text changed but no finding was reported: still count the mask.
             self.kinds.push((Kind::Custom, 1));
@@ -545,6 +458,14 @@ impl<'r> Walk<'r> {
         build_pointer(&mut self.pointer, at);
         for &(kind, n) in &self.kinds {
             self.report.record(kind, &self.pointer, n);
+        }
+    }
+
+    /// The redaction of a string leaf: after its key when it has one.
+    fn redact_leaf<'t>(&self, text: &'t str, seg: Option<Seg<'_>>) -> Cow<'t, str> {
+        match seg {
+            Some(Seg::Key(k)) => self.redactor.redact_leaf(k, text),
+            _ => self.redactor.redact_str(text),
         }
     }
 
@@ -563,385 +484,6 @@ impl<'r> Walk<'r> {
         });
         build_pointer(&mut self.pointer, parent.chain([Seg::Key(&name)]));
         self.report.record_dropped(&self.pointer, 1);
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// In place.
-
-/// A container waiting to be visited: its pointer is the walk's path truncated to
-/// `depth - 1` segments, plus `seg`.
-struct Item<'a> {
-    value: &'a mut Value,
-    depth: usize,
-    seg: Seg<'a>,
-    ctx: Ctx,
-}
-
-impl Walk<'_> {
-    fn run(&mut self, root: &mut Value) {
-        let ctx = Ctx::root(self.allowed.is_some(), root);
-        let mut stack: Vec<Item<'_>> = Vec::new();
-        let mut path: Vec<Seg<'_>> = Vec::new();
-        self.slot(root, 0, &path, None, ctx, &mut stack);
-        while let Some(item) = stack.pop() {
-            if item.depth > 0 {
-                // Depth-first order keeps `path[..depth-1]` equal to this item's ancestors.
-                path.truncate(item.depth - 1);
-                path.push(item.seg);
-            }
-            let start = stack.len();
-            match item.value {
-                Value::Object(map) => self.object(map, item.depth, item.ctx, &path, &mut stack),
-                Value::Array(items) => {
-                    for child in items.iter_mut() {
-                        let cctx = item.ctx.element(child);
-                        let seg = Some(Seg::Index);
-                        self.slot(child, item.depth + 1, &path, seg, cctx, &mut stack);
-                    }
-                }
-                _ => {}
-            }
-            // Children were pushed in document order; reverse them so they pop in order:
-            // an object's leaves are reported first, then its containers, in order.
-            stack[start..].reverse();
-        }
-    }
-
-    /// Handles one value at `depth`: leaves are scanned now, containers beyond the budget
-    /// are elided, other containers are queued.
-    fn slot<'a>(
-        &mut self,
-        value: &'a mut Value,
-        depth: usize,
-        path: &[Seg<'_>],
-        seg: Option<Seg<'a>>,
-        ctx: Ctx,
-        stack: &mut Vec<Item<'a>>,
-    ) {
-        match value {
-            Value::String(s) => {
-                if let Cow::Owned(clean) = self.redactor.redact_str(s) {
-                    self.record_text(s, at(path, seg));
-                    *s = clean;
-                }
-            }
-            Value::Number(n) => {
-                if let Some(kind) = self.integer(n) {
-                    *value = Value::String(self.redactor.marker(kind).to_owned());
-                    self.record(kind, at(path, seg));
-                }
-            }
-            Value::Array(_) | Value::Object(_) if depth >= self.max_depth => {
-                let marker = self.elide(value);
-                drop_deep(std::mem::replace(value, marker));
-                self.record(Kind::DepthLimit, at(path, seg));
-            }
-            Value::Array(_) | Value::Object(_) => stack.push(Item {
-                value,
-                depth,
-                seg: seg.unwrap_or(Seg::Index),
-                ctx,
-            }),
-            Value::Bool(_) | Value::Null => {}
-        }
-    }
-
-    fn object<'a>(
-        &mut self,
-        map: &'a mut Map<String, Value>,
-        depth: usize,
-        ctx: Ctx,
-        path: &[Seg<'_>],
-        stack: &mut Vec<Item<'a>>,
-    ) {
-        if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
-            map.retain(|k, v| {
-                if self.keeps(k, v) {
-                    return true;
-                }
-                drop_deep(std::mem::take(v));
-                self.record_dropped(k, at(path, None));
-                false
-            });
-        }
-        if map.keys().any(|k| self.key_changes(k)) {
-            let old = std::mem::take(map);
-            let names = self.rename_plan(
-                old.keys().map(String::as_str),
-                |n| old.contains_key(n),
-                &mut |w, k, name| w.record_text(k, at(path, Some(Seg::Key(name)))),
-            );
-            for ((k, v), name) in old.into_iter().zip(names) {
-                // Names are unique by construction, so nothing is replaced here.
-                map.insert(name.unwrap_or(k), v);
-            }
-        }
-        for (k, v) in map.iter_mut() {
-            let seg = Some(Seg::Key(k.as_str()));
-            // Sensitivity is decided on the key as it leaves (redacted), so a second pass
-            // decides the same way.
-            if self.masks_value_of(k) {
-                let marker = self.redactor.marker(Kind::SensitiveKey);
-                if v.as_str() != Some(marker) {
-                    drop_deep(std::mem::replace(v, Value::String(marker.to_owned())));
-                }
-                self.record(Kind::SensitiveKey, at(path, seg));
-                continue;
-            }
-            let cctx = ctx.field(v);
-            self.slot(v, depth + 1, path, seg, cctx, stack);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Copying: the same decisions as in place, but nothing that is dropped, masked or elided
-// is ever copied, and the input is never modified.
-
-/// Where a finished container goes in its parent.
-enum Place<'a> {
-    Root,
-    Index(usize),
-    Key(Cow<'a, str>),
-}
-
-impl Place<'_> {
-    fn seg(&self) -> Seg<'_> {
-        match self {
-            Place::Key(k) => Seg::Key(k),
-            Place::Root | Place::Index(_) => Seg::Index,
-        }
-    }
-}
-
-enum Out {
-    Array(Vec<Value>),
-    Object(Map<String, Value>),
-}
-
-/// A container under construction: its leaves are in place, its containers are `Null`
-/// placeholders until `pending` of them have been built and attached.
-struct Frame<'a> {
-    out: Out,
-    place: Place<'a>,
-    pending: usize,
-}
-
-/// A container of the input still to be copied.
-struct Todo<'a> {
-    src: &'a Value,
-    place: Place<'a>,
-    depth: usize,
-    ctx: Ctx,
-}
-
-/// The pointer segments of the frames below the root, then `last`.
-fn frames_at<'s>(frames: &'s [Frame<'_>], last: Option<Seg<'s>>) -> impl Iterator<Item = Seg<'s>> {
-    frames.iter().skip(1).map(|f| f.place.seg()).chain(last)
-}
-
-impl Walk<'_> {
-    fn copy(&mut self, root: &Value) -> Value {
-        let ctx = Ctx::root(self.allowed.is_some(), root);
-        let mut frames: Vec<Frame<'_>> = Vec::new();
-        if let Some(v) = self.copy_child(root, 0, &frames, None) {
-            return v;
-        }
-        let mut todo = vec![Todo {
-            src: root,
-            place: Place::Root,
-            depth: 0,
-            ctx,
-        }];
-        while let Some(t) = todo.pop() {
-            if let Some(v) = self.open(t, &mut frames, &mut todo) {
-                return v;
-            }
-        }
-        // Unreachable: the root frame closes when its last child is attached.
-        Value::Null
-    }
-
-    /// A copy of a leaf, or a marker for a container beyond the budget; `None` for a
-    /// container to copy later.
-    fn copy_child<'s>(
-        &mut self,
-        v: &Value,
-        depth: usize,
-        frames: &'s [Frame<'_>],
-        seg: Option<Seg<'s>>,
-    ) -> Option<Value> {
-        match v {
-            Value::String(s) => Some(match self.redactor.redact_str(s) {
-                Cow::Borrowed(_) => Value::String(s.clone()),
-                Cow::Owned(clean) => {
-                    self.record_text(s, frames_at(frames, seg));
-                    Value::String(clean)
-                }
-            }),
-            Value::Number(n) => Some(match self.integer(n) {
-                Some(kind) => {
-                    self.record(kind, frames_at(frames, seg));
-                    Value::String(self.redactor.marker(kind).to_owned())
-                }
-                None => Value::Number(n.clone()),
-            }),
-            Value::Array(_) | Value::Object(_) if depth >= self.max_depth => {
-                self.record(Kind::DepthLimit, frames_at(frames, seg));
-                Some(self.elide(v))
-            }
-            Value::Array(_) | Value::Object(_) => None,
-            Value::Bool(b) => Some(Value::Bool(*b)),
-            Value::Null => Some(Value::Null),
-        }
-    }
-
-    /// Copies the leaves of one container and queues its containers; returns the root's
-    /// copy once it is complete.
-    fn open<'a>(
-        &mut self,
-        t: Todo<'a>,
-        frames: &mut Vec<Frame<'a>>,
-        todo: &mut Vec<Todo<'a>>,
-    ) -> Option<Value> {
-        // Pushed first (with an empty output) so that pointers of its children include it.
-        frames.push(Frame {
-            out: Out::Array(Vec::new()),
-            place: t.place,
-            pending: 0,
-        });
-        let start = todo.len();
-        let depth = t.depth + 1;
-        let out = match t.src {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, child) in items.iter().enumerate() {
-                    if let Some(v) = self.copy_child(child, depth, frames, Some(Seg::Index)) {
-                        out.push(v);
-                    } else {
-                        out.push(Value::Null);
-                        todo.push(Todo {
-                            src: child,
-                            place: Place::Index(i),
-                            depth,
-                            ctx: t.ctx.element(child),
-                        });
-                    }
-                }
-                Out::Array(out)
-            }
-            Value::Object(map) => Out::Object(self.copy_object(map, depth, t.ctx, frames, todo)),
-            _ => Out::Array(Vec::new()),
-        };
-        let pending = todo.len() - start;
-        todo[start..].reverse();
-        let frame = frames.last_mut()?;
-        frame.out = out;
-        frame.pending = pending;
-        if pending == 0 {
-            return close(frames);
-        }
-        None
-    }
-
-    fn copy_object<'a>(
-        &mut self,
-        map: &'a Map<String, Value>,
-        depth: usize,
-        ctx: Ctx,
-        frames: &[Frame<'_>],
-        todo: &mut Vec<Todo<'a>>,
-    ) -> Map<String, Value> {
-        // Which fields the projection keeps (computed once, only if it drops any).
-        let mut kept: Option<Vec<bool>> = None;
-        if ctx == Ctx::Record && !map.iter().all(|(k, v)| self.keeps(k, v)) {
-            let flags: Vec<bool> = map.iter().map(|(k, v)| self.keeps(k, v)).collect();
-            for ((k, _), keep) in map.iter().zip(&flags) {
-                if !keep {
-                    self.record_dropped(k, frames_at(frames, None));
-                }
-            }
-            kept = Some(flags);
-        }
-        let keep = |i: usize| kept.as_ref().is_none_or(|f| f[i]);
-        let entries = || {
-            map.iter()
-                .enumerate()
-                .filter(|(i, _)| keep(*i))
-                .map(|(_, e)| e)
-        };
-        // Collisions are checked against the keys that leave: all of them, or in a record
-        // the ones the projection keeps.
-        let (allowed, redactor, projected) = (self.allowed, self.redactor, kept.is_some());
-        let mut names: Vec<Option<String>> = Vec::new();
-        if entries().any(|(k, _)| self.key_changes(k)) {
-            names = self.rename_plan(
-                entries().map(|(k, _)| k.as_str()),
-                |n| {
-                    map.get(n)
-                        .is_some_and(|v| !projected || keeps(allowed, redactor, n, v))
-                },
-                &mut |w, k, name| w.record_text(k, frames_at(frames, Some(Seg::Key(name)))),
-            );
-        }
-        let mut names = names.into_iter();
-        let mut out = Map::with_capacity(map.len());
-        for (k, v) in entries() {
-            let name: Cow<'a, str> = match names.next().flatten() {
-                Some(n) => Cow::Owned(n),
-                None => Cow::Borrowed(k.as_str()),
-            };
-            if self.masks_value_of(&name) {
-                self.record(Kind::SensitiveKey, frames_at(frames, Some(Seg::Key(&name))));
-                let marker = self.redactor.marker(Kind::SensitiveKey);
-                out.insert(name.into_owned(), Value::String(marker.to_owned()));
-                continue;
-            }
-            if let Some(copy) = self.copy_child(v, depth, frames, Some(Seg::Key(&name))) {
-                out.insert(name.into_owned(), copy);
-            } else {
-                out.insert(name.to_string(), Value::Null);
-                todo.push(Todo {
-                    src: v,
-                    place: Place::Key(name),
-                    depth,
-                    ctx: ctx.field(v),
-                });
-            }
-        }
-        out
-    }
-}
-
-/// Closes the top frame and every ancestor it completes; returns the root when it is done.
-fn close(frames: &mut Vec<Frame<'_>>) -> Option<Value> {
-    loop {
-        let frame = frames.pop()?;
-        let value = match frame.out {
-            Out::Array(a) => Value::Array(a),
-            Out::Object(m) => Value::Object(m),
-        };
-        let Some(parent) = frames.last_mut() else {
-            return Some(value);
-        };
-        match (&mut parent.out, &frame.place) {
-            (Out::Array(a), Place::Index(i)) => {
-                if let Some(slot) = a.get_mut(*i) {
-                    *slot = value;
-                }
-            }
-            (Out::Object(m), Place::Key(k)) => {
-                if let Some(slot) = m.get_mut(k.as_ref()) {
-                    *slot = value;
-                }
-            }
-            _ => {}
-        }
-        parent.pending -= 1;
-        if parent.pending > 0 {
-            return None;
-        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Sensitive key names: tokenization and matching.
+//! Sensitive key names: tokenization, matching against the vocabulary (`vocab.rs`), and the
+//! typed value rule.
 //!
 //! A key is split into word tokens, compared without ASCII case — on every character that
 //! is not a letter or digit (`_`, `-`, `.`, space, emoji, …), between ASCII letters and
@@ -8,23 +9,139 @@
 //! `company`, `spanish`, `latin` or `setting` never hit `pan`, `tin` or `secret`-like words.
 //!
 //! The rules, in order:
-//! 1. a key whose normalized form equals a user stop key is never sensitive;
-//! 2. a key containing a user sensitive term (a contiguous token sequence) is sensitive;
-//! 3. built-in words: `email`, `phone`, `telephone`, `ssn`, `tin`, `password`, `passwd`,
-//!    `passphrase`, `secret`, `apikey`, `credential`, `cvv`, `cvc`, `pan`, `iban`,
-//!    `authorization` (and plurals), or the pairs `api key`, `tax id`, `card number`,
-//!    `credit card`, `private key`, `access key`, `e mail`, `social security`;
-//! 4. `token` is sensitive unless it is an LLM usage counter: preceded by a counting word
-//!    (`max_token`, `total_token`, `page_token`) or followed by a counter word
-//!    (`token_count`, `token_type`, `token_limit`). The plural `tokens` is a counter
-//!    (`max_tokens`, `prompt_tokens`, `total_tokens`) unless a credential word precedes it
-//!    (`access_tokens`, `refresh_tokens`, `api_tokens`).
+//! 1. a key whose normalized form equals a user stop key is plain;
+//! 2. a key containing a user sensitive term (a contiguous token sequence) names a secret;
+//! 3. a vocabulary word (`vocab.rs`) names a secret — unless a qualifier follows it
+//!    (`email_verified`, `password_min_length`, `token_expires_at`): then the key only
+//!    *mentions* it, and the value is kept when its type fits the qualifier;
+//! 4. `token` names a secret unless it is an LLM usage counter or a cursor: preceded by a
+//!    counting word (`max_token`, `total_token`, `page_token`), or qualified
+//!    (`token_count`, `token_type`). The plural `tokens` is a counter (`max_tokens`,
+//!    `prompt_tokens`) unless a credential word precedes it (`access_tokens`,
+//!    `refresh_tokens`, `api_tokens`).
 
 use crate::BuildError;
+use crate::vocab::{self, Class, Qual, Role};
 
 /// With user terms configured, keys of up to this many tokens are tokenized into a stack
 /// buffer; longer keys (rare) use the heap. The built-in rules alone never allocate.
 const STACK_TOKENS: usize = 32;
+
+/// What a key says about the value under it. Get one with
+/// [`Redactor::key_rule`](crate::Redactor::key_rule) and decide values with
+/// [`Redactor::rule_masks`](crate::Redactor::rule_masks); cheap to copy, so callers that meet the same key in every row
+/// decide it once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyRule(pub(crate) Rule);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Rule {
+    /// Nothing sensitive: the value is scanned like any other.
+    Plain,
+    /// The key names a secret (`password`, `user_email`, `X-Api-Key`).
+    Names(Class),
+    /// The key mentions a secret (`email_verified`, `token_expires_at`).
+    Mentions(Class, Qual),
+}
+
+/// The type of a value, as the typed key rule sees it. Build it from a parsed value
+/// ([`Shape::of`] with the `json` feature) or from a streaming parser's events.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shape<'a> {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number, in any JSON form (`12`, `12.0`, `1.2e1`).
+    Number(f64),
+    /// A string.
+    Str(&'a str),
+    /// An array or an object.
+    Container,
+}
+
+/// Numbers at least this large are not a "small count" (a 9-digit SSN or a 10-digit phone
+/// is not a count).
+const SMALL: f64 = 1e8;
+
+impl KeyRule {
+    /// Whether the key names a secret, so that any value under it is masked except one
+    /// whose type cannot hold it (a boolean, a null or a fractional number under a
+    /// personal-identifier name such as `pan` or `mobile`).
+    pub fn names_secret(self) -> bool {
+        matches!(self.0, Rule::Names(_))
+    }
+
+    /// Whether the key neither names nor mentions a secret: no value under it is masked
+    /// because of the key (the text rules still scan it).
+    pub fn is_plain(self) -> bool {
+        self.0 == Rule::Plain
+    }
+
+    /// Whether the type of a value under the key makes the key mask it: the type rule
+    /// alone; [`Redactor::rule_masks`](crate::Redactor::rule_masks)
+    /// adds that a string under a mention is kept only when the text rules leave it
+    /// unchanged.
+    pub(crate) fn masks_type(self, value: Shape<'_>) -> bool {
+        match self.0 {
+            Rule::Plain => false,
+            Rule::Names(class) => {
+                !(class.is_identifier()
+                    && match value {
+                        Shape::Null | Shape::Bool(_) => true,
+                        Shape::Number(x) => x.fract() != 0.0,
+                        Shape::Str(_) | Shape::Container => false,
+                    })
+            }
+            Rule::Mentions(_, qual) => !match (qual, value) {
+                (_, Shape::Container) => false,
+                (_, Shape::Null)
+                | (Qual::Flag | Qual::Enum, Shape::Bool(_))
+                | (Qual::Time, Shape::Number(_)) => true,
+                (Qual::Count | Qual::Enum, Shape::Number(x)) => x.abs() < SMALL,
+                (Qual::Time, Shape::Str(s)) => date_like(s),
+                (Qual::Enum, Shape::Str(s)) => enum_like(s),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// A date, time or timestamp written as text: at most 40 bytes of letters, digits and
+/// `-:.,+/` or spaces, at least 6 digits making up at least 40% of it
+/// (`2024-01-01T00:00:00Z`, `Mon, 01 Jan 2024 00:00:00 GMT`).
+fn date_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    b.len() <= 40
+        && digits >= 6
+        && digits * 10 >= b.len() * 4
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || b" -:.,+/".contains(&c))
+}
+
+/// A short enum-like label: 1–32 bytes of letters, digits, `_`, `.`, `-` and spaces, with a
+/// letter and without a run of four digits (`approved`, `PENDING_REVIEW`, `RS256`).
+fn enum_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut run = 0;
+    let mut letter = false;
+    for &c in b {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 4 {
+                return false;
+            }
+        } else {
+            run = 0;
+        }
+        letter |= c.is_ascii_alphabetic();
+        if !(c.is_ascii_alphanumeric() || b"_.- ".contains(&c)) {
+            return false;
+        }
+    }
+    letter && b.len() <= 32
+}
 
 #[derive(Debug)]
 pub(crate) struct KeyMatcher {
@@ -43,8 +160,12 @@ impl KeyMatcher {
     }
 
     pub(crate) fn is_sensitive(&self, key: &str) -> bool {
+        matches!(self.rule(key), Rule::Names(_))
+    }
+
+    pub(crate) fn rule(&self, key: &str) -> Rule {
         if self.extra.is_empty() && self.stop.is_empty() {
-            return builtin_sensitive(key);
+            return builtin_rule(key);
         }
         let mut stack = [(0usize, 0usize); STACK_TOKENS];
         let mut heap = Vec::new();
@@ -72,7 +193,7 @@ impl KeyMatcher {
                     .enumerate()
                     .all(|(i, w)| tok(i).eq_ignore_ascii_case(w))
         }) {
-            return false;
+            return Rule::Plain;
         }
         let has_term = self.extra.iter().any(|t| {
             spans.len() >= t.len()
@@ -82,9 +203,107 @@ impl KeyMatcher {
                         .all(|(i, w)| tok(start + i).eq_ignore_ascii_case(w))
                 })
         });
-        has_term || builtin_sensitive(key)
+        if has_term {
+            return Rule::Names(Class::Custom);
+        }
+        builtin_rule(key)
     }
 }
+
+impl crate::Redactor {
+    /// What `key` says about the value under it: plain, names a secret, or mentions one
+    /// (see [`rule_masks`](Self::rule_masks)). Decide a key once and reuse the rule for every row.
+    pub fn key_rule(&self, key: &str) -> KeyRule {
+        KeyRule(self.inner.keys.rule(key))
+    }
+
+    /// Whether a value of this shape under `key` is masked because of the key: the one
+    /// typed decision every path uses (structural redaction, the firewall's table and
+    /// summary, expansion pages). Equal to `self.rule_masks(self.key_rule(key), value)`.
+    ///
+    /// ```
+    /// use weaver_redact::{Redactor, Shape};
+    /// let r = Redactor::new();
+    /// assert!(r.masks("password", Shape::Str("hunter2")));
+    /// assert!(r.masks("tel", Shape::Number(2125550000.0)));
+    /// assert!(!r.masks("email_verified", Shape::Bool(true)));
+    /// assert!(!r.masks("password_min_length", Shape::Number(12.0)));
+    /// assert!(!r.masks("authorization_status", Shape::Str("approved")));
+    /// assert!(!r.masks("pan", Shape::Number(0.5)));
+    /// ```
+    pub fn masks(&self, key: &str, value: Shape<'_>) -> bool {
+        self.rule_masks(self.key_rule(key), value)
+    }
+
+    /// [`masks`](Self::masks) for a key already decided with [`key_rule`](Self::key_rule):
+    ///
+    /// * plain key: never;
+    /// * a key that names a secret: always, except a boolean, a null or a number with a
+    ///   fractional part under a personal-identifier name (`email`, `phone`, `pan`, …);
+    /// * a key that mentions a secret: containers always; other values only when their
+    ///   type does not fit the qualifier — flags keep booleans, counts keep numbers below
+    ///   10⁸, times keep numbers and date-shaped strings, statuses and types keep short
+    ///   enum-like strings (and booleans, small numbers); `null` is always kept. A kept
+    ///   string must also pass the text rules unchanged: a mention never keeps half a
+    ///   secret, and the marker is always masked, so redaction stays idempotent.
+    ///
+    /// Any kept value is still scanned by the text and number rules.
+    pub fn rule_masks(&self, rule: KeyRule, value: Shape<'_>) -> bool {
+        rule.masks_type(value)
+            || matches!((rule.0, value), (Rule::Mentions(..), Shape::Str(s)) if !self.is_clean(s))
+    }
+
+    /// Whether a field of this name holds the *name* of a name/value pair (`name`, `key`,
+    /// `header`, `Name`, …) — its string value is then read as a key.
+    pub fn is_pair_name_field(&self, field: &str) -> bool {
+        PAIR_NAMES.iter().any(|n| n.eq_ignore_ascii_case(field))
+    }
+
+    /// The rule of the name held by a name/value pair's name field, when it is a key-shaped
+    /// string (1–64 bytes, no whitespace: `DB_PASSWORD`, `Authorization`, not
+    /// `Email campaign`) that is not plain; `None` otherwise. The pair's value field is
+    /// then decided by this rule as if it sat under that key.
+    pub fn pair_name_rule(&self, name: &str) -> Option<KeyRule> {
+        if name.is_empty()
+            || name.len() > PAIR_NAME_MAX
+            || name.bytes().any(|b| b.is_ascii_whitespace())
+        {
+            return None;
+        }
+        let rule = self.key_rule(name);
+        (!rule.is_plain()).then_some(rule)
+    }
+
+    /// Whether a field of this name holds the *value* of a name/value pair (`value`, `val`,
+    /// `Value`, …).
+    pub fn is_pair_value_field(&self, field: &str) -> bool {
+        PAIR_VALUES.iter().any(|n| n.eq_ignore_ascii_case(field))
+    }
+}
+
+/// Fields that hold the name of a name/value pair: Kubernetes `env`, HAR headers and
+/// cookies, AWS tags (`Key`/`Value`), query parameters.
+const PAIR_NAMES: &[&str] = &[
+    "name",
+    "key",
+    "header",
+    "field",
+    "param",
+    "parameter",
+    "variable",
+    "var",
+    "attribute",
+    "label",
+    "setting",
+    "option",
+    "property",
+];
+
+/// The longest name string read as a key in a name/value pair: longer text is prose.
+const PAIR_NAME_MAX: usize = 64;
+
+/// Fields that hold the value of a name/value pair.
+const PAIR_VALUES: &[&str] = &["value", "val", "values"];
 
 fn normalize_all(terms: &[String], what: &str) -> Result<Vec<Vec<String>>, BuildError> {
     terms
@@ -176,140 +395,180 @@ fn for_each_token(key: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-/// A built-in word class.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Word {
-    Other,
-    /// Sensitive on its own.
-    Strong,
-    Token,
-    Tokens,
-    Api,
-    Key,
-    Keys,
-    Tax,
-    Id,
-    Ids,
-    Card,
-    Cards,
-    Number,
-    Credit,
-    Private,
-    Access,
-    E,
-    Mail,
-    Social,
-    Security,
-    /// Follows `token` in a counter name (`token_count`, `token_type`).
-    Counter,
-    /// Precedes `token` in a counter or cursor name (`max_token`, `page_token`).
-    Counting,
-    /// Both a counting and a counter word.
-    Total,
-    /// Makes the plural `tokens` a credential (`refresh_tokens`).
-    Qualifier,
+/// A key token, lower-cased into a fixed buffer. Every vocabulary word is at most 16 bytes,
+/// so a longer token (`long`) can match nothing and is never copied.
+#[derive(Clone, Copy)]
+struct Tok {
+    buf: [u8; 16],
+    len: u8,
+    long: bool,
 }
 
-fn classify(tok: &str) -> Word {
-    // Every built-in word is at most 16 bytes: longer tokens are `Other` without a copy.
-    let b = tok.as_bytes();
-    if b.len() > 16 {
-        return Word::Other;
-    }
-    let mut buf = [0u8; 16];
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = s.to_ascii_lowercase();
-    }
-    match &buf[..b.len()] {
-        b"email" | b"emails" | b"phone" | b"phones" | b"telephone" | b"ssn" | b"ssns" | b"tin"
-        | b"password" | b"passwords" | b"passwd" | b"passphrase" | b"secret" | b"secrets"
-        | b"apikey" | b"apikeys" | b"credential" | b"credentials" | b"cvv" | b"cvc" | b"pan"
-        | b"iban" | b"ibans" | b"authorization" | b"taxid" | b"cardnumber" | b"privatekey"
-        | b"creditcard" | b"accesskey" => Word::Strong,
-        b"token" => Word::Token,
-        b"tokens" => Word::Tokens,
-        b"api" => Word::Api,
-        b"key" => Word::Key,
-        b"keys" => Word::Keys,
-        b"tax" => Word::Tax,
-        b"id" => Word::Id,
-        b"ids" => Word::Ids,
-        b"card" => Word::Card,
-        b"cards" => Word::Cards,
-        b"number" | b"numbers" | b"num" | b"no" => Word::Number,
-        b"credit" => Word::Credit,
-        b"private" => Word::Private,
-        b"access" => Word::Access,
-        b"e" => Word::E,
-        b"mail" => Word::Mail,
-        b"social" => Word::Social,
-        b"security" => Word::Security,
-        b"total" => Word::Total,
-        b"count" | b"counts" | b"counter" | b"usage" | b"limit" | b"limits" | b"budget"
-        | b"estimate" | b"length" | b"len" | b"size" | b"type" | b"types" | b"index" | b"idx"
-        | b"offset" | b"position" | b"pos" | b"logprob" | b"logprobs" => Word::Counter,
-        b"max" | b"min" | b"n" | b"prompt" | b"completion" | b"input" | b"output" | b"cached"
-        | b"reasoning" | b"remaining" | b"used" | b"page" | b"pagination" | b"continuation"
-        | b"cursor" => Word::Counting,
-        b"refresh" | b"auth" | b"bearer" | b"session" | b"oauth" | b"csrf" | b"xsrf" | b"jwt"
-        | b"personal" | b"device" | b"client" | b"identity" | b"login" | b"github" | b"gitlab"
-        | b"slack" | b"service" => Word::Qualifier,
-        _ => Word::Other,
-    }
-}
-
-fn is_pair(a: Word, b: Word) -> bool {
-    use Word::{
-        Access, Api, Card, Cards, Credit, E, Id, Ids, Key, Keys, Mail, Number, Private, Security,
-        Social, Tax,
-    };
-    matches!(
-        (a, b),
-        (Api | Private | Access, Key | Keys)
-            | (Tax, Id | Ids)
-            | (Card, Number)
-            | (Credit, Card | Cards)
-            | (E, Mail)
-            | (Social, Security)
-    )
-}
-
-/// Decides word `cur` given its neighbours (`Other` at the ends).
-fn sensitive_at(prev: Word, cur: Word, next: Word) -> bool {
-    match cur {
-        Word::Strong => true,
-        Word::Token => {
-            !matches!(prev, Word::Counting | Word::Total | Word::Number)
-                && !matches!(next, Word::Counter | Word::Total)
+impl Tok {
+    fn new(tok: &str) -> Tok {
+        let b = tok.as_bytes();
+        let mut buf = [0u8; 16];
+        if b.len() > 16 {
+            return Tok {
+                buf,
+                len: 0,
+                long: true,
+            };
         }
-        Word::Tokens => {
-            matches!(
-                prev,
-                Word::Qualifier | Word::Api | Word::Access | Word::Id | Word::Security
-            ) && !matches!(next, Word::Counter | Word::Total)
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
         }
-        _ => is_pair(prev, cur),
+        Tok {
+            buf,
+            len: b.len() as u8,
+            long: false,
+        }
+    }
+
+    /// The lower-case bytes; empty for a long token (which matches no word).
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    fn is(&self, word: &str) -> bool {
+        !self.long && self.bytes() == word.as_bytes()
+    }
+
+    fn is_any(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.is(w))
     }
 }
 
-/// The built-in rules on their own: a single streaming pass, no allocation.
-fn builtin_sensitive(key: &str) -> bool {
-    // A sliding window (prev, cur) decided when `next` arrives.
-    let mut prev = Word::Other;
-    let mut cur: Option<Word> = None;
-    let mut hit = false;
+/// Words before `token` that make it an LLM usage counter or a pagination cursor
+/// (`max_token`, `total_token`, `next_page_token`).
+const COUNTING: &[&str] = &[
+    "max",
+    "min",
+    "n",
+    "prompt",
+    "completion",
+    "input",
+    "output",
+    "cached",
+    "reasoning",
+    "remaining",
+    "used",
+    "page",
+    "pagination",
+    "continuation",
+    "cursor",
+    "total",
+    "number",
+    "numbers",
+    "num",
+    "no",
+];
+
+/// Words before the plural `tokens` that make it credentials (`refresh_tokens`); without
+/// one, `tokens` is a counter (`max_tokens`, `prompt_tokens`).
+const CREDENTIAL_TOKENS: &[&str] = &[
+    "refresh", "auth", "bearer", "session", "oauth", "csrf", "xsrf", "jwt", "personal", "device",
+    "client", "identity", "login", "github", "gitlab", "slack", "service", "api", "access", "id",
+    "security",
+];
+
+/// The class `cur` names given its neighbours (`None` at the ends of the key).
+fn names_at(prev: Option<&Tok>, cur: &Tok, next: Option<&Tok>) -> Option<Class> {
+    if cur.long {
+        return None;
+    }
+    let c = cur.bytes();
+    for entry in vocab::VOCAB {
+        match *entry.words {
+            [w] if vocab::word_is(c, w, entry.plural) => match entry.role {
+                Role::Strong => return Some(entry.class),
+                Role::Context => {
+                    let names = next.is_none_or(|n| n.is_any(vocab::CREDENTIAL_NOUNS));
+                    if names {
+                        return Some(entry.class);
+                    }
+                }
+            },
+            [a, b] if vocab::word_is(c, b, entry.plural) && prev.is_some_and(|p| p.is(a)) => {
+                return Some(entry.class);
+            }
+            // The two words written as one token (`setcookie`, `SOCIALSECURITY`).
+            [a, b]
+                if c.starts_with(a.as_bytes())
+                    && vocab::word_is(&c[a.len()..], b, entry.plural) =>
+            {
+                return Some(entry.class);
+            }
+            _ => {}
+        }
+    }
+    if cur.is("token") {
+        return (!prev.is_some_and(|p| p.is_any(COUNTING))).then_some(Class::Token);
+    }
+    if cur.is("tokens") {
+        return prev
+            .is_some_and(|p| p.is_any(CREDENTIAL_TOKENS))
+            .then_some(Class::Token);
+    }
+    None
+}
+
+/// Folds the decisions of a key's tokens, in order, into a [`Rule`].
+#[derive(Default)]
+struct Fold {
+    /// A sensitive word not (yet) followed by a qualifier.
+    pending: Option<Class>,
+    /// The first sensitive word that no qualifier followed.
+    named: Option<Class>,
+    /// The latest qualified sensitive word and its last qualifier.
+    mention: Option<(Class, Qual)>,
+}
+
+impl Fold {
+    fn step(&mut self, prev: Option<&Tok>, cur: &Tok, next: Option<&Tok>) {
+        if let Some(class) = names_at(prev, cur, next) {
+            if let Some(p) = self.pending.replace(class) {
+                self.named.get_or_insert(p);
+            }
+        } else if let Some(q) = (!cur.long).then(|| vocab::qualifier(cur.bytes())).flatten() {
+            if let Some(p) = self.pending.take() {
+                self.mention = Some((p, q));
+            } else if let Some(m) = self.mention.as_mut() {
+                m.1 = q;
+            }
+        }
+    }
+
+    fn finish(mut self) -> Rule {
+        if let Some(p) = self.pending.take() {
+            self.named.get_or_insert(p);
+        }
+        match (self.named, self.mention) {
+            (Some(c), _) => Rule::Names(c),
+            (None, Some((c, q))) => Rule::Mentions(c, q),
+            (None, None) => Rule::Plain,
+        }
+    }
+}
+
+/// The built-in rules on their own: a single streaming pass over a sliding window of three
+/// tokens, no allocation.
+fn builtin_rule(key: &str) -> Rule {
+    let mut fold = Fold::default();
+    let mut prev: Option<Tok> = None;
+    let mut cur: Option<Tok> = None;
     for_each_token(key, |s, e| {
-        if hit {
-            return;
-        }
-        let next = classify(&key[s..e]);
+        let next = Tok::new(&key[s..e]);
         if let Some(c) = cur {
-            hit = sensitive_at(prev, c, next);
-            prev = c;
+            fold.step(prev.as_ref(), &c, Some(&next));
+            prev = Some(c);
         }
         cur = Some(next);
     });
-    hit || cur.is_some_and(|c| sensitive_at(prev, c, Word::Other))
+    if let Some(c) = cur {
+        fold.step(prev.as_ref(), &c, None);
+    }
+    fold.finish()
 }
 
 #[cfg(test)]

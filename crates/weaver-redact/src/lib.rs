@@ -25,8 +25,10 @@
 //!
 //! * [`Redactor::redact_str`] — text in, text out, every rule in one pass.
 //! * [`Redactor::redact_value`] — a `serde_json::Value` in, a redacted copy and a bounded
-//!   [`Report`] out: string leaves, **keys**, and integers (card numbers, values under
-//!   sensitive keys) are scanned; optional field projection and depth elision.
+//!   [`Report`] out: string leaves, **keys** and numbers (card numbers in any JSON number
+//!   form) are scanned, values under sensitive keys and of sensitive name/value pairs are
+//!   masked by one typed rule ([`Redactor::masks`]); optional field projection and depth
+//!   elision.
 //! * [`StreamRedactor`] — the same result as `redact_str` for a byte stream split anywhere,
 //!   holding back only the bytes that could still belong to a match; [`RedactWriter`] /
 //!   [`RedactReader`] for `std::io` pipes, `redact_async_read` / `redact_byte_stream` for
@@ -35,20 +37,39 @@
 //!
 //! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
 //! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
-//! Anthropic, Stripe, Google, PEM private keys) and credentials in URLs. See [`Kind`], and
+//! Anthropic, Stripe, Google, private key blocks — PEM with or without `Proc-Type:` /
+//! `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing) and
+//! credentials in URLs (IPv6 hosts included). See [`Kind`], and
 //! `testdata/redact/*.toml` for every rule's positive and negative vectors.
 //!
 //! # Semantics
 //!
 //! * **Bytes, ASCII rules.** Every built-in rule matches ASCII bytes only. Text is scanned
 //!   as bytes: bytes that are not UTF-8 pass through untouched ([`Redactor::redact_bytes`]),
-//!   valid UTF-8 stays valid, and `redact_str(s) == redact_bytes(s.as_bytes())`. Non-ASCII
-//!   letters never form part of a match (an e-mail with a non-ASCII local part is missed).
+//!   valid UTF-8 stays valid, and `redact_str(s) == redact_bytes(s.as_bytes())`. The one
+//!   exception: an e-mail's local part may hold non-ASCII letters (`José.garcía@…` is
+//!   masked whole).
 //! * **One automaton, then checks in code.** A single dense DFA (regex-automata) runs over
 //!   the text. Where it sees a candidate, each rule's exact regex re-finds it and Rust code
 //!   applies what regexes cannot: Luhn and issuer prefixes, SSN ranges, TLD shape, the
 //!   look-around guards ("no digit or `.` before a phone"), keyword context. A rejected
-//!   candidate restarts the search one byte later, so it cannot hide a later match.
+//!   candidate resumes the search at the first byte where a candidate with another
+//!   verdict could start, and keyword rules are found keyword first, so a rejected
+//!   candidate cannot hide a later match and the cost stays linear in the input whatever
+//!   its shape (`'a'×60 000 + "@b-.cc"`, `"sk-"` or `"0token="` repeated).
+//! * **JSON escapes in text.** NDJSON and JSON read as text: a stretch holding `\n`, `\t`,
+//!   `\r`, `\"`, `\\`, `\/` or `\uXXXX` is matched as if decoded (`creds:\nAKIA…` holds a
+//!   key after a line break; `bob\u0040example.com` is an address) and every mask covers
+//!   whole escapes, so `"hi\nbob@example.com"` becomes `"hi\n[REDACTED]"`. A masked bare
+//!   JSON number (`"n":4111…`) becomes a quoted marker: redacting serialized JSON as text
+//!   yields valid JSON.
+//! * **Assignments.** `name = value` in its usual forms (`=`, `:`, `=>`, `:=`, quoted
+//!   values with spaces, brackets inside a value) masks the value when the name is a word of
+//!   the one sensitive-name vocabulary the JSON key rules use (`password`, `pwd`,
+//!   `passphrase`, `secret`, `api_key`, `token`, `cookie`, `session_id`, `auth`, `bearer`, …).
+//!   A keyword right after `=`/`:` is part of a value, and a plural name with a number is a
+//!   count (`tokens: 12345678`). `user@host:path` (an scp-style git remote) is not an
+//!   address.
 //! * **Context.** Bare digit runs — a 10-digit phone, a 9-digit SSN — are masked only when
 //!   a keyword (`phone`, `call`, `tel`, `mobile`, `sms`, `fax`, `cell` / `ssn`,
 //!   `social security`, `tax id`, `tin`) starts a word within 32 bytes before them.
@@ -66,23 +87,30 @@
 //!   64 bytes of look-behind context carry across chunks, and every decision depends on the
 //!   bytes only — so the output is identical for any chunking, splits inside code points
 //!   included.
-//! * **Bounded hold, fail closed.** A stream holds only the run since the automaton last
-//!   sat in a start state (no match could be in progress). If that run grows past
-//!   [`Redactor::max_hold`] (default 64 KiB), it is replaced by one
-//!   [`Kind::HoldLimit`] marker and the rest of the run is dropped unbuffered; `redact_str`
-//!   applies the same rule, so both paths stay equal on every input. In practice such a
-//!   run is a 64 KiB token without whitespace, quotes or brackets (a bare base64 blob) or
-//!   a 64 KiB run of digits and spaces.
+//! * **Bounded hold, fail closed.** A stream holds only the run since the last *cut*: a
+//!   point where no match can be in progress — the automaton sits in a start state, or a
+//!   token has just matched and its delimiter ended every thread. So a list (one e-mail or
+//!   timestamp per line, `a@b.io a@b.io …`) is cut after every token and each is masked on
+//!   its own. If one run grows past [`Redactor::max_hold`] (default 64 KiB), it is replaced
+//!   by one marker that says what and how much it replaced —
+//!   `[REDACTED:hold_limit 70000 bytes]`, in both marker styles — and the rest of the run
+//!   is dropped unbuffered; `redact_str` applies the same rule, so both paths stay equal on
+//!   every input. In practice such a run is a 64 KiB token without whitespace, quotes or
+//!   brackets (a bare base64 blob) or a 64 KiB run of digits and spaces.
 //! * **User patterns** use the same syntax (ASCII, no look-around, no empty matches); they
 //!   are masked whole as [`Kind::Custom`]. Idempotence is not guaranteed for them.
 #![deny(missing_docs)]
 
 #[cfg(feature = "tokio")]
 mod adapters;
+#[cfg(feature = "json")]
+mod decide;
 mod engine;
+mod escapes;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
+mod leaf;
 mod prebuilt;
 mod report;
 mod rules;
@@ -91,6 +119,7 @@ mod stream;
 #[cfg(feature = "json")]
 mod stream_json;
 mod text;
+mod vocab;
 
 use std::sync::Arc;
 
@@ -98,6 +127,7 @@ use std::sync::Arc;
 pub use adapters::{RedactAsyncRead, RedactStream};
 #[cfg(feature = "json")]
 pub use json::{Policy, clone_deep, drop_deep, elision_marker, insert_unique};
+pub use keys::{KeyRule, Shape};
 pub use report::{Report, ReportEntry};
 pub use stream::{RedactReader, RedactWriter, StreamRedactor};
 #[cfg(feature = "json")]
@@ -145,7 +175,7 @@ pub enum Kind {
     StripeKey,
     /// A Google API key (`AIza…`).
     GoogleApiKey,
-    /// A PEM private key block.
+    /// A private key block: PEM (encrypted ones included), OpenSSH or PGP armor.
     PrivateKey,
     /// `user:password@` in a URL.
     UrlCredentials,
@@ -155,7 +185,9 @@ pub enum Kind {
     SensitiveKey,
     /// A container elided because it lies beyond `max_depth`.
     DepthLimit,
-    /// A possible match that grew past the hold cap and was masked (fail closed).
+    /// A possible match that grew past the hold cap and was masked (fail closed). Its
+    /// marker says how much it replaced: `[REDACTED:hold_limit 70000 bytes]`, whatever the
+    /// [`MarkerStyle`].
     HoldLimit,
 }
 
@@ -350,10 +382,13 @@ impl Redactor {
         self.inner.engine.max_hold()
     }
 
-    /// Whether a JSON key (or header name) names sensitive data, so that its value must be
-    /// masked whatever it is. Keys are split into tokens on case changes, `_`, `-`, `.` and
-    /// spaces: `userEmail`, `user_email`, `access_token`, `apiKey`, `Authorization` are
-    /// sensitive; `token_count`, `max_tokens`, `tokenizer` are not.
+    /// Whether a JSON key (or header name) *names* sensitive data. Keys are split into
+    /// tokens on case changes, `_`, `-`, `.` and spaces: `userEmail`, `user_email`,
+    /// `access_token`, `apiKey`, `Authorization`, `pwd`, `set-cookie`, `session_id` name a
+    /// secret; `token_count`, `max_tokens`, `tokenizer`, `auth_url` do not, and neither do
+    /// mentions such as `email_verified` or `password_min_length`. Whether a given value
+    /// is masked is decided by type with [`masks`](Self::masks) /
+    /// [`rule_masks`](Self::rule_masks).
     pub fn is_sensitive_key(&self, key: &str) -> bool {
         self.inner.keys.is_sensitive(key)
     }

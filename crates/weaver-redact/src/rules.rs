@@ -10,6 +10,20 @@
 
 use crate::Kind;
 
+mod assign;
+mod digits;
+
+use assign::{
+    assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
+    spaced_value_start, token_after_word, value_start,
+};
+
+pub(crate) use digits::card_number;
+use digits::{
+    PHONE_WORDS, SSN_WORDS, card_check, has_context, intl_check, nanp_ok, national_ok,
+    phone_guards, ssn_guards, ssn_valid,
+};
+
 /// Which check runs on a candidate of a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Check {
@@ -45,6 +59,11 @@ pub(crate) struct BuiltIn {
     pub(crate) check: Check,
     /// Which loose trigger pattern of [`TRIGGERS`] covers this pattern in the DFA.
     pub(crate) trigger: usize,
+    /// For keyword rules: the keyword alone. Every candidate starts with a match of it, so
+    /// the engine finds candidates head first and runs the whole pattern (anchored) only
+    /// where the keyword stands on a boundary: a long run of glued keywords
+    /// (`0token=0token=…`) then costs one pass, not one pass per keyword.
+    pub(crate) head: Option<&'static str>,
 }
 
 /// The token class: everything but whitespace, quotes, brackets and list punctuation.
@@ -57,39 +76,70 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// mapped to it (every exact match is also a match of its trigger, with the same extent),
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
+    let kw = keywords();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
-        // `@`, vendor prefixes, JWTs, and keywords with their separators), so all of them
-        // end in the very same `T*` loop state.
+        // `@` — or `%40`, `\u0040` —, vendor prefixes, JWTs, and keywords with their
+        // separator: a keyword alone, in prose, never holds the stream), so all of them end
+        // in the very same loop state.
         format!(
-            r#"(?:{T}+@|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{KEYWORDS}|authorization|bearer|basic)["']?[ \t]*[:=]?[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?){T}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization)\\?["']?[ \t]*(?:{SEP})[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
         // never make a candidate.
         r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}".to_owned(),
-        // 2: PEM private key blocks.
-        PEM.to_owned(),
+        // 2: private key blocks: the BEGIN line, then every character a block's body,
+        // headers and END line use (`\\` for a JSON-escaped block). Far smaller as a DFA
+        // than the exact structure, and a superset of it.
+        PEM_TRIGGER.to_owned(),
     ]
 }
 
-const KEYWORDS: &str = r"api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?key|access[_\-]?token|auth[_\-]?token|refresh[_\-]?token|client[_\-]?secret|secret[_\-]?key|secret|token|passw(?:or)?d|pwd|private[_\-]?key|credentials?";
+/// The assignment keywords (`password=…`, `"set-cookie": …`): generated from the one
+/// sensitive-name vocabulary ([`crate::vocab`]), so a word is sensitive in text exactly
+/// when it is sensitive as a JSON key.
+fn keywords() -> String {
+    crate::vocab::assignment_alternation()
+}
 
-const PEM: &str =
-    r"-----BEGIN[A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*(?:-----END[A-Z ]*PRIVATE KEY-----)?";
+/// A private key block in every framing: PEM (PKCS#1/#8, EC, encrypted with `Proc-Type:` /
+/// `DEK-Info:` headers), OpenSSH and PGP armor (`PRIVATE KEY BLOCK`, with `Version:` /
+/// `Comment:` headers and the `=` checksum line). The body is base64 and whitespace lines
+/// and header lines (`Name: value`, the value in the trigger's class); the exact regex
+/// runs on decoded text, so a block inside a JSON string has real line breaks by then.
+const PEM: &str = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z][A-Za-z0-9\-]*:[ \t][A-Za-z0-9+/=:,. \t\-]*|[A-Za-z0-9+/=\s])*(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?";
 
-/// Characters that may form an assignment value: anything up to a delimiter. Excluding
-/// `[` keeps the marker itself from ever being a value (idempotence).
-const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+"#;
+/// The DFA's loose form of [`PEM`].
+const PEM_TRIGGER: &str =
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:,.\-]*";
+
+/// Characters that may form an assignment value: a token, which may hold brackets inside
+/// (`pa[ss]wd`) but never starts or ends with one, so `f(password=x)` keeps its `)` and the
+/// marker itself (`[REDACTED]`) is never a value (idempotence).
+const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+(?:[\[\](){}]+[^\s"'`<>,;&\[\](){}]+)*"#;
+
+/// The token class with brackets: the DFA's loop after a keyword (a superset of [`VALUE`]).
+const TB: &str = r#"[^\s"'`<>,;&]"#;
+
+/// Assignment separators: `=`, `:`, Ruby/PHP `=>`, Go/Pascal `:=`.
+const SEP: &str = "=>|:=|[:=]";
+
+/// A quoted value, spaces allowed (`password = "correct horse battery staple"`).
+/// Neither quote occurs inside, as in the trigger, so the exact match never outlives the
+/// DFA's thread.
+const QUOTED: &str = r#""[^"'\r\n]*"|'[^"'\r\n]*'"#;
 
 pub(crate) fn builtins() -> Vec<BuiltIn> {
-    let assignment = format!(r#"(?i:{KEYWORDS})["']?[ \t]*[:=][ \t]*["']?{VALUE}"#);
+    let kw = keywords();
+    let assignment = format!(r#"(?i:{kw})["']?[ \t]*(?:{SEP})[ \t]*(?:{QUOTED}|["']?{VALUE})"#);
     let authorization = format!(
-        r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
+        r#"(?i:authorization)["']?[ \t]*(?:{SEP})[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
     );
     let b = |kind, regex: &str, check| BuiltIn {
         kind,
         trigger: trigger_of(check),
+        head: head_of(check),
         // The rule table is built once per redactor; leaking a few dozen short strings
         // keeps `BuiltIn` simple and `'static`.
         regex: Box::leak(regex.to_owned().into_boxed_str()),
@@ -98,7 +148,9 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
     vec![
         b(
             Kind::Email,
-            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+            // Local parts may hold non-ASCII letters (`José.garcía@…`: bytes ≥ 0x80);
+            // `%40` is a URL-encoded `@`.
+            r"[A-Za-z0-9._%+\-\x80-\xFF]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
             Check::Email,
         ),
         b(
@@ -174,10 +226,56 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::PrivateKey, PEM, Check::Pem),
         b(
             Kind::UrlCredentials,
-            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@[A-Za-z0-9._\-]+"#,
+            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@(?:[A-Za-z0-9._\-]+|\[[0-9A-Fa-f:.]+\])"#,
             Check::UrlCredentials,
         ),
     ]
+}
+
+fn head_of(check: Check) -> Option<&'static str> {
+    let text = match check {
+        Check::Assignment => format!("(?i:{})", keywords()),
+        Check::AssignmentSpaced => r"(?i:api[_\-]?key|api[_\-]?token|access[_\-]?key)".to_owned(),
+        Check::Authorization => "(?i:authorization)".to_owned(),
+        _ => return None,
+    };
+    Some(Box::leak(text.into_boxed_str()))
+}
+
+/// Whether a candidate of the keyword rule `check` may start at `s`: the same test its
+/// check applies first, run by the engine on the keyword alone, before matching the rest.
+pub(crate) fn head_ok(check: Check, hay: &[u8], s: usize) -> bool {
+    match check {
+        Check::Authorization => keyword_boundary(hay, s),
+        _ => names_at(hay, s),
+    }
+}
+
+/// Whether `check` is a keyword rule, skipped on a segment without any of
+/// [`keyword_anchors`].
+pub(crate) fn head_of_keyword(check: Check) -> bool {
+    matches!(
+        check,
+        Check::Assignment
+            | Check::AssignmentSpaced
+            | Check::Authorization
+            | Check::Bearer
+            | Check::Basic
+    )
+}
+
+/// Words one of which every keyword rule's candidate contains (case-insensitive): the first
+/// word of every vocabulary keyword, and the words of the other keyword rules.
+pub(crate) fn keyword_anchors() -> Vec<String> {
+    let mut words: Vec<String> = crate::vocab::assignment_words()
+        .filter_map(|w| w.first().map(|f| (*f).to_owned()))
+        .collect();
+    for w in ["authorization", "bearer", "basic", "api", "access"] {
+        words.push(w.to_owned());
+    }
+    words.sort();
+    words.dedup();
+    words
 }
 
 fn trigger_of(check: Check) -> usize {
@@ -224,7 +322,7 @@ pub(crate) fn min_digits(check: Check) -> usize {
 /// lets the matcher skip rules that cannot match a segment.
 pub(crate) fn needle(check: Check) -> &'static [u8] {
     match check {
-        Check::Email => b"@",
+        Check::Email => b"",
         Check::UrlCredentials => b"://",
         Check::Jwt => b"eyJ",
         Check::Github => b"_",
@@ -233,6 +331,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Stripe => b"k_",
         Check::Google => b"AIza",
         Check::Pem => b"-----BEGIN",
+        Check::Aws => b"A",
         _ => b"",
     }
 }
@@ -257,31 +356,48 @@ pub(crate) struct Span {
 /// How far before a bare digit run a context keyword may start.
 pub(crate) const CONTEXT_WINDOW: usize = 32;
 
-const PHONE_WORDS: [&[u8]; 8] = [
-    b"phone",
-    b"call",
-    b"tel",
-    b"mobile",
-    b"sms",
-    b"fax",
-    b"cell",
-    b"whatsapp",
-];
-const SSN_WORDS: [&[u8]; 6] = [
-    b"ssn",
-    b"social security",
-    b"tax id",
-    b"taxid",
-    b"tin",
-    b"tax_id",
-];
-
 /// The result of running a check on the candidate `hay[s..e]`.
 pub(crate) enum Verdict {
     /// Mask this span (it may be a sub-span of the candidate), then go on after `resume`.
     Mask(Span, usize),
-    /// Not a match: search again from `s + 1`.
+    /// Not a match: search again from [`reject_resume`].
     Reject,
+}
+
+/// Where to search again after the candidate `hay[s..e]` of `check` was rejected: the
+/// smallest position at which a candidate with a different verdict could start. Searching
+/// again from `s + 1` would be exact too, but a long token then costs one search of the
+/// whole token per byte (quadratic); each skip below is exact, because every candidate
+/// starting inside the skipped bytes would get the same verdict:
+/// * e-mail: every start before the `@` shares the `@`, the domain and what follows, which
+///   is all the check reads — resume after the `@`;
+/// * vendor tokens (`sk-`, `ghp_`, `xoxb-`, `sk_live_`, `AIza`): a later start inside the
+///   token is a suffix with the same end: shorter, with fewer digits — resume at the end;
+/// * JWT: a start inside the header segment shares the rest — resume after the first `.`;
+/// * Bearer / Basic: the word itself cannot start again before the token — resume there;
+/// * spaced API keys: resume at the value (no keyword-and-space fits before it).
+///
+/// The other rules' candidates are short (digit rules) or found head first (assignments,
+/// see the engine), so `s + 1` costs a bounded search.
+pub(crate) fn reject_resume(check: Check, hay: &[u8], s: usize, e: usize) -> usize {
+    let m = &hay[s..e];
+    let skip = match check {
+        Check::Email => email_domain(m),
+        Check::OpenAi | Check::Github | Check::Slack | Check::Stripe | Check::Google => m.len(),
+        Check::Jwt => memchr::memchr(b'.', m).map_or(1, |i| i + 1),
+        Check::Bearer | Check::Basic => m.len() - token_after_word(m).len(),
+        Check::AssignmentSpaced => spaced_value_start(m),
+        _ => 1,
+    };
+    s + skip.max(1)
+}
+
+/// Where the domain starts in an e-mail candidate: after its separator, the last `@` or
+/// `%40` (the domain holds neither, and the greedy local part takes every earlier one).
+fn email_domain(m: &[u8]) -> usize {
+    let at = memchr::memrchr(b'@', m).map(|i| i + 1);
+    let pct = memchr::memmem::rfind(m, b"%40").map(|i| i + 3);
+    at.max(pct).unwrap_or(0)
 }
 
 /// Runs `check` on the candidate `hay[s..e]`. `lo` is where the segment starts in `hay`:
@@ -304,13 +420,17 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
     };
     match check {
         Check::Email => {
-            let at = memchr::memchr(b'@', m).unwrap_or(0);
-            let domain = &m[at + 1..];
+            let domain = &m[email_domain(m)..];
             let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or(b"");
             let labels_ok = domain
                 .split(|&b| b == b'.')
                 .all(|l| !l.is_empty() && l[0] != b'-' && l[l.len() - 1] != b'-');
-            if tld.len() > 63 || !labels_ok || matches!(after(0), Some(b'@')) {
+            // `git@github.com:org/repo.git` is an scp-style remote (`user@host:path`), not an
+            // address: a `:` right after the domain followed by a path character. A port
+            // (`:22`) or prose (`: thanks`) after an address still masks it.
+            let scp = after(0) == Some(b':')
+                && after(1).is_some_and(|b| b.is_ascii_alphabetic() || b"_~./".contains(&b));
+            if tld.len() > 63 || !labels_ok || matches!(after(0), Some(b'@')) || scp {
                 return Verdict::Reject;
             }
             whole(Kind::Email)
@@ -477,407 +597,4 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         }
         Check::Custom => whole(kind),
     }
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// The guards the reference expressed with look-around: a phone is not glued to a longer
-/// number, a decimal, a path or a version.
-fn phone_guards(b1: Option<u8>, b2: Option<u8>, a0: Option<u8>, a1: Option<u8>) -> bool {
-    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
-    if b1.is_some_and(|b| is_word(b) || b == b'.' || b == b'/' || b == b'+') {
-        return false;
-    }
-    if matches!(b1, Some(b'-')) && digit(b2) {
-        return false;
-    }
-    if a0.is_some_and(|b| is_word(b) || b == b'/') {
-        return false;
-    }
-    if matches!(a0, Some(b'.' | b'-' | b':')) && digit(a1) {
-        return false;
-    }
-    true
-}
-
-fn ssn_guards(
-    spaced: bool,
-    b1: Option<u8>,
-    b2: Option<u8>,
-    a0: Option<u8>,
-    a1: Option<u8>,
-) -> bool {
-    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
-    if b1.is_some_and(|b| b == b'.' || b == b'/') {
-        return false;
-    }
-    // Not part of a longer dashed (or, for the spaced form, spaced) number.
-    let glue =
-        |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':')) || (spaced && b == Some(b' '));
-    if glue(b1) && b1 != Some(b'.') && digit(b2) {
-        return false;
-    }
-    !(glue(a0) && digit(a1))
-}
-
-fn digits_of(m: &[u8]) -> Vec<u8> {
-    m.iter().filter(|b| b.is_ascii_digit()).copied().collect()
-}
-
-fn nanp_ok(m: &[u8]) -> bool {
-    // With a bare area code the two separators must agree ("555-123-4567", not "555-123 4567").
-    let core = if m.starts_with(b"+1") || (m.len() > 12 && m[0] == b'1') {
-        let skip = usize::from(m[0] == b'+') + 1;
-        let rest = &m[skip..];
-        rest.strip_prefix(b" ")
-            .or_else(|| rest.strip_prefix(b"-"))
-            .or_else(|| rest.strip_prefix(b"."))
-            .unwrap_or(rest)
-    } else {
-        m
-    };
-    if core.first() == Some(&b'(') {
-        return true;
-    }
-    core.len() == 12 && core[3] == core[7]
-}
-
-/// `+` and 8–15 digits in groups. The regex is greedy, so a number followed by more digit
-/// groups (a date, a count) is tried group by group from the longest prefix down.
-fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
-    let m = &hay[s..e];
-    if m.get(1) == Some(&b'0') {
-        return Verdict::Reject;
-    }
-    let mut ends = Vec::new();
-    let mut digits = 0usize;
-    let mut counts = Vec::new();
-    for (i, &b) in m.iter().enumerate().skip(1) {
-        if b.is_ascii_digit() {
-            digits += 1;
-            if m.get(i + 1).is_none_or(|n| !n.is_ascii_digit()) {
-                ends.push(i + 1);
-                counts.push(digits);
-            }
-        }
-    }
-    for (k, &end) in ends.iter().enumerate().rev() {
-        let n = counts[k];
-        if !(8..=15).contains(&n) {
-            continue;
-        }
-        let groups: Vec<&[u8]> = m[1..end].split(|b| !b.is_ascii_digit()).collect();
-        // A spaced number: every group after the country code is at most 6 digits.
-        if groups.len() > 1 && groups.iter().skip(1).any(|g| g.len() > 6) {
-            continue;
-        }
-        let at = |i: usize| hay.get(i).copied();
-        let before = |k: usize| s.checked_sub(k).map(|i| hay[i]);
-        if phone_guards(before(1), before(2), at(s + end), at(s + end + 1)) {
-            return Verdict::Mask(
-                Span {
-                    start: s,
-                    end: s + end,
-                    kind: Kind::Phone,
-                },
-                s + end,
-            );
-        }
-    }
-    Verdict::Reject
-}
-
-fn national_ok(m: &[u8]) -> bool {
-    let n = digits_of(m).len();
-    (9..=11).contains(&n)
-}
-
-fn ssn_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
-    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
-}
-
-/// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
-fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
-    let lo = s.saturating_sub(CONTEXT_WINDOW);
-    let win = &hay[lo..s];
-    for i in 0..win.len() {
-        if i > 0 && win[i - 1].is_ascii_alphabetic() {
-            continue;
-        }
-        if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
-            continue;
-        }
-        for w in words {
-            if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Whether `word` (lowercase) occurs case-insensitively within `dist` bytes before `s`.
-fn has_word_before(hay: &[u8], s: usize, word: &[u8], dist: usize) -> bool {
-    let lo = s.saturating_sub(dist);
-    hay[lo..s]
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word))
-}
-
-fn token_after_word(m: &[u8]) -> &[u8] {
-    let sp = m
-        .iter()
-        .position(|&b| b == b' ' || b == b'\t')
-        .unwrap_or(m.len());
-    let rest = &m[sp..];
-    let t = rest
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(rest.len());
-    &rest[t..]
-}
-
-/// Whether `tok` is standard base64 whose decoded bytes contain `:` (Basic's `user:pass`).
-fn base64_has_colon(tok: &[u8]) -> bool {
-    if tok.len() < 8 || !tok.len().is_multiple_of(4) {
-        return false;
-    }
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        })
-    };
-    for quad in tok.chunks(4) {
-        let mut acc = 0u32;
-        let mut n = 0;
-        for &c in quad {
-            if c == b'=' {
-                break;
-            }
-            let Some(v) = val(c) else { return false };
-            acc = (acc << 6) | v;
-            n += 1;
-        }
-        let bytes = acc.to_be_bytes();
-        let decoded: &[u8] = match n {
-            4 => &bytes[1..4],
-            3 => &[(acc >> 10) as u8, (acc >> 2) as u8],
-            2 => &[(acc >> 4) as u8],
-            _ => &[],
-        };
-        if decoded.contains(&b':') {
-            return true;
-        }
-    }
-    false
-}
-
-/// Whether the keyword at `s` starts a key name token: not glued to a preceding lowercase
-/// letter or digit, except at a camelCase step (`nextPageToken`).
-fn keyword_boundary(hay: &[u8], s: usize) -> bool {
-    let Some(&prev) = s.checked_sub(1).and_then(|i| hay.get(i)) else {
-        return true;
-    };
-    if prev.is_ascii_digit() {
-        return false;
-    }
-    if prev.is_ascii_alphabetic() {
-        return prev.is_ascii_lowercase() && hay[s].is_ascii_uppercase();
-    }
-    true
-}
-
-/// Where the value starts in an assignment match: after the keyword, quotes, spaces and
-/// the `:`/`=` separator.
-fn value_start(m: &[u8]) -> usize {
-    let sep = m.iter().position(|&b| b == b':' || b == b'=').unwrap_or(0);
-    let mut i = sep + 1;
-    while i < m.len() && matches!(m[i], b' ' | b'\t' | b'"' | b'\'') {
-        i += 1;
-    }
-    i
-}
-
-fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
-    let m = &hay[s..e];
-    if !keyword_boundary(hay, s) {
-        return Verdict::Reject;
-    }
-    let vs = if check == Check::AssignmentSpaced {
-        let sp = m
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .unwrap_or(m.len());
-        sp + m[sp..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count()
-    } else {
-        value_start(m)
-    };
-    let value = &m[vs..];
-    let lower_kw: Vec<u8> = m[..vs].iter().map(u8::to_ascii_lowercase).collect();
-    let password_like = lower_kw.starts_with(b"pass")
-        || lower_kw.starts_with(b"pwd")
-        || lower_kw.starts_with(b"secret")
-        || lower_kw.starts_with(b"cred");
-    let min = if password_like { 4 } else { 8 };
-    if value.len() < min {
-        return Verdict::Reject;
-    }
-    if check == Check::AssignmentSpaced && value.iter().all(u8::is_ascii_lowercase) {
-        // "api key generation": prose, not a key.
-        return Verdict::Reject;
-    }
-    Verdict::Mask(
-        Span {
-            start: s + vs,
-            end: e,
-            kind: Kind::ApiKey,
-        },
-        e,
-    )
-}
-
-/// Issuer prefixes of the major card networks, as (low, high) ranges of the first digits.
-const ISSUERS: [(&[u8], &[u8]); 16] = [
-    (b"4", b"4"),       // Visa
-    (b"51", b"55"),     // Mastercard
-    (b"2221", b"2720"), // Mastercard 2-series
-    (b"34", b"34"),     // Amex
-    (b"37", b"37"),     // Amex
-    (b"6011", b"6011"), // Discover
-    (b"644", b"649"),   // Discover
-    (b"65", b"65"),     // Discover
-    (b"622", b"622"),   // UnionPay / Discover
-    (b"62", b"62"),     // UnionPay
-    (b"36", b"36"),     // Diners
-    (b"300", b"305"),   // Diners
-    (b"38", b"39"),     // Diners
-    (b"3528", b"3589"), // JCB
-    (b"50", b"50"),     // Maestro
-    (b"56", b"58"),     // Maestro
-];
-
-/// Whether `digits` (ASCII) starts with a known issuer prefix.
-pub(crate) fn issuer_ok(digits: &[u8]) -> bool {
-    ISSUERS.iter().any(|(lo, hi)| {
-        digits.len() >= lo.len() && {
-            let p = &digits[..lo.len()];
-            p >= *lo && p <= *hi
-        }
-    }) || digits.starts_with(b"63")
-        || digits.starts_with(b"67")
-}
-
-/// Luhn checksum over ASCII digits.
-pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    sum.is_multiple_of(10)
-}
-
-/// A card number: 13–19 digits, Luhn-valid, known issuer, and when separated, in the
-/// usual groups (4-4-4-4[-3], 4-6-5, 4-6-4, 4-4-4-1..). Tries every group-aligned sub-run so
-/// a leading quantity ("2 4111 1111 1111 1111") or a trailing one cannot hide a card.
-fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
-    let m = &hay[s..e];
-    // Groups of digits with their offsets in `m` and the separator before each.
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < m.len() {
-        let st = i;
-        while i < m.len() && m[i].is_ascii_digit() {
-            i += 1;
-        }
-        groups.push((st, i));
-        i += 1;
-    }
-    for a in 0..groups.len() {
-        for b in (a..groups.len()).rev() {
-            let (gs, _) = groups[a];
-            let (_, ge) = groups[b];
-            let sub = &m[gs..ge];
-            let digits = digits_of(sub);
-            if !(13..=19).contains(&digits.len()) {
-                continue;
-            }
-            let abs_s = s + gs;
-            let abs_e = s + ge;
-            if !card_guards(hay, abs_s, abs_e) {
-                continue;
-            }
-            let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
-            if b > a && !card_grouping_ok(&sizes, sub) {
-                continue;
-            }
-            if issuer_ok(&digits) && luhn_ok(&digits) {
-                return Verdict::Mask(
-                    Span {
-                        start: abs_s,
-                        end: abs_e,
-                        kind: Kind::Card,
-                    },
-                    abs_e,
-                );
-            }
-        }
-    }
-    Verdict::Reject
-}
-
-fn card_guards(hay: &[u8], s: usize, e: usize) -> bool {
-    let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
-    let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
-    // A fraction ("0.5227687358856201") or a dotted/slashed number is not a card.
-    if matches!(at(s.checked_sub(1)), Some(b'.' | b'/' | b',')) && digit(s.checked_sub(2)) {
-        return false;
-    }
-    if matches!(at(Some(e)), Some(b'.' | b'/' | b',')) && digit(Some(e + 1)) {
-        return false;
-    }
-    if at(s.checked_sub(1)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return false;
-    }
-    !at(Some(e)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-fn card_grouping_ok(sizes: &[usize], sub: &[u8]) -> bool {
-    // One separator character throughout.
-    let seps: Vec<u8> = sub
-        .iter()
-        .filter(|b| !b.is_ascii_digit())
-        .copied()
-        .collect();
-    if seps.windows(2).any(|w| w[0] != w[1]) {
-        return false;
-    }
-    match sizes {
-        [4, 6, 4 | 5] => true,
-        [rest @ .., last] => rest.iter().all(|&g| g == 4) && (1..=4).contains(last),
-        [] => false,
-    }
-}
-
-/// Whether the integer `n` reads as a card number.
-pub(crate) fn card_number(n: u64) -> bool {
-    let s = n.to_string();
-    let d = s.as_bytes();
-    (13..=19).contains(&d.len()) && issuer_ok(d) && luhn_ok(d)
 }

@@ -7,9 +7,15 @@
 //! [`CONTEXT`] bytes before them. Every decision depends only on the bytes, never on where
 //! a chunk ended, so any chunking gives the same output.
 //!
+//! Cuts: a start state of the DFA, or a match state that behaves like one (the token that
+//! matched ended one byte ago and nothing else is in progress; see
+//! `Engine::is_cut_match`). So a list of tokens is cut after every token.
+//!
 //! Hold cap (fail closed): if the bytes since the last cut grow past `max_hold`, they are
-//! replaced by one [`Kind::HoldLimit`] marker, and the rest of that run (up to the next cut)
-//! is swallowed without being buffered.
+//! replaced by one [`Kind::HoldLimit`] marker that says how much it replaced
+//! (`[REDACTED:hold_limit 70000 bytes]`, see [`hold_limit_marker`]), and the rest of that
+//! run (up to the next cut) is swallowed without being buffered; the marker is written when
+//! the run ends.
 
 use regex_automata::dfa::Automaton;
 use regex_automata::util::primitives::StateID;
@@ -17,6 +23,38 @@ use regex_automata::util::primitives::StateID;
 use crate::engine::{CONTEXT, Engine};
 use crate::rules::Span;
 use crate::{Finding, Inner, Kind};
+
+/// The marker of a run masked by the hold cap: `[REDACTED:hold_limit <n> bytes]`, in both
+/// marker styles, so a reader sees that data was dropped and how much.
+pub(crate) fn hold_limit_marker(bytes: u64) -> String {
+    format!("[REDACTED:hold_limit {bytes} bytes]")
+}
+
+/// Whether the masked digits `hay[s..e]` are a bare JSON number: all digits, after an
+/// optional `-` that is not yet written (`prev` is the first byte not yet written), and
+/// after `":`, `[` or `,` (whitespace allowed). Returns where the number starts (its
+/// sign included), so the marker replaces it whole.
+fn json_number(hay: &[u8], prev: usize, s: usize, e: usize) -> Option<usize> {
+    if !hay[s..e].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let start = if s > prev && hay[s - 1] == b'-' {
+        s - 1
+    } else {
+        s
+    };
+    let mut i = start;
+    while i > 0 && hay[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    let before = |k: usize| i.checked_sub(k).map(|j| hay[j]);
+    let json = match before(1) {
+        Some(b'[' | b',') => true,
+        Some(b':') => before(2) == Some(b'"'),
+        _ => false,
+    };
+    json.then_some(start)
+}
 
 /// Where the scanner writes its output.
 pub(crate) trait Sink {
@@ -113,6 +151,8 @@ pub(crate) struct Scanner {
     buf: Vec<u8>,
     buf_base: u64,
     started: bool,
+    /// The last byte fed (the byte before a chunk's first byte).
+    last_byte: u8,
     masks: u64,
     scratch: Vec<u8>,
     spans: Vec<Span>,
@@ -131,6 +171,7 @@ impl Scanner {
             buf: Vec::new(),
             buf_base: 0,
             started: true,
+            last_byte: 0,
             masks: 0,
             scratch: Vec::new(),
             spans: Vec::new(),
@@ -204,15 +245,29 @@ impl Scanner {
                     self.cut(inner, at, false, chunk, base, sink, on);
                 } else if dfa.is_match_state(sid) {
                     self.note_match(engine, sid);
+                    // The token that matched is complete and nothing else is in progress:
+                    // its delimiter is a cut, so a list of tokens is held (and masked) one
+                    // token at a time, never as one run. Not after a digit and a comma:
+                    // the digit guards look one byte past the comma (`4111…,42` is a
+                    // decimal, not a card).
+                    let before = if i >= 2 { chunk[i - 2] } else { self.last_byte };
+                    if engine.is_cut_match(sid)
+                        && !(chunk[i - 1] == b',' && before.is_ascii_digit())
+                    {
+                        self.cut(inner, at, false, chunk, base, sink, on);
+                    }
                 }
                 // Dead and quit states cannot occur: the DFA is unanchored with MatchKind::All
                 // and has no quit bytes.
             }
             if self.swallow.is_none() && at > self.last_cut + max_hold {
-                self.overflow(inner, chunk, base, sink);
+                self.overflow(chunk, base, sink);
             }
         }
         self.sid = sid;
+        if let Some(&b) = chunk.last() {
+            self.last_byte = b;
+        }
         self.pos = base + n as u64;
         if last {
             let eoi = dfa.next_eoi_state(sid);
@@ -276,6 +331,9 @@ impl Scanner {
             } else {
                 at
             };
+            // The marker is written here, once the run's length is known; nothing was
+            // written since the overflow, so the output order is unchanged.
+            sink.marker(&hold_limit_marker(end - start));
             on(Finding {
                 kind: Kind::HoldLimit,
                 start,
@@ -296,12 +354,11 @@ impl Scanner {
 
     /// The held run since the last cut grew past the cap: mask it and swallow the rest of
     /// the run without buffering it.
-    fn overflow(&mut self, inner: &Inner, chunk: &[u8], base: u64, sink: &mut dyn Sink) {
+    fn overflow(&mut self, chunk: &[u8], base: u64, sink: &mut dyn Sink) {
         let start = self.last_cut;
         if start > self.emitted {
             self.emit_raw(chunk, base, self.emitted, start, sink);
         }
-        sink.marker(inner.markers.get(Kind::HoldLimit));
         self.masks += 1;
         self.swallow = Some(start);
         self.pending = false;
@@ -331,8 +388,18 @@ impl Scanner {
         inner.engine.match_segment(hay, lo, &self.seen, &mut spans);
         let mut prev = lo;
         for sp in &spans {
-            sink.raw(&hay[prev..sp.start]);
-            sink.marker(inner.markers.get(sp.kind));
+            let marker = inner.markers.get(sp.kind);
+            if let Some(start) = json_number(hay, prev, sp.start, sp.end) {
+                // A bare JSON number (`"n": 4111…`, `[…, -4111…]`): a quoted marker keeps a
+                // JSON document valid, as structural redaction does.
+                sink.raw(&hay[prev..start]);
+                sink.marker("\"");
+                sink.marker(marker);
+                sink.marker("\"");
+            } else {
+                sink.raw(&hay[prev..sp.start]);
+                sink.marker(marker);
+            }
             on(Finding {
                 kind: sp.kind,
                 start: ctx_start + sp.start as u64,

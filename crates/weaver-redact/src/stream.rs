@@ -23,11 +23,13 @@ use crate::{Finding, Redactor};
 /// assert_eq!(out, b"Authorization: [REDACTED] done");
 /// ```
 ///
-/// Memory: what is held is the run since the automaton last sat in a start state (no match
-/// in progress) plus 64 bytes of look-behind context. That run is capped by
+/// Memory: what is held is the run since the last cut (a point where no match can be in
+/// progress: the automaton in a start state, or a token just completed) plus 64 bytes of
+/// look-behind context; a list of tokens is cut after every token. That run is capped by
 /// [`Redactor::max_hold`]: past it the run is masked as [`Kind::HoldLimit`](crate::Kind)
-/// and the rest of it is swallowed without buffering — fail closed, and the one-shot
-/// functions apply the same rule, so both paths stay identical.
+/// with a marker that gives its size (`[REDACTED:hold_limit 70000 bytes]`) and the rest of
+/// it is swallowed without buffering — fail closed, and the one-shot functions apply the
+/// same rule, so both paths stay identical.
 ///
 /// After [`finish`](Self::finish) the redactor is ready for a new stream (offsets restart
 /// at 0).

@@ -73,7 +73,9 @@
 //! # Guards
 //!
 //! A [`Guard`] decides what the facts may reveal: values under sensitive keys are never
-//! described (`k: values withheld (sensitive key)`), integers it flags (for example card
+//! described (`k: values withheld (sensitive key)`; a column is withheld whole as soon as
+//! one of its values is, and so is the value column of a list of name/value pairs once one
+//! row names a sensitive thing), integers it flags (for example card
 //! numbers) are replaced, every printed string and key passes its `scrub`, projections
 //! drop fields, and containers deeper than [`SummaryOptions::max_depth`] are shown only as
 //! an elision marker. [`NoGuard`] reveals everything.
@@ -107,6 +109,39 @@ pub const DEFAULT_MAX_FACTS: usize = 20;
 pub trait Guard {
     /// Whether the value under `key` must never be described.
     fn is_sensitive_key(&self, _key: &str) -> bool {
+        false
+    }
+
+    /// Whether values under `key` may be withheld, so that
+    /// [`withhold_value`](Self::withhold_value) must be asked for each (decided once per
+    /// key). Defaults to [`is_sensitive_key`](Self::is_sensitive_key).
+    fn checks_key(&self, key: &str) -> bool {
+        self.is_sensitive_key(key)
+    }
+
+    /// Whether this value under `key` must never be described (a typed rule: a flag under
+    /// `email_verified` may show, a string may not). Asked only when
+    /// [`checks_key`](Self::checks_key) holds. Defaults to
+    /// [`is_sensitive_key`](Self::is_sensitive_key).
+    fn withhold_value(&self, key: &str, _value: Cell<'_>) -> bool {
+        self.is_sensitive_key(key)
+    }
+
+    /// Whether a field of this name holds the *name* of a name/value pair (`name`, `key`,
+    /// `header`): see [`pair_name_sensitive`](Self::pair_name_sensitive).
+    fn is_pair_name(&self, _key: &str) -> bool {
+        false
+    }
+
+    /// Whether a field of this name holds the *value* of a name/value pair (`value`, `val`).
+    fn is_pair_value(&self, _key: &str) -> bool {
+        false
+    }
+
+    /// Whether `name`, held by a pair-name field, makes the values of the pair-value
+    /// fields of the same map withheld (`{"name": "DB_PASSWORD", "value": "…"}`). In a list
+    /// of records the whole value column is then withheld.
+    fn pair_name_sensitive(&self, _name: &str) -> bool {
         false
     }
 

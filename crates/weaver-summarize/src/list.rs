@@ -84,13 +84,41 @@ impl FieldNotes {
     }
 }
 
+/// The scrubbed head of a distribution value, scrubbed as it will be read: after its
+/// column name (`tel: 2125550101`). A name can give a value context (a bare 10-digit
+/// number is a phone after `tel`); scrubbed alone, every label would pass and the joined
+/// fact would then show all but the first. Fails closed (the guard's marker) when the
+/// name and value cannot be told apart after scrubbing.
+fn label_in_context(name: &str, value: &str, guard: &dyn Guard) -> String {
+    let prefix = format!("{name}: ");
+    let max = prefix.chars().count() + DISTRIBUTION_VALUE_CHARS;
+    let (head, cut) = guard.scrub_head(&format!("{prefix}{value}"), max);
+    match head.strip_prefix(&prefix) {
+        Some(label) if cut => format!("{label}…"),
+        Some(label) => label.to_owned(),
+        None => guard.withheld().to_owned(),
+    }
+}
+
+/// Whether a printed statistic changes when scrubbed after its column name.
+fn changes_in_context(name: &str, stat: &str, guard: &dyn Guard) -> bool {
+    let text = format!("{name}: {stat}");
+    guard.scrub(&text) != text
+}
+
 #[derive(Debug)]
 struct Column {
     key: Box<str>,
     count: u64,
     last_row: u64,
     allowed: bool,
-    sensitive: bool,
+    /// Values under this key are checked one by one (`Guard::checks_key`).
+    checks: bool,
+    /// Some value was withheld: the column is never described.
+    withheld: bool,
+    /// The column holds pair names / pair values (`Guard::is_pair_name` / `is_pair_value`).
+    pair_name: bool,
+    pair_value: bool,
     numeric: bool,
     n_num: u64,
     min: f64,
@@ -110,7 +138,10 @@ impl Column {
             count: 0,
             last_row: u64::MAX,
             allowed: guard.field_allowed(key),
-            sensitive: guard.is_sensitive_key(key),
+            checks: guard.checks_key(key),
+            withheld: false,
+            pair_name: guard.is_pair_name(key),
+            pair_value: guard.is_pair_value(key),
             numeric: true,
             n_num: 0,
             min: f64::INFINITY,
@@ -167,7 +198,7 @@ impl Column {
     }
 
     fn is_numeric(&self) -> bool {
-        self.numeric && self.n_num > 0 && !self.sensitive
+        self.numeric && self.n_num > 0 && !self.withheld
     }
 }
 
@@ -200,6 +231,8 @@ pub struct ListSummarizer<'g> {
     untracked: bool,
     prev_order: Vec<usize>,
     cur_order: Vec<usize>,
+    /// The current row names a sensitive thing in a pair-name field.
+    row_pair: bool,
     previews: Vec<String>,
     fields: FieldNotes,
     /// Every element so far is a string (a list of lines or messages).
@@ -222,6 +255,7 @@ impl<'g> ListSummarizer<'g> {
             untracked: false,
             prev_order: Vec::new(),
             cur_order: Vec::new(),
+            row_pair: false,
             previews: Vec::new(),
             fields: FieldNotes::default(),
             all_strings: true,
@@ -329,6 +363,7 @@ impl<'g> ListSummarizer<'g> {
         self.total += 1;
         self.row += 1;
         self.cur_order.clear();
+        self.row_pair = false;
     }
 
     /// Adds one field of the current row. A key repeated within a row counts once.
@@ -349,11 +384,23 @@ impl<'g> ListSummarizer<'g> {
             return;
         }
         col.last_row = self.row;
+        // A pair name protects its value even when the name itself is projected out.
+        if col.pair_name
+            && let Cell::Str(name) = cell
+            && self.guard.pair_name_sensitive(name)
+        {
+            self.row_pair = true;
+        }
         if !col.allowed {
             return;
         }
         col.count += 1;
-        if !col.sensitive {
+        if col.checks && !col.withheld && self.guard.withhold_value(key, cell) {
+            col.withheld = true;
+            // Nothing of a withheld column is ever printed: drop what it collected.
+            col.strings = Vec::new();
+        }
+        if !col.withheld {
             col.add(cell);
         }
     }
@@ -376,8 +423,18 @@ impl<'g> ListSummarizer<'g> {
         Some(i)
     }
 
-    /// Ends the current row.
+    /// Ends the current row. A row whose pair-name field names a sensitive thing
+    /// withholds its pair-value columns (whatever order the fields came in).
     pub fn end_row(&mut self) {
+        if self.row_pair {
+            for &i in &self.cur_order {
+                let col = &mut self.columns[i];
+                if col.pair_value {
+                    col.withheld = true;
+                    col.strings = Vec::new();
+                }
+            }
+        }
         std::mem::swap(&mut self.prev_order, &mut self.cur_order);
     }
 
@@ -448,7 +505,7 @@ impl<'g> ListSummarizer<'g> {
             let (min, max, avg) = (format_stat(col.min), format_stat(col.max), format_stat(avg));
             let withheld = [&min, &max, &avg]
                 .iter()
-                .any(|s| stat_withheld(s, self.guard));
+                .any(|s| stat_withheld(s, self.guard) || changes_in_context(name, s, self.guard));
             facts.push(if withheld {
                 format!("{name}: min/max/avg {}", self.guard.withheld())
             } else {
@@ -464,7 +521,7 @@ impl<'g> ListSummarizer<'g> {
             if col.is_numeric() {
                 continue;
             }
-            if col.sensitive {
+            if col.withheld {
                 facts.push(format!("{name}: values withheld (sensitive key)"));
             } else if col.boolean && col.trues + col.falses > 0 {
                 facts.push(format!("{name}: True={}, False={}", col.trues, col.falses));
@@ -475,8 +532,7 @@ impl<'g> ListSummarizer<'g> {
                 // the marker): merge their counts instead of listing the marker five times.
                 let mut shown: Vec<(String, u64)> = Vec::with_capacity(values.len());
                 for (v, c) in values {
-                    let (head, cut) = self.guard.scrub_head(v, DISTRIBUTION_VALUE_CHARS);
-                    let label = if cut { format!("{head}…") } else { head };
+                    let label = label_in_context(name, v, self.guard);
                     match shown.iter_mut().find(|(l, _)| *l == label) {
                         Some((_, n)) => *n += c,
                         None => shown.push((label, *c)),

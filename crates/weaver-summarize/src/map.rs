@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::list::FieldNotes;
+use crate::list::{Cell, FieldNotes};
 use crate::render::{head, scalar_text};
 use crate::text::TextStats;
 use crate::{Guard, Summary, SummaryOptions, View, view};
@@ -26,6 +26,10 @@ pub struct MapSummarizer<'g> {
     entry_facts: Vec<String>,
     /// Entries described (a list of strings takes several facts).
     described: u64,
+    /// Entry facts of pair-value fields (index, scrubbed key), withheld at the end when a
+    /// pair-name field names a sensitive thing.
+    pair_values: Vec<(usize, String)>,
+    pair_sensitive: bool,
     fields: FieldNotes,
 }
 
@@ -39,21 +43,31 @@ impl<'g> MapSummarizer<'g> {
             smallest: BTreeSet::new(),
             entry_facts: Vec::new(),
             described: 0,
+            pair_values: Vec::new(),
+            pair_sensitive: false,
             fields: FieldNotes::default(),
         }
     }
 
-    /// Whether the value of the next entry with this key will be described (so the caller
-    /// must pass it to [`push`](Self::push)).
+    /// Whether the value of the next entry with this key is needed (so the caller must
+    /// pass it to [`push`](Self::push)): it will be described or type-checked, or it is a
+    /// pair name that may withhold a sibling. Under a key the guard checks
+    /// ([`Guard::checks_key`]), only the value's type and scalar matter: a caller may pass
+    /// any string (such as a marker) in place of a container.
     pub fn wants_value(&self, key: &str) -> bool {
-        self.entry_facts.len() < self.opts.max_facts
-            && self.guard.field_allowed(key)
-            && !self.guard.is_sensitive_key(key)
+        (self.entry_facts.len() < self.opts.max_facts && self.guard.field_allowed(key))
+            || self.guard.is_pair_name(key)
     }
 
     /// Adds an entry. `value` may be `None` when [`wants_value`](Self::wants_value) was
     /// false; a needed value that is missing is described as `null`.
     pub fn push(&mut self, key: &str, value: Option<&Value>) {
+        if self.guard.is_pair_name(key)
+            && let Some(Value::String(name)) = value
+            && self.guard.pair_name_sensitive(name)
+        {
+            self.pair_sensitive = true;
+        }
         if !self.guard.field_allowed(key) {
             self.fields.note(key, self.guard);
             return;
@@ -69,22 +83,29 @@ impl<'g> MapSummarizer<'g> {
             self.described += 1;
             let label = self.guard.scrub(key).into_owned();
             let value = value.unwrap_or(&Value::Null);
-            let fact = if self.guard.is_sensitive_key(key) {
-                format!("{label}: {}", self.guard.withheld())
-            } else if let Some(text) = self.strings(value) {
-                self.entry_facts
-                    .push(format!("{label}: list of {}", text.shape()));
-                if let Some(levels) = text.levels() {
-                    self.entry_facts.push(format!("{label} levels: {levels}"));
-                }
-                for (i, item) in text.edges(&self.opts, self.guard) {
-                    self.entry_facts.push(format!("{label} #{i}: {item}"));
-                }
-                return;
-            } else {
-                let described = self.describe(value);
-                format!("{label}: {described}")
-            };
+            let is_pair_value = self.guard.is_pair_value(key);
+            let fact =
+                if self.guard.checks_key(key) && self.guard.withhold_value(key, Cell::of(value)) {
+                    format!("{label}: {}", self.guard.withheld())
+                } else if let Some(text) = (!is_pair_value).then(|| self.strings(value)).flatten() {
+                    // A pair's value field is never spread over several facts: the end of
+                    // the summary may have to withhold it as one fact.
+                    self.entry_facts
+                        .push(format!("{label}: list of {}", text.shape()));
+                    if let Some(levels) = text.levels() {
+                        self.entry_facts.push(format!("{label} levels: {levels}"));
+                    }
+                    for (i, item) in text.edges(&self.opts, self.guard) {
+                        self.entry_facts.push(format!("{label} #{i}: {item}"));
+                    }
+                    return;
+                } else {
+                    let described = self.describe(value);
+                    format!("{label}: {described}")
+                };
+            if is_pair_value {
+                self.pair_values.push((self.entry_facts.len(), label));
+            }
             self.entry_facts.push(fact);
         }
     }
@@ -142,7 +163,12 @@ impl<'g> MapSummarizer<'g> {
     }
 
     /// The summary: `Keys: …` then the entry facts, cut to `max_facts`.
-    pub fn finish(self) -> Summary {
+    pub fn finish(mut self) -> Summary {
+        if self.pair_sensitive {
+            for (i, label) in std::mem::take(&mut self.pair_values) {
+                self.entry_facts[i] = format!("{label}: {}", self.guard.withheld());
+            }
+        }
         let listed: Vec<String> = self
             .smallest
             .iter()

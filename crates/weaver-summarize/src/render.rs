@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Number, Value};
 
-use crate::{Guard, SummaryOptions, View, view};
+use crate::{Cell, Guard, SummaryOptions, View, view};
 
 /// The first `max` characters of `s` and whether anything was cut. Never splits a code
 /// point.
@@ -149,6 +149,11 @@ impl Preview<'_> {
             Value::Object(map) => {
                 self.out.push('{');
                 let mut first = true;
+                let pair = map.iter().any(|(k, v)| {
+                    self.guard.is_pair_name(k)
+                        && v.as_str()
+                            .is_some_and(|n| self.guard.pair_name_sensitive(n))
+                });
                 for (k, v) in map {
                     if self.full() {
                         return;
@@ -163,7 +168,10 @@ impl Preview<'_> {
                     let key = self.guard.scrub(k);
                     self.string(&key);
                     self.out.push(':');
-                    if self.guard.is_sensitive_key(k) {
+                    let withheld = (self.guard.checks_key(k)
+                        && self.guard.withhold_value(k, Cell::of(v)))
+                        || (pair && self.guard.is_pair_value(k));
+                    if withheld {
                         let w = self.guard.withheld().to_owned();
                         self.string(&w);
                     } else {

@@ -5,9 +5,12 @@
 //! * [`Bounded`] builds a `Value` but never past the depth limit: a deeper container is
 //!   skipped by serde_json's iterative skipper (so any nesting depth is accepted) and
 //!   becomes the same counted marker the `Value` walk writes. Values the frame will never
-//!   show — under sensitive keys, projected out, past `max_fields` in a row — are skipped
-//!   and left as a `null` placeholder (or not kept), so the common walk in
-//!   [`Scope`](super::scope::Scope) treats them exactly as it treats the parsed ones.
+//!   show — projected out, past `max_fields` in a row — are skipped and left as a `null`
+//!   placeholder (or not kept), so the common walk in [`Scope`](super::scope::Scope)
+//!   treats them exactly as it treats the parsed ones. Under a key that is not plain only
+//!   the scalar is read (a container stands as the marker, which the typed rule always
+//!   masks there), and a pair name (`name`, `key`, `header`) is always kept as its string,
+//!   so the name/value pair rule sees what the `Value` path sees.
 //! * The table visitor keeps the first `max_rows` elements and only counts the rest.
 //! * The summary visitors feed the summarizer row by row, field by field, with borrowed
 //!   strings and no `Value` per row.
@@ -139,25 +142,180 @@ impl<'de> Visitor<'de> for Bounded<'_, '_> {
         };
         let mut out = Map::new();
         let mut fields = 0usize;
+        // Pair values read in full, with the elisions counted inside them.
+        let mut pair_values: Vec<(String, u64)> = Vec::new();
+        let redactor = self.scope.redactor();
         while let Some(key) = map.next_key::<String>()? {
             let allowed = !self.project || self.scope.allowed(&key);
+            // A pair name is kept whatever happens to its field: the `Value` path decides
+            // the pair on the whole map, before projection and `max_fields`.
+            let pair_name = redactor.is_pair_name_field(&key);
             if allowed && let Some((max_fields, extra)) = self.row {
                 fields += 1;
                 if fields > max_fields {
-                    map.next_value::<IgnoredAny>()?;
-                    extra.set(extra.get() + 1);
+                    match pair_name_of(&mut map, pair_name)? {
+                        // Kept uncounted: the row counts it as the field past the limit.
+                        Some(name) => {
+                            out.insert(key, Value::String(name));
+                        }
+                        None => extra.set(extra.get() + 1),
+                    }
                     continue;
                 }
             }
-            if !allowed || self.scope.sensitive(&key) {
-                map.next_value::<IgnoredAny>()?;
-                out.insert(key, Value::Null);
+            if !allowed {
+                let name = pair_name_of(&mut map, pair_name)?;
+                out.insert(key, name.map_or(Value::Null, Value::String));
                 continue;
             }
+            if !self.scope.rule(&key).is_plain() {
+                // Only the type and the scalar decide (a container is always masked).
+                let v = map.next_value_seed(ShapeSeed)?;
+                out.insert(key, v);
+                continue;
+            }
+            let before = self.scope.elided();
             let v = map.next_value_seed(child)?;
+            if redactor.is_pair_value_field(&key) {
+                pair_values.push((key.clone(), self.scope.elided() - before));
+            }
             out.insert(key, v);
         }
+        // A pair value the map's pair name masks is never walked by the `Value` path: take
+        // back what reading it counted.
+        if let Some(pair) = redactor.pair_rule(&out) {
+            for (key, elided) in pair_values {
+                if let Some(v) = out.get(&key)
+                    && redactor.pair_masks(Some(pair), &key, v)
+                {
+                    self.scope.sub_elided(elided);
+                }
+            }
+        }
         Ok(Value::Object(out))
+    }
+}
+
+/// A value under a key that is not plain: only its type and scalar decide whether it is
+/// masked, so a container is skipped and stands as the marker (always masked there).
+struct ShapeSeed;
+
+impl<'de> DeserializeSeed<'de> for ShapeSeed {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeSeed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        drain_seq(seq)?;
+        Ok(Value::String(weaver_redact::MARKER.to_owned()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        drain_map(map)?;
+        Ok(Value::String(weaver_redact::MARKER.to_owned()))
+    }
+}
+
+/// Skips the next value, keeping it when it is the string of a pair-name field.
+fn pair_name_of<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    pair_name: bool,
+) -> Result<Option<String>, A::Error> {
+    if pair_name {
+        map.next_value_seed(NameSeed)
+    } else {
+        map.next_value::<IgnoredAny>().map(|_| None)
+    }
+}
+
+/// A field that is not shown: only a string matters (it may be a pair name).
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Option<String>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        drain_map(map)?;
+        Ok(None)
     }
 }
 
@@ -578,7 +736,13 @@ impl<'de> Visitor<'de> for SummaryTop<'_, '_> {
         };
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if summ.wants_value(&key) {
-                let v = map.next_value_seed(seed)?;
+                // Under a key that is not plain, or one that is not shown, only the type
+                // and the scalar (a pair name) matter.
+                let v = if self.scope.rule(&key).is_plain() && self.scope.allowed(&key) {
+                    map.next_value_seed(seed)?
+                } else {
+                    map.next_value_seed(ShapeSeed)?
+                };
                 summ.push(&key, Some(&v));
             } else {
                 map.next_value::<IgnoredAny>()?;

@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 
 use serde_json::{Map, Number, Value};
-use weaver_redact::{Kind, MARKER, Redactor, Report};
-use weaver_summarize::{Guard, truncate_chars};
+use weaver_redact::{KeyRule, Kind, MARKER, Redactor, Report, Shape};
+use weaver_summarize::{Cell as SummaryCell, Guard, truncate_chars};
 
 /// Texts up to this many bytes are redacted in one shot even when only a head is shown.
 const HEAD_ONE_SHOT: usize = 16 * 1024;
@@ -38,7 +38,8 @@ pub(crate) struct Scope<'a> {
     /// Strings in table cells longer than this are cut (with a marker); `None`: never.
     pub(crate) cell_chars: Option<usize>,
     /// Strings are already redacted (by a stream redactor that saw their whole stream):
-    /// copy them as they are, so a piece is not judged again out of its context.
+    /// copy them as they are, so a piece is not judged again out of its context — except
+    /// that a key's rule for the string under it still applies (safety over exactness).
     pub(crate) strings_clean: bool,
     report: RefCell<Report>,
     elided: Cell<u64>,
@@ -101,12 +102,30 @@ impl<'a> Scope<'a> {
         self.allowed.is_none_or(|a| a.iter().any(|f| f == key))
     }
 
-    pub(crate) fn sensitive(&self, key: &str) -> bool {
-        self.redactor.is_sensitive_key(key)
+    pub(crate) fn redactor(&self) -> &Redactor {
+        self.redactor
+    }
+
+    /// What `key` says about the values under it (the typed rule of weaver-redact).
+    pub(crate) fn rule(&self, key: &str) -> KeyRule {
+        self.redactor.key_rule(key)
+    }
+
+    /// Whether `v` under `k` leaves as the marker: by the typed key rule, or as the value
+    /// of a sensitive name/value pair (`pair`: the rule of the map's pair name, decided on
+    /// the whole map before projection). The one decision both paths make.
+    pub(crate) fn masks(&self, k: &str, v: &Value, pair: Option<KeyRule>) -> bool {
+        self.redactor.masks_value(k, v) || self.redactor.pair_masks(pair, k, v)
     }
 
     pub(crate) fn add_elided(&self, n: u64) {
         self.elided.set(self.elided.get() + n);
+    }
+
+    /// Takes back elisions counted inside a value that was then masked whole (the bytes
+    /// path learns that a pair value is masked only once its map is complete).
+    pub(crate) fn sub_elided(&self, n: u64) {
+        self.elided.set(self.elided.get().saturating_sub(n));
     }
 
     pub(crate) fn elided(&self) -> u64 {
@@ -166,6 +185,18 @@ impl<'a> Scope<'a> {
         Cow::Owned(out)
     }
 
+    /// Redacts a string leaf after its key (see `Redactor::redact_leaf`), recording what
+    /// was masked under `pointer`.
+    fn scrub_leaf_at<'t>(&self, key: &str, text: &'t str, pointer: &str) -> Cow<'t, str> {
+        let quick = self.redactor.redact_leaf(key, text);
+        if matches!(quick, Cow::Borrowed(_)) {
+            return quick;
+        }
+        let mut report = self.report.borrow_mut();
+        self.redactor
+            .redact_leaf_with(key, text, &mut |f| report.record(f.kind, pointer, 1))
+    }
+
     /// The first `max` characters of the redaction of `text` and whether it is longer,
     /// redacting only about as much of a long text as the head needs: the stream
     /// redactor's output is always a prefix of the one-shot output, so the head is exact.
@@ -199,18 +230,7 @@ impl<'a> Scope<'a> {
     }
 
     fn number_masked(&self, n: &Number) -> Option<Kind> {
-        if let Some(u) = n.as_u64() {
-            return self.redactor.scan_integer(u);
-        }
-        if let Some(i) = n.as_i64() {
-            return self.redactor.scan_integer(i.unsigned_abs());
-        }
-        match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 1.8e19 => {
-                self.redactor.scan_integer(f.abs() as u64)
-            }
-            _ => None,
-        }
+        self.redactor.scan_number(n)
     }
 
     /// The redacted copy of `value` at `depth`. `project`: `value` is the top-level map
@@ -248,18 +268,18 @@ impl<'a> Scope<'a> {
             }
             Value::Object(map) => {
                 let mut out = Map::new();
+                let pair = self.redactor.pair_rule(map);
                 for (k, v) in map {
                     if project && !self.allowed(k) {
                         self.note_field(k);
                         continue;
                     }
-                    let (key, v) = self.entry(k, v, depth, at);
+                    let (key, v) = self.entry(k, v, depth, at, pair);
                     weaver_redact::insert_unique(&mut out, key, v);
                 }
                 Value::Object(out)
             }
-            Value::String(_) if self.strings_clean && self.cell_chars.is_none() => value.clone(),
-            Value::String(s) => Value::String(self.cell_text(s, at.pointer)),
+            Value::String(s) => Value::String(self.cell_text(s, None, at.pointer)),
             Value::Number(n) => match self.number_masked(n) {
                 Some(kind) => {
                     self.record(kind, at.pointer, 1);
@@ -271,24 +291,49 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// One kept map entry: the scrubbed key and the redacted value (the marker for a
-    /// sensitive key: its value is never looked at).
-    pub(crate) fn entry(&self, k: &str, v: &Value, depth: usize, at: At<'_>) -> (String, Value) {
+    /// One kept map entry: the scrubbed key and the redacted value (the marker for a value
+    /// the key or the map's name/value pair masks: it is never walked).
+    pub(crate) fn entry(
+        &self,
+        k: &str,
+        v: &Value,
+        depth: usize,
+        at: At<'_>,
+        pair: Option<KeyRule>,
+    ) -> (String, Value) {
         let key = self.scrub_at(k, at.pointer).into_owned();
         let child = at.child_key(&key);
         let at = child.as_deref().map_or(at, |p| At {
             pointer: p,
             levels: at.levels + 1,
         });
-        if self.sensitive(k) {
+        if self.masks(k, v, pair) {
             self.record(Kind::SensitiveKey, at.pointer, 1);
             return (key, Value::String(MARKER.to_owned()));
         }
-        let v = self.copy(v, depth + 1, false, at);
+        // A string value reads after its key, which can give it context (`cell`).
+        let v = match v {
+            Value::String(s) => Value::String(self.cell_text(s, Some(&key), at.pointer)),
+            _ => self.copy(v, depth + 1, false, at),
+        };
         (key, v)
     }
 
-    fn cell_text(&self, s: &str, pointer: &str) -> String {
+    /// A string leaf as it leaves: redacted (after `key` when it sits under one), cut to
+    /// `cell_chars` with a marker.
+    fn cell_text(&self, s: &str, key: Option<&str>, pointer: &str) -> String {
+        if let Some(k) = key
+            && self.redactor.leaf_wants_key(s)
+        {
+            let clean = self.scrub_leaf_at(k, s, pointer);
+            return match self.cell_chars.map(|limit| truncate_chars(&clean, limit)) {
+                Some((shown, true)) => format!("{shown}… ({} chars total)", s.chars().count()),
+                _ => clean.into_owned(),
+            };
+        }
+        if self.strings_clean && self.cell_chars.is_none() {
+            return s.to_owned();
+        }
         match self.cell_chars {
             Some(limit) => {
                 let (shown, cut) = self.scrub_head_at(s, limit, pointer);
@@ -307,11 +352,12 @@ impl<'a> Scope<'a> {
     /// fields the map had.
     pub(crate) fn row<'v>(
         &self,
-        entries: impl Iterator<Item = (&'v String, &'v Value)>,
+        entries: impl Iterator<Item = (&'v String, &'v Value)> + Clone,
         depth: usize,
         max_fields: usize,
         at: At<'_>,
     ) -> (Map<String, Value>, usize) {
+        let pair = self.redactor.pair_rule(entries.clone());
         let mut out = Map::new();
         let mut fields = 0;
         for (k, v) in entries {
@@ -323,16 +369,47 @@ impl<'a> Scope<'a> {
             if fields > max_fields {
                 continue;
             }
-            let (key, v) = self.entry(k, v, depth, at);
+            let (key, v) = self.entry(k, v, depth, at, pair);
             weaver_redact::insert_unique(&mut out, key, v);
         }
         (out, fields)
     }
 }
 
+/// A summary cell as the typed key rule sees it.
+fn shape(cell: SummaryCell<'_>) -> Shape<'_> {
+    match cell {
+        SummaryCell::Null => Shape::Null,
+        SummaryCell::Bool(b) => Shape::Bool(b),
+        SummaryCell::Number(x) => Shape::Number(x),
+        SummaryCell::Str(s) => Shape::Str(s),
+        SummaryCell::Container => Shape::Container,
+    }
+}
+
 impl Guard for Scope<'_> {
     fn is_sensitive_key(&self, key: &str) -> bool {
-        self.sensitive(key)
+        self.redactor.is_sensitive_key(key)
+    }
+
+    fn checks_key(&self, key: &str) -> bool {
+        !self.rule(key).is_plain()
+    }
+
+    fn withhold_value(&self, key: &str, value: SummaryCell<'_>) -> bool {
+        self.redactor.masks(key, shape(value))
+    }
+
+    fn is_pair_name(&self, key: &str) -> bool {
+        self.redactor.is_pair_name_field(key)
+    }
+
+    fn is_pair_value(&self, key: &str) -> bool {
+        self.redactor.is_pair_value_field(key)
+    }
+
+    fn pair_name_sensitive(&self, name: &str) -> bool {
+        self.redactor.pair_name_rule(name).is_some()
     }
 
     fn field_allowed(&self, key: &str) -> bool {

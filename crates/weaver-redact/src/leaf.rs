@@ -1,0 +1,131 @@
+//! String values redacted as they read after their key.
+//!
+//! Some text rules need context: a bare 10-digit number is a phone only after a keyword
+//! such as `tel` or `cell`, a bare 9-digit number an SSN only after `ssn`. In text mode the
+//! key of `"cell": "2125550101"` is that context; a structural walk that scans the value
+//! alone would let the same number through, and text and JSON would disagree. So a string
+//! value under a key is scanned as `key: value`, and only the value's part of the result is
+//! kept.
+
+use std::borrow::Cow;
+
+use crate::{Finding, Redactor};
+
+/// Only values with a run of this many digits can need context (bare SSNs are 9 digits,
+/// bare phones 10); every other value is scanned alone, at no extra cost.
+const CONTEXT_DIGITS: usize = 9;
+
+/// Whether `text` holds a run of at least [`CONTEXT_DIGITS`] ASCII digits.
+fn needs_context(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= CONTEXT_DIGITS {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+impl Redactor {
+    /// Whether [`redact_leaf`](Self::redact_leaf) of `text` can differ from
+    /// [`redact_str`](Self::redact_str) (it holds a run of 9 or more digits): callers that
+    /// redact only the head of a long text use the whole-text path only then.
+    pub fn leaf_wants_key(&self, text: &str) -> bool {
+        needs_context(text)
+    }
+
+    /// Redacts a string value found under `key` as it reads after the key (`key: value`),
+    /// so that a key giving context (`cell`, `call_me`, `ssn_last`) masks a bare number the
+    /// text rules mask in `cell: 2125550101`. Equal to [`redact_str`](Self::redact_str) when
+    /// the key gives no context.
+    ///
+    /// ```
+    /// use weaver_redact::Redactor;
+    /// let r = Redactor::new();
+    /// assert_eq!(r.redact_leaf("cell", "2125550101"), "[REDACTED]");
+    /// assert_eq!(r.redact_leaf("order_id", "2125550101"), "2125550101");
+    /// ```
+    pub fn redact_leaf<'a>(&self, key: &str, text: &'a str) -> Cow<'a, str> {
+        self.redact_leaf_with(key, text, &mut |_| {})
+    }
+
+    /// [`redact_leaf`](Self::redact_leaf), reporting each finding (byte spans of `text`).
+    ///
+    /// When the key itself holds a match, the value is scanned alone (the key is redacted
+    /// on its own; its text gives no reliable context).
+    pub fn redact_leaf_with<'a>(
+        &self,
+        key: &str,
+        text: &'a str,
+        on: &mut dyn FnMut(Finding),
+    ) -> Cow<'a, str> {
+        if key.is_empty() || !needs_context(text) {
+            return self.redact_str_with(text, on);
+        }
+        let prefix_len = key.len() + 2;
+        let joined = format!("{key}: {text}");
+        let mut out = String::with_capacity(joined.len());
+        let mut findings = Vec::new();
+        self.redact_str_into(&joined, &mut out, &mut |f| findings.push(f));
+        let cut = prefix_len as u64;
+        if findings.iter().any(|f| f.start < cut) || !out.is_char_boundary(prefix_len) {
+            return self.redact_str_with(text, on);
+        }
+        if findings.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        for f in findings {
+            on(Finding {
+                kind: f.kind,
+                start: f.start - cut,
+                end: f.end - cut,
+            });
+        }
+        Cow::Owned(out.split_off(prefix_len))
+    }
+
+    /// [`redact_str`](Self::redact_str), reporting each finding.
+    fn redact_str_with<'a>(&self, text: &'a str, on: &mut dyn FnMut(Finding)) -> Cow<'a, str> {
+        match self.redact_bytes_with(text.as_bytes(), on) {
+            Cow::Borrowed(_) => Cow::Borrowed(text),
+            Cow::Owned(v) => match String::from_utf8(v) {
+                Ok(s) => Cow::Owned(s),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_give_bare_numbers_context() {
+        let r = Redactor::new();
+        assert_eq!(r.redact_leaf("cell", "2125550101"), "[REDACTED]");
+        assert_eq!(r.redact_leaf("ssn", "123456789"), "[REDACTED]");
+        assert_eq!(
+            r.redact_leaf("note", "call me: 2125550101 now"),
+            "call me: [REDACTED] now"
+        );
+        // No context, or a short number: unchanged and borrowed.
+        assert!(matches!(
+            r.redact_leaf("order_id", "2125550101"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(r.redact_leaf("cell", "A1"), Cow::Borrowed(_)));
+        // A key that is itself masked gives no context; the value is scanned alone.
+        assert_eq!(r.redact_leaf("bob@example.com", "2125550101"), "2125550101");
+        // Findings are reported in the value's own offsets.
+        let mut spans = Vec::new();
+        let out = r.redact_leaf_with("tel", "x 2125550101", &mut |f| spans.push((f.start, f.end)));
+        assert_eq!(out, "x [REDACTED]");
+        assert_eq!(spans, [(2, 12)]);
+    }
+}

@@ -1,0 +1,322 @@
+//! The digit rules' checks: phone, card and SSN guards (the look-around the patterns cannot
+//! express), issuer prefixes and Luhn, SSN ranges and the context keywords of bare runs.
+
+use super::{CONTEXT_WINDOW, Span, Verdict};
+use crate::Kind;
+
+pub(crate) const PHONE_WORDS: [&[u8]; 8] = [
+    b"phone",
+    b"call",
+    b"tel",
+    b"mobile",
+    b"sms",
+    b"fax",
+    b"cell",
+    b"whatsapp",
+];
+pub(crate) const SSN_WORDS: [&[u8]; 6] = [
+    b"ssn",
+    b"social security",
+    b"tax id",
+    b"taxid",
+    b"tin",
+    b"tax_id",
+];
+
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The guards the reference expressed with look-around: a phone is not glued to a longer
+/// number, a decimal, a path or a version.
+pub(crate) fn phone_guards(b1: Option<u8>, b2: Option<u8>, a0: Option<u8>, a1: Option<u8>) -> bool {
+    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
+    if b1.is_some_and(|b| is_word(b) || b == b'.' || b == b'/' || b == b'+') {
+        return false;
+    }
+    if matches!(b1, Some(b'-')) && digit(b2) {
+        return false;
+    }
+    if a0.is_some_and(|b| is_word(b) || b == b'/') {
+        return false;
+    }
+    if matches!(a0, Some(b'.' | b'-' | b':')) && digit(a1) {
+        return false;
+    }
+    true
+}
+
+pub(crate) fn ssn_guards(
+    spaced: bool,
+    b1: Option<u8>,
+    b2: Option<u8>,
+    a0: Option<u8>,
+    a1: Option<u8>,
+) -> bool {
+    let digit = |x: Option<u8>| x.is_some_and(|b| b.is_ascii_digit());
+    if b1.is_some_and(|b| b == b'.' || b == b'/') {
+        return false;
+    }
+    // Not part of a longer dashed (or, for the spaced form, spaced) number.
+    let glue =
+        |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':')) || (spaced && b == Some(b' '));
+    if glue(b1) && b1 != Some(b'.') && digit(b2) {
+        return false;
+    }
+    !(glue(a0) && digit(a1))
+}
+
+pub(crate) fn digits_of(m: &[u8]) -> Vec<u8> {
+    m.iter().filter(|b| b.is_ascii_digit()).copied().collect()
+}
+
+pub(crate) fn nanp_ok(m: &[u8]) -> bool {
+    // With a bare area code the two separators must agree ("555-123-4567", not "555-123 4567").
+    let core = if m.starts_with(b"+1") || (m.len() > 12 && m[0] == b'1') {
+        let skip = usize::from(m[0] == b'+') + 1;
+        let rest = &m[skip..];
+        rest.strip_prefix(b" ")
+            .or_else(|| rest.strip_prefix(b"-"))
+            .or_else(|| rest.strip_prefix(b"."))
+            .unwrap_or(rest)
+    } else {
+        m
+    };
+    if core.first() == Some(&b'(') {
+        return true;
+    }
+    core.len() == 12 && core[3] == core[7]
+}
+
+/// `+` and 8–15 digits in groups. The regex is greedy, so a number followed by more digit
+/// groups (a date, a count) is tried group by group from the longest prefix down.
+pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    if m.get(1) == Some(&b'0') {
+        return Verdict::Reject;
+    }
+    let mut ends = Vec::new();
+    let mut digits = 0usize;
+    let mut counts = Vec::new();
+    for (i, &b) in m.iter().enumerate().skip(1) {
+        if b.is_ascii_digit() {
+            digits += 1;
+            if m.get(i + 1).is_none_or(|n| !n.is_ascii_digit()) {
+                ends.push(i + 1);
+                counts.push(digits);
+            }
+        }
+    }
+    for (k, &end) in ends.iter().enumerate().rev() {
+        let n = counts[k];
+        if !(8..=15).contains(&n) {
+            continue;
+        }
+        let groups: Vec<&[u8]> = m[1..end].split(|b| !b.is_ascii_digit()).collect();
+        // A spaced number: every group after the country code is at most 6 digits.
+        if groups.len() > 1 && groups.iter().skip(1).any(|g| g.len() > 6) {
+            continue;
+        }
+        let at = |i: usize| hay.get(i).copied();
+        let before = |k: usize| s.checked_sub(k).map(|i| hay[i]);
+        if phone_guards(before(1), before(2), at(s + end), at(s + end + 1)) {
+            return Verdict::Mask(
+                Span {
+                    start: s,
+                    end: s + end,
+                    kind: Kind::Phone,
+                },
+                s + end,
+            );
+        }
+    }
+    Verdict::Reject
+}
+
+pub(crate) fn national_ok(m: &[u8]) -> bool {
+    let n = digits_of(m).len();
+    (9..=11).contains(&n)
+}
+
+pub(crate) fn ssn_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
+}
+
+/// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
+pub(crate) fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
+    let lo = s.saturating_sub(CONTEXT_WINDOW);
+    let win = &hay[lo..s];
+    for i in 0..win.len() {
+        if i > 0 && win[i - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        for w in words {
+            if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Issuer prefixes of the major card networks, as (low, high) ranges of the first digits.
+pub(crate) const ISSUERS: [(&[u8], &[u8]); 16] = [
+    (b"4", b"4"),       // Visa
+    (b"51", b"55"),     // Mastercard
+    (b"2221", b"2720"), // Mastercard 2-series
+    (b"34", b"34"),     // Amex
+    (b"37", b"37"),     // Amex
+    (b"6011", b"6011"), // Discover
+    (b"644", b"649"),   // Discover
+    (b"65", b"65"),     // Discover
+    (b"622", b"622"),   // UnionPay / Discover
+    (b"62", b"62"),     // UnionPay
+    (b"36", b"36"),     // Diners
+    (b"300", b"305"),   // Diners
+    (b"38", b"39"),     // Diners
+    (b"3528", b"3589"), // JCB
+    (b"50", b"50"),     // Maestro
+    (b"56", b"58"),     // Maestro
+];
+
+/// Whether `digits` (ASCII) starts with a known issuer prefix.
+pub(crate) fn issuer_ok(digits: &[u8]) -> bool {
+    ISSUERS.iter().any(|(lo, hi)| {
+        digits.len() >= lo.len() && {
+            let p = &digits[..lo.len()];
+            p >= *lo && p <= *hi
+        }
+    }) || digits.starts_with(b"63")
+        || digits.starts_with(b"67")
+}
+
+/// Luhn checksum over ASCII digits.
+pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum.is_multiple_of(10)
+}
+
+/// A card number: 13–19 digits, Luhn-valid, known issuer, and when separated, in the
+/// usual groups (4-4-4-4[-3], 4-6-5, 4-6-4, 4-4-4-1..). Tries every group-aligned sub-run so
+/// a leading quantity ("2 4111 1111 1111 1111") or a trailing one cannot hide a card.
+pub(crate) fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    // Groups of digits with their offsets in `m` and the separator before each.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < m.len() {
+        let st = i;
+        while i < m.len() && m[i].is_ascii_digit() {
+            i += 1;
+        }
+        groups.push((st, i));
+        i += 1;
+    }
+    // Digits before each group (prefix sums), so a sub-run's digit count costs nothing and
+    // the cheap tests (count, grouping) run before any copy: a long run of short groups
+    // ("1-2-1-2…") then costs a bounded amount of work per candidate.
+    let mut before = Vec::with_capacity(groups.len() + 1);
+    before.push(0usize);
+    for &(x, y) in &groups {
+        before.push(before[before.len() - 1] + (y - x));
+    }
+    let n = groups.len();
+    let size = |k: usize| groups[k].1 - groups[k].0;
+    for a in 0..n {
+        // The multi-group sub-runs `card_grouping_ok` can accept: every group but the last
+        // is 4 digits (4-4-4-4, 4-4-4-1…), or 4-6-4 / 4-6-5. Any other `b` would fail it,
+        // so it is not tried: a run of short groups costs O(groups) per candidate.
+        let fours = (a..n).take_while(|&k| size(k) == 4).count();
+        let reach = (a + fours).min(n - 1);
+        let special = (size(a) == 4 && a + 2 < n && size(a + 1) == 6).then_some(a + 2);
+        let top = reach.max(special.unwrap_or(a));
+        for b in (a..=top).rev() {
+            if b > reach && Some(b) != special {
+                continue;
+            }
+            let count = before[b + 1] - before[a];
+            if !(13..=19).contains(&count) {
+                continue;
+            }
+            let (gs, _) = groups[a];
+            let (_, ge) = groups[b];
+            let sub = &m[gs..ge];
+            if b > a {
+                let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
+                if !card_grouping_ok(&sizes, sub) {
+                    continue;
+                }
+            }
+            let abs_s = s + gs;
+            let abs_e = s + ge;
+            if !card_guards(hay, abs_s, abs_e) {
+                continue;
+            }
+            let digits = digits_of(sub);
+            if issuer_ok(&digits) && luhn_ok(&digits) {
+                return Verdict::Mask(
+                    Span {
+                        start: abs_s,
+                        end: abs_e,
+                        kind: Kind::Card,
+                    },
+                    abs_e,
+                );
+            }
+        }
+    }
+    Verdict::Reject
+}
+
+pub(crate) fn card_guards(hay: &[u8], s: usize, e: usize) -> bool {
+    let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
+    let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
+    // A fraction ("0.5227687358856201") or a dotted/slashed number is not a card.
+    if matches!(at(s.checked_sub(1)), Some(b'.' | b'/' | b',')) && digit(s.checked_sub(2)) {
+        return false;
+    }
+    if matches!(at(Some(e)), Some(b'.' | b'/' | b',')) && digit(Some(e + 1)) {
+        return false;
+    }
+    if at(s.checked_sub(1)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return false;
+    }
+    !at(Some(e)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+pub(crate) fn card_grouping_ok(sizes: &[usize], sub: &[u8]) -> bool {
+    // One separator character throughout.
+    let seps: Vec<u8> = sub
+        .iter()
+        .filter(|b| !b.is_ascii_digit())
+        .copied()
+        .collect();
+    if seps.windows(2).any(|w| w[0] != w[1]) {
+        return false;
+    }
+    match sizes {
+        [4, 6, 4 | 5] => true,
+        [rest @ .., last] => rest.iter().all(|&g| g == 4) && (1..=4).contains(last),
+        [] => false,
+    }
+}
+
+/// Whether the integer `n` reads as a card number.
+pub(crate) fn card_number(n: u64) -> bool {
+    let s = n.to_string();
+    let d = s.as_bytes();
+    (13..=19).contains(&d.len()) && issuer_ok(d) && luhn_ok(d)
+}
