@@ -93,4 +93,85 @@ pub fn run(b: &mut Bench) {
         );
         b.note("reference: transform alone; here token verify, reserve, driver, store, transform, count, commit, trace");
     }
+    run_stream(b);
+}
+
+/// `Kernel::invoke_stream` over stream_chunks: each chunk `{"text": <chunk>}` from a
+/// streaming driver, one table frame per chunk, exact cross-chunk redaction, the merged
+/// text stored behind the final frame's handle; beside the reference's
+/// `Firewall.apply_stream` table (firewall alone, no cross-chunk exactness).
+fn run_stream(b: &mut Bench) {
+    use futures_util::StreamExt as _;
+
+    let w = b.workloads().clone();
+    let Ok(chunks) = w.chunks() else {
+        return;
+    };
+    let total: u64 = chunks.iter().map(|c| c.len() as u64).sum();
+    let n = chunks.len() as u64;
+    let chunks = Arc::new(chunks);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a tokio runtime");
+    let p = Principal::new("agent").with_role("admin");
+    let make = || {
+        let mut reg = Registry::new();
+        reg.register(Capability::new("bench.stream").route(["chunks"]))
+            .expect("one capability");
+        let chunks = Arc::clone(&chunks);
+        let driver = weaver_kernel::StreamDriver::new("chunks", move |_| {
+            let chunks = Arc::clone(&chunks);
+            futures_util::stream::iter(0..chunks.len())
+                .map(move |i| Ok::<_, DriverError>(json!({ "text": chunks[i] })))
+        });
+        Kernel::builder(reg)
+            .streaming_driver(driver)
+            .budget(BudgetManager::new(u64::MAX / 2, BudgetConfig::default()).expect("budget"))
+            .build()
+            .expect("valid kernel")
+    };
+    let stream_once = |mode: ResponseMode| {
+        let k = make();
+        let token = k
+            .grant_capability("bench.stream", &p, "")
+            .expect("grant")
+            .token;
+        rt.block_on(async {
+            let s = k
+                .invoke_stream(&token, &p, "bench.stream", json!({}), mode)
+                .await
+                .expect("invoke_stream");
+            s.map(|f| f.expect("frame")).collect::<Vec<_>>().await
+        })
+    };
+    b.measure(
+        "stream_chunks",
+        "Kernel.invoke_stream table (exact redaction + store + budget + trace)",
+        Some("Firewall.apply_stream table"),
+        Some(total),
+        Some(n),
+        || stream_once(ResponseMode::Table).len(),
+    );
+    // Notes attach to the last row: the leak check comes after its measurement.
+    // Leak check on the raw frames' text (what the frames show is what could leak).
+    if let Ok(canaries) = w.canaries("stream_chunks") {
+        let frames = stream_once(ResponseMode::Raw);
+        let text: String = frames
+            .iter()
+            .filter_map(|f| {
+                f.raw_data
+                    .as_ref()?
+                    .get("text")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        let leaked = weaver_testkit::leaked(&canaries, &text).len();
+        let same = text == weaver_redact::Redactor::new().redact_str(&chunks.concat());
+        b.note(format!(
+            "invoke_stream raw: {leaked} of {} canaries leaked; joined text == one-shot: {same}",
+            canaries.len()
+        ));
+    }
 }

@@ -98,6 +98,7 @@
 #![deny(missing_docs)]
 
 mod driver;
+mod driver_stream;
 mod error;
 pub mod firewall;
 mod kernel;
@@ -107,8 +108,8 @@ mod token;
 mod trace;
 
 pub use firewall::{
-    Budgets, Constraints, Firewall, FirewallError, Frame, Provenance, ROLE_ADMIN, ROLE_PII_READER,
-    TransformContext,
+    Budgets, Chunk, Constraints, Firewall, FirewallError, Frame, FrameStreamer, Provenance,
+    ROLE_ADMIN, ROLE_PII_READER, TransformContext,
 };
 pub use weaver_budget::ResponseMode;
 pub use weaver_budget::{BudgetConfig, BudgetManager};
@@ -116,10 +117,13 @@ pub use weaver_budget::{BudgetConfig, BudgetManager};
 pub use driver::{
     Driver, DriverError, DriverFuture, DriverOutput, ExecutionContext, InMemoryDriver,
 };
+pub use driver_stream::{
+    ChunkStream, MAX_NDJSON_LINE, StreamDriver, StreamingDriver, merge_chunk, ndjson_chunks,
+};
 pub use error::KernelError;
 pub use kernel::{
-    DEFAULT_STORE_BYTES, DryRun, EstimatedCost, ExpansionFrame, IssuedGrant, Kernel, KernelBuilder,
-    KernelStats, MAX_TRACE_ARGS_BYTES,
+    CANCELLED_BY_CONSUMER, DEFAULT_STORE_BYTES, DryRun, EstimatedCost, ExpansionFrame, FrameStream,
+    IssuedGrant, Kernel, KernelBuilder, KernelStats, MAX_STREAM_STORE_BYTES, MAX_TRACE_ARGS_BYTES,
 };
 pub use policy::{
     ATTR_TENANT, DEFAULT_ROW_CAP, DefaultPolicy, GrantConstraints, GrantRequest, MAX_TIMEOUT_MS,

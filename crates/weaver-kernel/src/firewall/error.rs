@@ -41,6 +41,9 @@ pub enum FirewallError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A stream sent a chunk after its final one.
+    #[error("stream protocol error: a chunk arrived after the final chunk")]
+    ChunkAfterFinal,
 }
 
 /// serde_json's nesting limit (it refuses deeper input with "recursion limit exceeded").

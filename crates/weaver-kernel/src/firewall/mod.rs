@@ -66,6 +66,7 @@ mod error;
 mod frame;
 mod lazy;
 mod scope;
+mod stream;
 
 use serde_json::{Map, Value};
 use weaver_budget::ResponseMode;
@@ -77,6 +78,8 @@ pub use budgets::Budgets;
 pub use context::{Constraints, NO_HANDLE_NOTE, ROLE_ADMIN, ROLE_PII_READER, TransformContext};
 pub use error::FirewallError;
 pub use frame::{Frame, Provenance};
+pub(crate) use stream::push_warning;
+pub use stream::{Chunk, FrameStreamer};
 
 use scope::{At, Scope};
 

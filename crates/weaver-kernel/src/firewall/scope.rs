@@ -37,6 +37,10 @@ pub(crate) struct Scope<'a> {
     pub(crate) max_depth: usize,
     /// Strings in table cells longer than this are cut (with a marker); `None`: never.
     pub(crate) cell_chars: Option<usize>,
+    /// Strings are already redacted (by a stream redactor that saw their whole stream):
+    /// copy them as they are, so a piece is not judged again out of its context — except
+    /// that a key's rule for the string under it still applies (safety over exactness).
+    pub(crate) strings_clean: bool,
     report: RefCell<Report>,
     elided: Cell<u64>,
     notes: RefCell<(Vec<String>, bool)>,
@@ -87,6 +91,7 @@ impl<'a> Scope<'a> {
             allowed,
             max_depth,
             cell_chars: None,
+            strings_clean: false,
             report: RefCell::new(Report::new()),
             elided: Cell::new(0),
             notes: RefCell::new((Vec::new(), false)),
@@ -325,6 +330,9 @@ impl<'a> Scope<'a> {
                 Some((shown, true)) => format!("{shown}… ({} chars total)", s.chars().count()),
                 _ => clean.into_owned(),
             };
+        }
+        if self.strings_clean && self.cell_chars.is_none() {
+            return s.to_owned();
         }
         match self.cell_chars {
             Some(limit) => {

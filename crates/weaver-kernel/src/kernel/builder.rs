@@ -37,6 +37,7 @@ use crate::trace::{InMemoryTraceStore, TraceStore};
 pub struct KernelBuilder {
     registry: Registry,
     drivers: HashMap<String, Arc<dyn Driver>>,
+    stream_drivers: HashMap<String, Arc<dyn crate::StreamingDriver>>,
     default_route: Vec<String>,
     policy: Arc<dyn PolicyEngine>,
     key: Option<Vec<u8>>,
@@ -67,6 +68,7 @@ impl KernelBuilder {
         KernelBuilder {
             registry,
             drivers: HashMap::new(),
+            stream_drivers: HashMap::new(),
             default_route: vec!["memory".to_owned()],
             policy: Arc::new(DefaultPolicy),
             key: None,
@@ -83,6 +85,7 @@ impl KernelBuilder {
 
     /// Adds a driver (one with the same id is replaced).
     pub fn driver(mut self, driver: impl Driver + 'static) -> Self {
+        self.stream_drivers.remove(driver.id());
         self.drivers
             .insert(driver.id().to_owned(), Arc::new(driver));
         self
@@ -90,7 +93,21 @@ impl KernelBuilder {
 
     /// Adds a shared driver.
     pub fn driver_arc(mut self, driver: Arc<dyn Driver>) -> Self {
+        self.stream_drivers.remove(driver.id());
         self.drivers.insert(driver.id().to_owned(), driver);
+        self
+    }
+
+    /// Adds a streaming driver (one with the same id is replaced): `invoke_stream` streams
+    /// from it, `invoke` gets its chunks merged into one result.
+    pub fn streaming_driver(mut self, driver: impl crate::StreamingDriver + 'static) -> Self {
+        let driver: Arc<dyn crate::StreamingDriver> = Arc::new(driver);
+        let id = driver.id().to_owned();
+        self.drivers.insert(
+            id.clone(),
+            Arc::new(crate::driver_stream::Collecting(Arc::clone(&driver))),
+        );
+        self.stream_drivers.insert(id, driver);
         self
     }
 
@@ -210,6 +227,7 @@ impl KernelBuilder {
             inner: Arc::new(Inner {
                 registry: self.registry,
                 drivers: self.drivers,
+                stream_drivers: self.stream_drivers,
                 default_route: self.default_route,
                 policy: self.policy,
                 signer,

@@ -368,7 +368,7 @@ async fn run_drivers(
 
 /// The rows of `data` inside the grant's scope: a list keeps its matching elements, a
 /// map stays if it matches (else the result is an empty list), anything else is dropped.
-fn in_scope(data: &Value, filter: &Filter) -> Value {
+pub(super) fn in_scope(data: &Value, filter: &Filter) -> Value {
     match data {
         Value::Array(rows) => Value::Array(
             rows.iter()
@@ -398,7 +398,7 @@ struct Payload<'a> {
     raw_data: Option<&'a Value>,
 }
 
-fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
+pub(super) fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
     let payload = Payload {
         facts: &frame.facts,
         table_preview: &frame.table_preview,

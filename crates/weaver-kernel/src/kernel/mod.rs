@@ -4,6 +4,7 @@ mod builder;
 mod dry_run;
 mod expand;
 mod invoke;
+mod stream;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::trace::{ActionTrace, TraceEvent, TraceStore};
 pub use builder::{DEFAULT_STORE_BYTES, KernelBuilder};
 pub use dry_run::{DryRun, EstimatedCost};
 pub use expand::ExpansionFrame;
+pub use stream::{CANCELLED_BY_CONSUMER, FrameStream, MAX_STREAM_STORE_BYTES};
 
 /// Arguments (and expand queries) larger than this, in bytes of compact JSON after
 /// redaction, are not copied into a trace; a note with their size is.
@@ -58,6 +60,7 @@ impl std::fmt::Debug for Kernel {
 pub(crate) struct Inner {
     pub(crate) registry: Registry,
     pub(crate) drivers: HashMap<String, Arc<dyn Driver>>,
+    pub(crate) stream_drivers: HashMap<String, Arc<dyn crate::StreamingDriver>>,
     pub(crate) default_route: Vec<String>,
     pub(crate) policy: Arc<dyn PolicyEngine>,
     pub(crate) signer: TokenSigner,
