@@ -101,8 +101,12 @@ mod driver;
 mod error;
 pub mod firewall;
 mod kernel;
+pub mod metrics;
+#[cfg(feature = "otel")]
+pub mod otel;
 mod policy;
 mod registry;
+mod telemetry;
 mod token;
 mod trace;
 
@@ -121,6 +125,7 @@ pub use kernel::{
     DEFAULT_STORE_BYTES, DryRun, EstimatedCost, ExpansionFrame, IssuedGrant, Kernel, KernelBuilder,
     KernelStats, MAX_TRACE_ARGS_BYTES,
 };
+pub use metrics::{DurationHistogram, MetricsSnapshot};
 pub use policy::{
     ATTR_TENANT, DEFAULT_ROW_CAP, DefaultPolicy, GrantConstraints, GrantRequest, MAX_TIMEOUT_MS,
     MIN_JUSTIFICATION_CHARS, PolicyDecision, PolicyDenial, PolicyEngine, PolicyStep, Principal,
