@@ -61,7 +61,7 @@ async fn every_path_is_counted() {
 struct Never;
 
 impl weaver_kernel::Driver for Never {
-    fn id(&self) -> &str {
+    fn id(&self) -> &'static str {
         "never"
     }
     fn execute<'a>(
