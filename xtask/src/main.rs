@@ -150,6 +150,10 @@ fn ci() -> Result<(), String> {
     ]);
     run(clippy)?;
     test()?;
+    // weaver-kernel's OpenTelemetry export is behind a feature the workspace runs skip.
+    let mut otel = cargo();
+    otel.args(["test", "-p", "weaver-kernel", "--features", "otel"]);
+    run(otel)?;
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");

@@ -23,6 +23,10 @@ estimate and firewall take any depth; redact --json and tokens take up to 100000
 
 Exit status: 0 success, 1 bad input (one line on stderr), 2 usage error.")]
 pub(crate) struct Cli {
+    /// Log to stderr: -v info, -vv debug, -vvv trace. RUST_LOG, when set, wins. Quiet
+    /// without either.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -16,8 +16,35 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// `tracing` to stderr: `RUST_LOG` when set, else the level `-v` asks for; nothing
+/// without either (stdout stays the output, stderr one line on error). Spans (the
+/// kernel's `weaver.*`) are logged as they close, with their fields and timing.
+fn logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let level = match verbose {
+        0 => "off",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(s) if !s.trim().is_empty() => {
+            EnvFilter::try_new(s).unwrap_or_else(|_| EnvFilter::new("warn"))
+        }
+        _ => EnvFilter::new(level),
+    };
+    // Fails only if a subscriber is already set: then that one logs.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_span_events(FmtSpan::CLOSE)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    logging(cli.verbose);
     let result = match cli.command {
         args::Command::Firewall(a) => cmd::firewall::run(&a),
         args::Command::Redact(a) => cmd::redact::run(&a),

@@ -102,8 +102,12 @@ mod driver_stream;
 mod error;
 pub mod firewall;
 mod kernel;
+pub mod metrics;
+#[cfg(feature = "otel")]
+pub mod otel;
 mod policy;
 mod registry;
+mod telemetry;
 mod token;
 mod trace;
 
@@ -125,6 +129,7 @@ pub use kernel::{
     CANCELLED_BY_CONSUMER, DEFAULT_STORE_BYTES, DryRun, EstimatedCost, ExpansionFrame, FrameStream,
     IssuedGrant, Kernel, KernelBuilder, KernelStats, MAX_STREAM_STORE_BYTES, MAX_TRACE_ARGS_BYTES,
 };
+pub use metrics::{DurationHistogram, MetricsSnapshot};
 pub use policy::{
     ATTR_TENANT, DEFAULT_ROW_CAP, DefaultPolicy, GrantConstraints, GrantRequest, MAX_TIMEOUT_MS,
     MIN_JUSTIFICATION_CHARS, PolicyDecision, PolicyDenial, PolicyEngine, PolicyStep, Principal,

@@ -243,6 +243,7 @@ impl KernelBuilder {
                 default_timeout: self.default_timeout,
                 expand_budget,
                 stats: Counters::default(),
+                metrics: crate::metrics::Metrics::default(),
             }),
         })
     }

@@ -62,12 +62,8 @@ impl Kernel {
     ) -> Result<ExpansionFrame, KernelError> {
         let inner = &*self.inner;
         let action_id = new_id()?;
-        let _span = tracing::info_span!(
-            "weaver.expand",
-            principal_id = %crate::error::short(&principal.id),
-            action_id = %action_id,
-        )
-        .entered();
+        let span = crate::telemetry::action_span!("weaver.expand", action_id);
+        let _entered = span.enter();
         let mut audit = Audit::new(
             inner,
             action_id.clone(),
@@ -76,6 +72,7 @@ impl Kernel {
             &principal.id,
             query,
         );
+        audit.span = span.clone();
         audit.trace.handle_id = Some(crate::error::short(handle_id));
         audit.trace.requested_mode = Some(ResponseMode::Table);
         // For the audit record only: which capability the id belongs to (even when the
@@ -101,6 +98,12 @@ impl Kernel {
         match result {
             Ok(page) => {
                 bump(&inner.stats.expansions);
+                inner.metrics.record_redactions(&page.findings);
+                if !span.is_disabled() {
+                    span.record("redactions", page.findings.total());
+                    let out = weaver_estimate::estimate_serialize(&page.rows).unwrap_or(0);
+                    span.record("bytes_out", out);
+                }
                 audit.trace.response_mode = Some(ResponseMode::Table);
                 audit.trace.result_summary = Some(ResultSummary {
                     fact_count: 0,

@@ -149,13 +149,8 @@ impl Kernel {
         );
         audit.trace.token_id = Some(crate::error::short(&token.token_id));
         audit.trace.requested_mode = Some(mode);
-        let span = tracing::info_span!(
-            "weaver.invoke",
-            capability_id = %crate::error::short(capability_id),
-            principal_id = %crate::error::short(&principal.id),
-            action_id = %action_id,
-            mode = mode.as_str(),
-        );
+        let span = crate::telemetry::action_span!("weaver.invoke", action_id);
+        audit.span = span.clone();
         match self
             .invoke_audited(
                 token,
@@ -240,6 +235,12 @@ impl Kernel {
         if !frame.findings.is_empty() {
             bump(&inner.stats.redaction_events);
         }
+        inner.metrics.record_redactions(&frame.findings);
+        if !audit.span.is_disabled() {
+            audit.span.record("redactions", frame.findings.total());
+            let out = weaver_estimate::estimate_serialize(&payload(&frame)).unwrap_or(0);
+            audit.span.record("bytes_out", out);
+        }
         audit.trace.response_mode = Some(frame.response_mode);
         audit.trace.result_summary = Some(ResultSummary {
             fact_count: frame.facts.len(),
@@ -292,6 +293,11 @@ impl Inner {
         tctx.principal_id.clone_from(&principal.id);
         tctx.invoked_at_ms = Some(started_ms);
         tctx.handle = handle;
+        if !audit.span.is_disabled() {
+            audit
+                .span
+                .record("bytes_in", weaver_estimate::estimate(&data));
+        }
         let frame = {
             let _span =
                 tracing::info_span!("weaver.firewall.apply", mode = tctx.mode.as_str()).entered();
@@ -398,13 +404,17 @@ struct Payload<'a> {
     raw_data: Option<&'a Value>,
 }
 
-pub(super) fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
-    let payload = Payload {
+fn payload(frame: &Frame) -> Payload<'_> {
+    Payload {
         facts: &frame.facts,
         table_preview: &frame.table_preview,
         warnings: &frame.warnings,
         raw_data: frame.raw_data.as_ref(),
-    };
+    }
+}
+
+pub(super) fn payload_tokens(frame: &Frame, counter: &dyn TokenCounter) -> u64 {
+    let payload = payload(frame);
     // The default counter is `ceil(compact JSON bytes / 4)`: measure the bytes without
     // writing them.
     if counter.name() == "chars"

@@ -74,6 +74,7 @@ pub(crate) struct Inner {
     pub(crate) default_timeout: Duration,
     pub(crate) expand_budget: ExpandBudget,
     pub(crate) stats: Counters,
+    pub(crate) metrics: crate::metrics::Metrics,
 }
 
 /// What a successful grant returns.
@@ -140,6 +141,8 @@ pub(crate) struct Audit<'k> {
     started: Instant,
     done: bool,
     pub(crate) trace: ActionTrace,
+    /// The action's span; its telemetry fields are recorded when the action finishes.
+    pub(crate) span: tracing::Span,
 }
 
 impl<'k> Audit<'k> {
@@ -165,6 +168,7 @@ impl<'k> Audit<'k> {
             started: Instant::now(),
             done: false,
             trace,
+            span: tracing::Span::none(),
         }
     }
 
@@ -188,6 +192,10 @@ impl<'k> Audit<'k> {
         self.done = true;
         self.trace.duration_us =
             u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let known = self.inner.registry.get(&self.trace.capability_id).is_ok();
+        let budget = self.inner.budget.as_ref();
+        let metrics = &self.inner.metrics;
+        crate::telemetry::record(&self.span, &self.trace, known, metrics, budget);
         let trace = std::mem::take(&mut self.trace);
         let traces = &self.inner.traces;
         // A custom store that panics must not take the caller (or a drop guard) with it.
@@ -320,6 +328,18 @@ impl Kernel {
         }
     }
 
+    /// Metrics since the kernel was built, with labelled breakdowns and duration
+    /// histograms; the handle store and budget gauges are read now. With the `otel`
+    /// feature the same numbers are also exported (see `weaver_kernel::otel`).
+    pub fn metrics(&self) -> crate::metrics::MetricsSnapshot {
+        let store = &self.inner.store;
+        let entries = store.len() as u64;
+        let budget = self.inner.budget.as_ref();
+        self.inner
+            .metrics
+            .snapshot(entries, store.current_bytes(), budget)
+    }
+
     /// The audit record of an action (a grant's `audit_id` or a frame's `action_id`).
     pub fn explain(&self, action_id: &str) -> Result<ActionTrace, KernelError> {
         self.inner
@@ -350,13 +370,8 @@ impl Kernel {
     ) -> Result<IssuedGrant, KernelError> {
         let inner = &*self.inner;
         let action_id = new_id()?;
-        let _span = tracing::info_span!(
-            "weaver.grant",
-            capability_id = %short(&request.capability_id),
-            principal_id = %short(&principal.id),
-            action_id = %action_id,
-        )
-        .entered();
+        let span = crate::telemetry::action_span!("weaver.grant", action_id);
+        let _entered = span.enter();
         let args = serde_json::json!({
             "justification": request.justification,
             "intent": request.intent,
@@ -369,6 +384,7 @@ impl Kernel {
             &principal.id,
             &args,
         );
+        audit.span = span.clone();
         let cap = match inner.registry.get(&request.capability_id) {
             Ok(c) => c,
             Err(e) => {
