@@ -53,12 +53,13 @@ fn rows_workload_counts_equal_whole_text_encoding() {
     );
 }
 
-/// The reference counted 8 103 283 cl100k tokens in text_20mb at full scale (tiktoken 0.14,
-/// reference-results.md). Generates the 20 MB workload: run with `--ignored`.
+/// OpenAI's tiktoken 0.14.0 (Python, cl100k_base read from the vocabulary file tiktoken-rs
+/// ships) counts 8 056 405 tokens in text_20mb at full scale with the standard seed, as the
+/// Rust test kit generates it. Generates the 20 MB workload: run with `--ignored`.
 #[test]
 #[ignore = "generates the full-scale workloads (about 45 s in the test profile)"]
 fn text_20mb_full_scale_matches_openai_tiktoken() {
     let w = weaver_testkit::workloads(1.0).unwrap();
     let text = w.text().unwrap();
-    assert_eq!(TiktokenCounter::cl100k().count_str(&text), 8_103_283);
+    assert_eq!(TiktokenCounter::cl100k().count_str(&text), 8_056_405);
 }
