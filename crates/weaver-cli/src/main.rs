@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         args::Command::Redact(a) => cmd::redact::run(&a),
         args::Command::Estimate(a) => cmd::estimate::run(&a),
         args::Command::Tokens(a) => cmd::tokens::run(&a),
-        args::Command::Mcp(a) => return mcp::run(&a),
+        args::Command::Mcp(a) => return mcp::run(&a, cli.verbose > 0),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

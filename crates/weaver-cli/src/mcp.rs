@@ -58,9 +58,6 @@ pub(crate) struct McpArgs {
     /// state only under the same prefix.
     #[arg(long, value_name = "PREFIX", requires = "redis")]
     pub(crate) redis_prefix: Option<String>,
-    /// Print every action's trace (JSON) on stderr.
-    #[arg(short, long)]
-    pub(crate) verbose: bool,
     /// The MCP server to run, after `--`.
     #[arg(last = true, required = true, num_args = 1.., value_name = "SERVER_COMMAND")]
     pub(crate) server: Vec<String>,
@@ -68,7 +65,8 @@ pub(crate) struct McpArgs {
 
 /// Runs the proxy on this process's stdin/stdout; the exit code is 0 when the client hung
 /// up, the server's (non-zero) code when it died, 2 on a bad option, 1 on other failures.
-pub(crate) fn run(args: &McpArgs) -> ExitCode {
+/// `verbose` (the global `-v`) also prints every action's trace (JSON) on stderr.
+pub(crate) fn run(args: &McpArgs, verbose: bool) -> ExitCode {
     let mut budgets = Budgets::default();
     if let Some(n) = args.max_rows {
         budgets = budgets.with_max_rows(n);
@@ -94,7 +92,7 @@ pub(crate) fn run(args: &McpArgs) -> ExitCode {
             .principal
             .clone()
             .unwrap_or_else(|| ProxyConfig::default().principal),
-        verbose: args.verbose,
+        verbose,
         ..ProxyConfig::default()
     };
     let config = match &args.redis {

@@ -66,3 +66,27 @@ fn errors_stay_one_line_when_quiet() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// `weaver mcp` takes the same global `-v` (before or after the subcommand): it parses, runs
+/// the proxy and reports the server's death — it must never panic over the flag's type.
+#[test]
+fn mcp_takes_the_global_verbose_flag() {
+    for args in [
+        &["mcp", "-v", "--", "false"][..],
+        &["-vv", "mcp", "--", "false"][..],
+    ] {
+        let out = run(args, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{args:?} is a usage error: {stderr}"
+        );
+        assert!(
+            !out.status.success(),
+            "{args:?}: the server died, weaver must say so"
+        );
+    }
+}
