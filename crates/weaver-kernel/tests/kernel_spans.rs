@@ -44,6 +44,10 @@ fn every_stage_has_its_span() {
         next: AtomicU64::new(0),
     };
     tracing::subscriber::with_default(sub, || {
+        // Another test of this binary may have reached the kernel's callsites first, on a
+        // thread with no subscriber, and tracing caches that interest ("never") per callsite:
+        // recompute it now that this subscriber exists.
+        tracing::callsite::rebuild_interest_cache();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
