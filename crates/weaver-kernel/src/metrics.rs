@@ -1,6 +1,6 @@
 //! The kernel's metrics: counters and duration histograms kept in process (read them with
 //! [`Kernel::metrics`](crate::Kernel::metrics)) and, with the `otel` feature and after
-//! [`otel::install`](crate::otel), forwarded to an OpenTelemetry meter.
+//! `otel::install` (feature `otel`), forwarded to an OpenTelemetry meter.
 //!
 //! Labels are stable codes only — operation, outcome, error code, reason code, redaction
 //! kind, mode. Never a principal id, a capability argument or any value.
