@@ -36,17 +36,23 @@ impl Subscriber for Names {
     fn exit(&self, _: &Id) {}
 }
 
+/// Tracing caches each callsite's interest when the callsite first registers. The two tests
+/// of this binary run on parallel threads: one reaching the kernel's callsites without a
+/// subscriber while the other registers its own would leave them cached as "never". They
+/// take turns, and the span test recomputes the interest once its subscriber is set.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 #[test]
 fn every_stage_has_its_span() {
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let names = Arc::new(Mutex::new(Vec::new()));
     let sub = Names {
         names: Arc::clone(&names),
         next: AtomicU64::new(0),
     };
     tracing::subscriber::with_default(sub, || {
-        // Another test of this binary may have reached the kernel's callsites first, on a
-        // thread with no subscriber, and tracing caches that interest ("never") per callsite:
-        // recompute it now that this subscriber exists.
         tracing::callsite::rebuild_interest_cache();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_time()
@@ -85,6 +91,9 @@ fn assert_send<T: Send>(_: &T) {}
 
 #[test]
 fn kernel_futures_are_send() {
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (k, _) = kernel();
     let p = reader();
     let g = k.grant_capability(LIST, &p, "").unwrap();
