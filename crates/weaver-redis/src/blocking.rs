@@ -31,9 +31,8 @@ use crate::{BudgetOptions, RedisBudget, RedisConnection, RedisError, RedisOption
 /// compact mode. [`last_error`](RedisBudgetBackend::last_error) tells what happened.
 pub struct RedisBudgetBackend {
     budget: RedisBudget,
-    runtime: Option<tokio::runtime::Runtime>,
+    worker: Worker,
     held: Mutex<HashMap<u64, Vec<String>>>,
-    last_error: Mutex<Option<RedisError>>,
 }
 
 impl std::fmt::Debug for RedisBudgetBackend {
@@ -54,15 +53,10 @@ impl RedisBudgetBackend {
         total: u64,
         budget: BudgetOptions,
     ) -> Result<Self, RedisError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("weaver-redis-budget")
-            .enable_all()
-            .build()
-            .map_err(|e| RedisError::InvalidConfig(format!("cannot start a runtime: {e}")))?;
+        let worker = Worker::start("weaver-redis-budget")?;
         let url = url.to_owned();
         let name = name.to_owned();
-        let budget = run_on(&runtime, "connect", async move {
+        let budget = worker.run("connect", async move {
             let conn = RedisConnection::connect(&url, options).await?;
             let b = RedisBudget::new(conn, &name, total, budget)?;
             // One round trip now: a wrong total or an unreachable server fails here.
@@ -71,9 +65,8 @@ impl RedisBudgetBackend {
         })?;
         Ok(RedisBudgetBackend {
             budget,
-            runtime: Some(runtime),
+            worker,
             held: Mutex::new(HashMap::new()),
-            last_error: Mutex::new(None),
         })
     }
 
@@ -84,17 +77,11 @@ impl RedisBudgetBackend {
 
     /// The last Redis error a call swallowed to fail closed, taken (`None` afterwards).
     pub fn last_error(&self) -> Option<RedisError> {
-        self.last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+        self.worker.take_error()
     }
 
     fn note(&self, e: RedisError) {
-        *self
-            .last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(e);
+        self.worker.note(e);
     }
 
     fn call<T: Send + 'static>(
@@ -103,12 +90,8 @@ impl RedisBudgetBackend {
             Arc<Inner>,
         ) -> std::pin::Pin<Box<dyn Future<Output = Result<T, RedisError>> + Send>>,
     ) -> Result<T, RedisError> {
-        let Some(rt) = &self.runtime else {
-            return Err(RedisError::InvalidConfig(
-                "runtime already shut down".into(),
-            ));
-        };
-        run_on(rt, "budget", f(Arc::clone(self.budget.inner())))
+        self.worker
+            .run("budget", f(Arc::clone(self.budget.inner())))
     }
 
     fn take_id(&self, amount: u64) -> Option<String> {
@@ -122,22 +105,75 @@ impl RedisBudgetBackend {
     }
 }
 
-/// Runs `fut` on `rt` and waits for it on this thread (safe inside another runtime).
-pub(crate) fn run_on<T: Send + 'static>(
-    rt: &tokio::runtime::Runtime,
-    op: &'static str,
-    fut: impl Future<Output = Result<T, RedisError>> + Send + 'static,
-) -> Result<T, RedisError> {
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    rt.spawn(async move {
-        let _ = tx.send(fut.await);
-    });
-    rx.recv().unwrap_or_else(|_| {
-        Err(RedisError::Unavailable {
+/// What a synchronous seam over async Redis needs: a one-thread Tokio runtime of its own
+/// (each call runs there while the caller's thread waits, so it never needs — or blocks on
+/// — the caller's runtime) and the last error an infallible seam method swallowed to fail
+/// closed.
+pub(crate) struct Worker {
+    runtime: Option<tokio::runtime::Runtime>,
+    last_error: Mutex<Option<RedisError>>,
+}
+
+impl Worker {
+    /// Starts the runtime, its one thread named `thread_name`.
+    pub(crate) fn start(thread_name: &str) -> Result<Self, RedisError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(thread_name)
+            .enable_all()
+            .build()
+            .map_err(|e| RedisError::InvalidConfig(format!("cannot start a runtime: {e}")))?;
+        Ok(Worker {
+            runtime: Some(runtime),
+            last_error: Mutex::new(None),
+        })
+    }
+
+    /// Runs `fut` on the worker's runtime and waits for it on this thread (safe inside
+    /// another runtime).
+    pub(crate) fn run<T: Send + 'static>(
+        &self,
+        op: &'static str,
+        fut: impl Future<Output = Result<T, RedisError>> + Send + 'static,
+    ) -> Result<T, RedisError> {
+        let stopped = || RedisError::Unavailable {
             op,
             detail: "the backend's runtime stopped".into(),
-        })
-    })
+        };
+        let Some(rt) = &self.runtime else {
+            return Err(stopped());
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        rt.spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        rx.recv().unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// Keeps `e` for [`take_error`](Self::take_error).
+    pub(crate) fn note(&self, e: RedisError) {
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(e);
+    }
+
+    /// The last error kept, taken (`None` afterwards).
+    pub(crate) fn take_error(&self) -> Option<RedisError> {
+        self.last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Allowed inside async code, unlike dropping a runtime the normal way.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl BudgetBackend for RedisBudgetBackend {
@@ -210,15 +246,6 @@ impl BudgetBackend for RedisBudgetBackend {
                     reserved: total,
                 }
             }
-        }
-    }
-}
-
-impl Drop for RedisBudgetBackend {
-    fn drop(&mut self) {
-        // Allowed inside async code, unlike dropping a runtime the normal way.
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The Redis handle store behind `weaver_handles`' synchronous `HandleBackend` seam.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -10,7 +10,7 @@ use weaver_handles::{
     HandleStoreConfig,
 };
 
-use crate::blocking::run_on;
+use crate::blocking::Worker;
 use crate::{RedisConnection, RedisError, RedisHandleStore, RedisOptions};
 
 /// A [`RedisHandleStore`] as a [`HandleBackend`], so that a `weaver_kernel::Kernel` (and
@@ -34,8 +34,7 @@ use crate::{RedisConnection, RedisError, RedisHandleStore, RedisOptions};
 /// `evict_expired` → 0, `current_bytes` and `len` → 0.
 pub struct RedisHandleBackend {
     store: Arc<RedisHandleStore>,
-    runtime: Option<tokio::runtime::Runtime>,
-    last_error: Mutex<Option<RedisError>>,
+    worker: Worker,
 }
 
 impl std::fmt::Debug for RedisHandleBackend {
@@ -55,22 +54,16 @@ impl RedisHandleBackend {
         options: RedisOptions,
         config: HandleStoreConfig,
     ) -> Result<Self, RedisError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("weaver-redis-handles")
-            .enable_all()
-            .build()
-            .map_err(|e| RedisError::InvalidConfig(format!("cannot start a runtime: {e}")))?;
+        let worker = Worker::start("weaver-redis-handles")?;
         let url = url.to_owned();
-        let store = run_on(&runtime, "connect", async move {
+        let store = worker.run("connect", async move {
             let conn = RedisConnection::connect(&url, options).await?;
             conn.ping().await?;
             RedisHandleStore::new(conn, config)
         })?;
         Ok(RedisHandleBackend {
             store: Arc::new(store),
-            runtime: Some(runtime),
-            last_error: Mutex::new(None),
+            worker,
         })
     }
 
@@ -81,17 +74,11 @@ impl RedisHandleBackend {
 
     /// The last Redis error an infallible method swallowed, taken (`None` afterwards).
     pub fn last_error(&self) -> Option<RedisError> {
-        self.last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+        self.worker.take_error()
     }
 
     fn note(&self, e: RedisError) {
-        *self
-            .last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(e);
+        self.worker.note(e);
     }
 
     fn call<T, F, Fut>(&self, op: &'static str, f: F) -> Result<T, RedisError>
@@ -100,13 +87,7 @@ impl RedisHandleBackend {
         F: FnOnce(Arc<RedisHandleStore>) -> Fut,
         Fut: Future<Output = Result<T, RedisError>> + Send + 'static,
     {
-        let Some(rt) = &self.runtime else {
-            return Err(RedisError::Unavailable {
-                op,
-                detail: "the backend's runtime is shut down".into(),
-            });
-        };
-        run_on(rt, op, f(Arc::clone(&self.store)))
+        self.worker.run(op, f(Arc::clone(&self.store)))
     }
 
     /// The usage counters, or zeros with the error kept.
@@ -206,14 +187,5 @@ impl HandleBackend for RedisHandleBackend {
 
     fn len(&self) -> usize {
         usize::try_from(self.usage().1).unwrap_or(usize::MAX)
-    }
-}
-
-impl Drop for RedisHandleBackend {
-    fn drop(&mut self) {
-        // Allowed inside async code, unlike dropping a runtime the normal way.
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
     }
 }
