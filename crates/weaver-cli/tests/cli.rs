@@ -15,23 +15,9 @@ fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = weaver()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn weaver");
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("wait weaver");
-    writer.join().unwrap();
-    out
-}
+mod support;
+
+use support::run_with_stdin;
 
 fn stdout_str(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")

@@ -1,26 +1,11 @@
 //! The JSON subcommands on deep documents (10 000 levels must work, past the documented
 //! limit one clear line), with a UTF-8 byte-order mark, and the frame fields the CLI sets.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weaver"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn weaver");
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("wait weaver");
-    writer.join().unwrap();
-    out
-}
+mod support;
+
+use support::run_with_stdin as run;
 
 #[track_caller]
 fn ok(o: &Output) -> String {
