@@ -155,20 +155,21 @@ impl Relay {
             (Side::Server, Kind::Response { id }) => {
                 let method = lock(&self.pending).remove(&id_key(id)).map(|(_, m)| m);
                 let method = match method {
-                    Some(m) => m,
-                    // Not a request of ours (or an id the server re-typed): a result that
-                    // looks like a tool's or a resource's is firewalled all the same.
-                    None if v.pointer("/result/contents").is_some() => {
+                    Some(m) if m != Method::Other => m,
+                    // Not a request of ours, an id the server re-typed, or an answer to a
+                    // method weaver passes through: a result that looks like a tool's or a
+                    // resource's is firewalled all the same, whatever it claims to answer.
+                    _ if v.pointer("/result/contents").is_some() => {
                         Method::ResourcesRead { uri: String::new() }
                     }
-                    None if v.pointer("/result/content").is_some()
+                    _ if v.pointer("/result/content").is_some()
                         || v.pointer("/result/structuredContent").is_some() =>
                     {
                         Method::ToolsCall {
                             tool: String::new(),
                         }
                     }
-                    None => Method::Other,
+                    _ => Method::Other,
                 };
                 if method == Method::Other && v.get("error").is_none() {
                     self.send_client(line);
