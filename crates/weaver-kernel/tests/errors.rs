@@ -76,6 +76,58 @@ fn invalid_utf8_is_an_error() {
     assert!(matches!(e, FirewallError::InvalidJson { .. }), "{e}");
 }
 
+/// Values the frame never shows (past `max_depth`, handle-only, projected out) are skipped,
+/// but as strictly as the `Value` parser reads them: the bytes path accepts exactly what
+/// `serde_json::from_slice` accepts.
+#[test]
+fn skipped_values_are_validated_like_parsed_ones() {
+    let deep = |inner: &str| format!("[[[[[[{inner}]]]]]]");
+    let deep_bytes = |inner: &[u8]| [b"[[[[[[", inner, b"]]]]]]"].concat();
+    let refused: Vec<Vec<u8>> = vec![
+        b"\"\x91\"".to_vec(),
+        deep_bytes(b"\"a\x91\""),
+        b"[{\"a\":[[[\"\xff\"]]]}]".to_vec(),
+        b"10e308".to_vec(),
+        deep("-1.5e400").into_bytes(),
+        format!("[{}]", "9".repeat(320)).into_bytes(),
+        deep(&format!("{}.0", "9".repeat(320))).into_bytes(),
+        b"{\"x\":{\"y\":{\"z\":{\"w\":1e999}}}}".to_vec(),
+    ];
+    let accepted: Vec<String> = vec![
+        "1e308".to_owned(),
+        deep("1.5e-400"),
+        deep("1e0000000000000000000000000000000000009"),
+        deep(&format!("0.{}1e310", "0".repeat(400))),
+        deep(&"9".repeat(300)),
+        deep("\"e999 and 1e999 inside a string\""),
+    ];
+    for mode in [
+        ResponseMode::Summary,
+        ResponseMode::Table,
+        ResponseMode::HandleOnly,
+        ResponseMode::Raw,
+    ] {
+        let c = ctx(mode).with_role("admin");
+        for doc in &refused {
+            assert!(serde_json::from_slice::<serde_json::Value>(doc).is_err());
+            let got = fw().transform_json(doc, &c);
+            assert!(
+                matches!(got, Err(FirewallError::InvalidJson { .. })),
+                "{mode} framed {:?}: {got:?}",
+                String::from_utf8_lossy(doc)
+            );
+        }
+        for doc in &accepted {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(doc).is_ok(),
+                "{doc}"
+            );
+            let got = fw().transform_json(doc.as_bytes(), &c);
+            assert!(got.is_ok(), "{mode} refused {doc}: {got:?}");
+        }
+    }
+}
+
 #[test]
 fn deep_nesting_is_accepted_without_recursion() {
     // 100 000 levels: the bytes path skips what is deeper than the frame shows.

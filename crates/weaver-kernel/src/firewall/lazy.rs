@@ -3,8 +3,8 @@
 //! Each seed mirrors a step of the `Value` path so that both give the same frame:
 //!
 //! * [`Bounded`] builds a `Value` but never past the depth limit: a deeper container is
-//!   skipped by serde_json's iterative skipper (so any nesting depth is accepted) and
-//!   becomes the same counted marker the `Value` walk writes. Values the frame will never
+//!   skipped by serde_json's iterative skipper (so any nesting depth is accepted; see
+//!   [`Skip`] for how it is kept as strict as the parser) and becomes the same counted marker the `Value` walk writes. Values the frame will never
 //!   show — projected out, past `max_fields` in a row — are skipped and left as a `null`
 //!   placeholder (or not kept), so the common walk in [`Scope`](super::scope::Scope)
 //!   treats them exactly as it treats the parsed ones. Under a key that is not plain only
@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::cell::Cell as StdCell;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use weaver_summarize::{
     Cell, ListSummarizer, MapSummarizer, Summary, SummaryOptions, summarize_guarded, summarize_text,
@@ -69,9 +69,70 @@ macro_rules! scalar_visits {
     };
 }
 
+/// A value the frame never shows, skipped as strictly as serde_json's `Value` parser reads it.
+///
+/// serde_json's own skipper (`IgnoredAny`) is iterative, so any depth passes, but it is
+/// more lenient than its parser: it takes invalid UTF-8 inside strings and numbers beyond
+/// f64's range, so `transform_json` would frame bytes `transform` never sees (found by the
+/// `firewall_json` fuzz target). Borrowing the skipped bytes as a `RawValue` uses the same
+/// iterative skipper and validates their UTF-8; the number range is checked on those bytes
+/// only when they hold a number that could overflow.
+pub(crate) struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        let raw = <&serde_json::value::RawValue>::deserialize(d)?;
+        let bytes = raw.get().as_bytes();
+        if may_overflow(bytes)
+            && let Err(e) = weaver_estimate::estimate_json_bytes(bytes)
+        {
+            return Err(serde::de::Error::custom(e.kind));
+        }
+        Ok(Skip)
+    }
+}
+
+/// Whether `b` may hold a JSON number beyond f64's range (a superset test: the exact one
+/// runs only when this says yes). The largest finite f64 is below 2e308, so such a number
+/// has an exponent of three digits or more, or 200 digits or more before its exponent.
+fn may_overflow(b: &[u8]) -> bool {
+    let mut run = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 200 {
+                return true;
+            }
+        } else {
+            if run > 0 && (c | 0x20) == b'e' {
+                let mut j = i + 1;
+                if matches!(b.get(j), Some(b'+' | b'-')) {
+                    j += 1;
+                }
+                let digits = b[j.min(b.len())..]
+                    .iter()
+                    .take(3)
+                    .take_while(|d| d.is_ascii_digit())
+                    .count();
+                if digits >= 3 {
+                    return true;
+                }
+            }
+            // A fraction continues the digit run: `1.5e307` has the mantissa's digits.
+            if c != b'.' {
+                run = 0;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
     let mut n = 0;
-    while seq.next_element::<IgnoredAny>()?.is_some() {
+    while seq.next_element::<Skip>()?.is_some() {
         n += 1;
     }
     Ok(n)
@@ -79,7 +140,7 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
 
 fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::Error> {
     let mut n = 0;
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+    while map.next_entry::<Skip, Skip>()?.is_some() {
         n += 1;
     }
     Ok(n)
@@ -240,7 +301,7 @@ fn pair_name_of<'de, A: MapAccess<'de>>(
     if pair_name {
         map.next_value_seed(NameSeed)
     } else {
-        map.next_value::<IgnoredAny>().map(|_| None)
+        map.next_value::<Skip>().map(|_| None)
     }
 }
 
@@ -723,7 +784,7 @@ impl<'de> Visitor<'de> for SummaryTop<'_, '_> {
                 };
                 summ.push(&key, Some(&v));
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
                 summ.push(&key, None);
             }
         }

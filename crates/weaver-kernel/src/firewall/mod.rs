@@ -204,7 +204,7 @@ impl Firewall {
         json: &[u8],
         ctx: &TransformContext,
     ) -> Result<Frame, FirewallError> {
-        use serde::de::{DeserializeSeed, IgnoredAny};
+        use serde::de::DeserializeSeed;
 
         if json.iter().all(u8::is_ascii_whitespace) {
             return Err(FirewallError::EmptyInput);
@@ -216,7 +216,7 @@ impl Firewall {
         let body = match plan.mode {
             ResponseMode::HandleOnly => {
                 serde::Deserialize::deserialize(&mut de)
-                    .map(|_: IgnoredAny| ())
+                    .map(|_: lazy::Skip| ())
                     .map_err(err)?;
                 Body::Empty
             }
