@@ -60,6 +60,14 @@ impl ExpandQuery {
                 "an expand query must be a JSON object".to_owned(),
             ));
         }
+        // serde reads a `Value` recursively: a hostile query nested 100 000 levels deep
+        // would overflow the stack before any type check refused it. No valid query nests
+        // deeper than `{"filter": {"f": {"in": [scalar]}}}`.
+        if exceeds_depth(value, MAX_QUERY_DEPTH) {
+            return Err(HandleError::InvalidQuery(format!(
+                "an expand query nests deeper than {MAX_QUERY_DEPTH} levels"
+            )));
+        }
         let q = <ExpandQuery as serde::Deserialize>::deserialize(value)
             .map_err(|e| HandleError::InvalidQuery(e.to_string()))?;
         q.validate()?;
@@ -140,6 +148,28 @@ pub enum Condition {
     Gte(Value),
     /// A string containing this substring (case-sensitive).
     Contains(String),
+}
+
+/// How deep a query may nest (a valid one nests 5 levels at most: query, filter, field,
+/// operators, `in` list).
+const MAX_QUERY_DEPTH: usize = 8;
+
+/// Whether `value` nests containers deeper than `limit`; iterative, and never walks below
+/// `limit`, so its cost and stack stay bounded whatever the input.
+fn exceeds_depth(value: &Value, limit: usize) -> bool {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth > limit {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 const OPS: [&str; 8] = ["eq", "ne", "in", "lt", "lte", "gt", "gte", "contains"];

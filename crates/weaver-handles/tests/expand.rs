@@ -252,6 +252,29 @@ fn malformed_queries_are_invalid_constraint() {
     }
 }
 
+/// A hostile query nested far deeper than any valid one is refused without recursing into
+/// it (serde reads a `Value` recursively: 100 000 levels would overflow the stack).
+#[test]
+fn deeply_nested_queries_are_refused_without_recursion() {
+    let mut operand = json!("x");
+    for _ in 0..100_000 {
+        operand = Value::Array(vec![operand]);
+    }
+    let mut query = json!({"filter": {"status": {"in": []}}});
+    query["filter"]["status"]["in"] = operand;
+    let err = ExpandQuery::from_json(&query).unwrap_err();
+    assert_eq!(err.reason_code(), "invalid_constraint");
+    assert!(err.to_string().contains("deeper than 8 levels"), "{err}");
+    // The deepest valid shape still parses.
+    let ok = json!({"filter": {"status": {"in": ["a", 1, null]}}, "fields": ["id"]});
+    assert!(ExpandQuery::from_json(&ok).is_ok());
+    // Take the deep value apart level by level: dropping it whole would recurse too.
+    let mut rest = query["filter"]["status"]["in"].take();
+    while let Value::Array(mut items) = rest {
+        rest = items.pop().unwrap_or(Value::Null);
+    }
+}
+
 // 134, 137
 #[test]
 fn offset_limit_fields_filter() {
