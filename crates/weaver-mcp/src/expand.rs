@@ -22,8 +22,8 @@ pub fn expand_tool() -> Value {
     on, call again with `offset` set to the previous `next_offset`. Optional: `fields` keeps only \
     these top-level fields of each row; `filter` keeps rows whose fields match, e.g. \
     {\"status\": \"paid\"} or {\"amount\": {\"gte\": 100}} (operators: eq, ne, in, lt, lte, gt, \
-    gte, contains). Pages are bounded and redacted; handles expire after an hour and work only \
-    in the session that made them.",
+    gte, contains). Pages are bounded and redacted; handles expire after an hour and only the \
+    principal whose session made them can read them.",
         "inputSchema": {
             "type": "object",
             "properties": {
@@ -83,7 +83,7 @@ impl Inner {
             Err(e) => {
                 let hint = match e.code() {
                     "handle_not_found" => {
-                        " No such handle in this session: it is unknown, or it expired (handles live an hour, in memory, for one session). Use the exact handle.id of a frame from this session, or call the original tool again."
+                        " No such handle: it is unknown, or it expired (handles live an hour). Use the exact handle.id of a frame weaver returned, or call the original tool again."
                     }
                     "handle_expired" => " The handle has expired: call the original tool again.",
                     "handle_principal_mismatch" => {
