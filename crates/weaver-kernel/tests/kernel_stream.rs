@@ -365,3 +365,44 @@ async fn an_exhausted_budget_stops_the_stream_before_the_driver_runs() {
         Some("budget_exhausted")
     );
 }
+
+/// A stream is an invocation in the metrics too: counted, timed, its masks by kind, its
+/// cancellation a labelled failure — as `invoke` is.
+#[tokio::test]
+async fn streams_are_counted_in_the_metrics() {
+    let parts = ["mail ann@exa", "mple.com and ", "Bearer tok-0123456789"];
+    let k = kernel_with(&["stream"], |b| b.streaming_driver(pieces(&parts)));
+    let out = collect(&k, &admin(), ResponseMode::Raw).await;
+    assert!(out.iter().all(Result::is_ok));
+    let m = k.metrics();
+    assert_eq!(m.invocations, 1, "{m:?}");
+    assert_eq!(m.durations["invoke"].count, 1);
+    assert!(m.invocation_failures.is_empty(), "{m:?}");
+    assert!(
+        m.redactions.get("email").copied().unwrap_or(0) >= 1,
+        "{m:?}"
+    );
+    assert!(
+        m.redactions.get("bearer").copied().unwrap_or(0) >= 1,
+        "{m:?}"
+    );
+    assert!(m.budget_charged > 0, "{m:?}");
+
+    // Dropped after its first frame: one more invocation, failed as cancelled.
+    let p = admin();
+    let g = k.grant_capability(CAP, &p, "").unwrap();
+    let mut s = k
+        .invoke_stream(&g.token, &p, CAP, json!({}), ResponseMode::Raw)
+        .await
+        .unwrap();
+    assert!(s.next().await.is_some());
+    drop(s);
+    let m = k.metrics();
+    assert_eq!(m.invocations, 2, "{m:?}");
+    assert_eq!(m.durations["invoke"].count, 2);
+    assert_eq!(
+        m.invocation_failures.get(CANCELLED_BY_CONSUMER),
+        Some(&1),
+        "{m:?}"
+    );
+}

@@ -36,6 +36,8 @@ pub const CANCELLED_BY_CONSUMER: &str = "cancelled_by_consumer";
 /// error, or when the stream is dropped (consumer gone, panic).
 struct Guard {
     inner: Arc<Inner>,
+    /// The stream's span: its telemetry fields are recorded with the trace, as `invoke`'s.
+    span: tracing::Span,
     trace: ActionTrace,
     started: Instant,
     reservation: Option<Reservation>,
@@ -64,6 +66,16 @@ impl Guard {
         self.settle();
         self.trace.duration_us =
             u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        // Metrics and span fields as for `invoke` (a stream is an invocation).
+        let inner = &self.inner;
+        let known = inner.registry.get(&self.trace.capability_id).is_ok();
+        crate::telemetry::record(
+            &self.span,
+            &self.trace,
+            known,
+            &inner.metrics,
+            inner.budget.as_ref(),
+        );
         let trace = std::mem::take(&mut self.trace);
         let traces = &self.inner.traces;
         let _ = std::panic::catch_unwind(AssertUnwindSafe(|| traces.record(trace)));
@@ -155,15 +167,10 @@ impl Kernel {
         let inner = &self.inner;
         let action_id = new_id()?;
         bump(&inner.stats.invocations);
-        let span = tracing::info_span!(
-            "weaver.invoke_stream",
-            capability_id = %short(capability_id),
-            principal_id = %short(&principal.id),
-            action_id = %action_id,
-            mode = mode.as_str(),
-        );
+        let span = crate::telemetry::action_span!("weaver.invoke_stream", action_id);
         let mut guard = Guard {
             inner: Arc::clone(inner),
+            span: span.clone(),
             trace: ActionTrace {
                 action_id: action_id.clone(),
                 event: TraceEvent::Invoke,
@@ -324,6 +331,7 @@ impl Kernel {
 fn placeholder(inner: &Arc<Inner>) -> Guard {
     Guard {
         inner: Arc::clone(inner),
+        span: tracing::Span::none(),
         trace: ActionTrace::default(),
         started: Instant::now(),
         reservation: None,
@@ -478,6 +486,7 @@ impl Live {
         }
         if !frame.findings.is_empty() {
             bump(&inner.stats.redaction_events);
+            inner.metrics.record_redactions(&frame.findings);
         }
         if frame.is_final {
             if self.over_cap && frame.response_mode != ResponseMode::Raw {
