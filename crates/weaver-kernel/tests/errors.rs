@@ -7,6 +7,13 @@ use std::fmt::Write as _;
 use common::{ctx, fw, fw_with};
 use weaver_kernel::{Budgets, FirewallError, ResponseMode};
 
+const MODES: [ResponseMode; 4] = [
+    ResponseMode::Summary,
+    ResponseMode::Table,
+    ResponseMode::HandleOnly,
+    ResponseMode::Raw,
+];
+
 #[test]
 fn invalid_json_names_line_and_column() {
     let e = fw()
@@ -34,12 +41,7 @@ fn invalid_json_names_line_and_column() {
 
 #[test]
 fn every_mode_validates_the_whole_document() {
-    for mode in [
-        ResponseMode::Summary,
-        ResponseMode::Table,
-        ResponseMode::HandleOnly,
-        ResponseMode::Raw,
-    ] {
+    for mode in MODES {
         let c = ctx(mode).with_role("admin");
         // The error sits after the rows a table would show.
         let mut doc = String::from("[");
@@ -101,12 +103,7 @@ fn skipped_values_are_validated_like_parsed_ones() {
         deep(&"9".repeat(300)),
         deep("\"e999 and 1e999 inside a string\""),
     ];
-    for mode in [
-        ResponseMode::Summary,
-        ResponseMode::Table,
-        ResponseMode::HandleOnly,
-        ResponseMode::Raw,
-    ] {
+    for mode in MODES {
         let c = ctx(mode).with_role("admin");
         for doc in &refused {
             assert!(serde_json::from_slice::<serde_json::Value>(doc).is_err());
@@ -133,12 +130,7 @@ fn deep_nesting_is_accepted_without_recursion() {
     // 100 000 levels: the bytes path skips what is deeper than the frame shows.
     let depth = 100_000;
     let doc = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    for mode in [
-        ResponseMode::Summary,
-        ResponseMode::Table,
-        ResponseMode::HandleOnly,
-        ResponseMode::Raw,
-    ] {
+    for mode in MODES {
         let f = fw()
             .transform_json(doc.as_bytes(), &ctx(mode).with_role("admin"))
             .unwrap();

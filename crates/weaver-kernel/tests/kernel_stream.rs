@@ -55,6 +55,14 @@ fn joined(frames: &[Frame], ptr: &str) -> String {
         .collect()
 }
 
+/// A raw stream of `CAP` for `p`, granted and opened.
+async fn open_raw(k: &Kernel, p: &Principal) -> weaver_kernel::FrameStream {
+    let g = k.grant_capability(CAP, p, "").unwrap();
+    k.invoke_stream(&g.token, p, CAP, json!({}), ResponseMode::Raw)
+        .await
+        .unwrap()
+}
+
 async fn collect(
     k: &Kernel,
     p: &Principal,
@@ -125,11 +133,7 @@ async fn early_drop_writes_the_trace_and_settles_the_reservation() {
         b.streaming_driver(pieces(&["a", "b", "c", "d"]))
     });
     let p = admin();
-    let g = k.grant_capability(CAP, &p, "").unwrap();
-    let mut s = k
-        .invoke_stream(&g.token, &p, CAP, json!({}), ResponseMode::Raw)
-        .await
-        .unwrap();
+    let mut s = open_raw(&k, &p).await;
     let first = s.next().await.unwrap().unwrap();
     assert!(
         k.explain(&first.action_id).is_err(),
@@ -390,11 +394,7 @@ async fn streams_are_counted_in_the_metrics() {
 
     // Dropped after its first frame: one more invocation, failed as cancelled.
     let p = admin();
-    let g = k.grant_capability(CAP, &p, "").unwrap();
-    let mut s = k
-        .invoke_stream(&g.token, &p, CAP, json!({}), ResponseMode::Raw)
-        .await
-        .unwrap();
+    let mut s = open_raw(&k, &p).await;
     assert!(s.next().await.is_some());
     drop(s);
     let m = k.metrics();
