@@ -98,6 +98,46 @@ impl Inner {
 }
 
 /// The operation a driver is asked to run.
+/// The error of a call made outside a tokio runtime (drivers and timeouts need one).
+pub(super) fn require_runtime(what: &str) -> Result<(), KernelError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(KernelError::Config(format!(
+            "{what} must run inside a tokio runtime (with its time driver)"
+        )));
+    }
+    Ok(())
+}
+
+/// What a delivered frame carried, for its trace.
+pub(super) fn result_summary(frame: &Frame) -> ResultSummary {
+    ResultSummary {
+        fact_count: frame.facts.len(),
+        row_count: frame.table_preview.len(),
+        warning_count: frame.warnings.len(),
+        has_handle: frame.handle.is_some(),
+    }
+}
+
+impl Checked<'_> {
+    /// What the drivers are given for this call.
+    pub(super) fn context(
+        &self,
+        principal: &Principal,
+        token: &CapabilityToken,
+        args: Value,
+        action_id: &str,
+    ) -> ExecutionContext {
+        ExecutionContext {
+            capability_id: self.capability.id.clone(),
+            operation: operation(self.capability, &args),
+            principal_id: principal.id.clone(),
+            args,
+            constraints: token.constraints.clone(),
+            action_id: action_id.to_owned(),
+        }
+    }
+}
+
 pub(super) fn operation(capability: &Capability, args: &Value) -> String {
     match args.get("operation") {
         Some(Value::String(op)) => op.clone(),
@@ -187,25 +227,14 @@ impl Kernel {
         audit: &mut Audit<'_>,
     ) -> Result<Frame, KernelError> {
         let inner = &*self.inner;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return Err(KernelError::Config(
-                "invoke must run inside a tokio runtime (with its time driver)".into(),
-            ));
-        }
+        require_runtime("invoke")?;
         let checked = inner.check(token, principal, capability_id, mode, audit)?;
         audit.trace.response_mode = Some(checked.effective);
         let reservation = match &inner.budget {
             Some(b) => Some(b.reserve(None)?),
             None => None,
         };
-        let ctx = DeepSafe(ExecutionContext {
-            capability_id: checked.capability.id.clone(),
-            operation: operation(checked.capability, &args),
-            principal_id: principal.id.clone(),
-            args,
-            constraints: token.constraints.clone(),
-            action_id: action_id.clone(),
-        });
+        let ctx = DeepSafe(checked.context(principal, token, args, &action_id));
         let ctx = &ctx.0;
         let data = run_drivers(&checked, ctx, audit).await?;
         if !audit.trace.failed_drivers.is_empty() {
@@ -242,12 +271,7 @@ impl Kernel {
             audit.span.record("bytes_out", out);
         }
         audit.trace.response_mode = Some(frame.response_mode);
-        audit.trace.result_summary = Some(ResultSummary {
-            fact_count: frame.facts.len(),
-            row_count: frame.table_preview.len(),
-            warning_count: frame.warnings.len(),
-            has_handle: frame.handle.is_some(),
-        });
+        audit.trace.result_summary = Some(result_summary(&frame));
         frame.is_final = true;
         Ok(frame)
     }

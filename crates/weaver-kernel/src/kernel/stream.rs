@@ -12,7 +12,7 @@ use tracing::Instrument as _;
 use weaver_budget::{Reservation, ResponseMode};
 use weaver_handles::{Binding, Filter};
 
-use super::invoke::{in_scope, operation, payload_tokens};
+use super::invoke::{in_scope, payload_tokens, require_runtime, result_summary};
 use super::{Inner, Kernel, bump, new_id};
 use crate::driver::ExecutionContext;
 use crate::driver_stream::{ChunkStream, merge_chunk};
@@ -20,7 +20,7 @@ use crate::error::{KernelError, short};
 use crate::firewall::{Chunk, Frame, FrameStreamer, TransformContext, push_warning};
 use crate::policy::{GrantConstraints, Principal};
 use crate::token::CapabilityToken;
-use crate::trace::{ActionTrace, ResultSummary, TokenUsage, TraceEvent};
+use crate::trace::{ActionTrace, TokenUsage, TraceEvent};
 
 /// The frames of a streamed invocation (see [`Kernel::invoke_stream`]).
 pub type FrameStream = Pin<Box<dyn Stream<Item = Result<Frame, KernelError>> + Send>>;
@@ -217,11 +217,7 @@ impl Kernel {
         guard: &mut Guard,
     ) -> Result<Live, KernelError> {
         let inner = &*self.inner;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return Err(KernelError::Config(
-                "invoke_stream must run inside a tokio runtime (with its time driver)".into(),
-            ));
-        }
+        require_runtime("invoke_stream")?;
         // `check` records into an `Audit`; this stream keeps its own guard, so copy over.
         let mut audit = super::Audit::new(
             inner,
@@ -240,14 +236,7 @@ impl Kernel {
         if let Some(b) = &inner.budget {
             guard.reservation = Some(b.reserve(None)?);
         }
-        let ctx = ExecutionContext {
-            capability_id: checked.capability.id.clone(),
-            operation: operation(checked.capability, &args),
-            principal_id: principal.id.clone(),
-            args,
-            constraints: token.constraints.clone(),
-            action_id: action_id.clone(),
-        };
+        let ctx = checked.context(principal, token, args, &action_id);
         let timeout = checked.timeout;
         let mut last = String::new();
         let mut opened: Option<(ChunkStream, Option<Chunk>)> = None;
@@ -500,12 +489,7 @@ impl Live {
                 );
             }
             self.guard.trace.response_mode = Some(frame.response_mode);
-            self.guard.trace.result_summary = Some(ResultSummary {
-                fact_count: frame.facts.len(),
-                row_count: frame.table_preview.len(),
-                warning_count: frame.warnings.len(),
-                has_handle: frame.handle.is_some(),
-            });
+            self.guard.trace.result_summary = Some(result_summary(&frame));
             self.guard.record();
         }
         frame
