@@ -63,9 +63,7 @@ use weaver_kernel::{
 async fn k167_full_flow() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     assert_eq!(f.response_mode, ResponseMode::Summary);
@@ -86,15 +84,12 @@ async fn k167_full_flow() {
 async fn k168_modes_honoured() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let t = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Table)
+    let t = call(&k, &p, LIST, json!({}), ResponseMode::Table)
         .await
         .unwrap();
     assert_eq!(t.response_mode, ResponseMode::Table);
     assert!(!t.table_preview.is_empty());
-    let h = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::HandleOnly)
+    let h = call(&k, &p, LIST, json!({}), ResponseMode::HandleOnly)
         .await
         .unwrap();
     assert_eq!(h.response_mode, ResponseMode::HandleOnly);
@@ -106,9 +101,7 @@ async fn k168_modes_honoured() {
 async fn k169_result_summary() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Table)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Table)
         .await
         .unwrap();
     let t = k.explain(&f.action_id).unwrap();
@@ -198,9 +191,7 @@ fn two_drivers(primary_fails: bool) -> Kernel {
 async fn k172_fallback_driver() {
     let k = two_drivers(true);
     let p = reader();
-    let g = k.grant_capability("x.read", &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, "x.read", json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, "x.read", json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     assert_eq!(f.response_mode, ResponseMode::Summary);
@@ -216,9 +207,7 @@ async fn l7_fallback_order() {
     // The first registered driver of the route answers; the others are not touched.
     let k = two_drivers(false);
     let p = reader();
-    let g = k.grant_capability("x.read", &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, "x.read", json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, "x.read", json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     assert!(json_of(&f.facts).contains("primary"));
@@ -231,9 +220,7 @@ async fn l7_fallback_order() {
 async fn k173_only_driver_fails() {
     let k = failing_kernel(|| Err(DriverError::new("nope")), None);
     let p = reader();
-    let g = k.grant_capability("x.fail", &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, "x.fail", json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, "x.fail", json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "driver_failed");
@@ -277,9 +264,7 @@ async fn k175_k192_store_failure_releases_budget() {
         .build()
         .unwrap();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "handle_too_large");

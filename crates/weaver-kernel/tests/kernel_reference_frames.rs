@@ -48,9 +48,7 @@ async fn k189_low_budget_handle_only() {
     let k = builder(&calls).budget(b.clone()).build().unwrap();
     drain_to(&b, 200);
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     assert_eq!(f.response_mode, ResponseMode::HandleOnly);
@@ -65,9 +63,7 @@ async fn k190_l15_exhausted_traced() {
     let k = builder(&calls).budget(b.clone()).build().unwrap();
     drain_to(&b, 0);
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "budget_exhausted");
@@ -75,6 +71,7 @@ async fn k190_l15_exhausted_traced() {
     assert_eq!(ran(&calls), 0);
     let t = k.traces().recent(1).pop().unwrap();
     assert_eq!(t.error_code.as_deref(), Some("budget_exhausted"));
+    let g = k.grant_capability(LIST, &p, "").unwrap();
     let e = k
         .dry_run(&g.token, &p, LIST, &json!({}), ResponseMode::Summary)
         .await
@@ -94,13 +91,12 @@ async fn k191_l16_unregistered_driver() {
         .build()
         .unwrap();
     let p = reader();
-    let g = k.grant_capability("x.nowhere", &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, "x.nowhere", json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, "x.nowhere", json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "no_driver");
     assert_eq!((b.remaining(), b.used()), (1000, 0));
+    let g = k.grant_capability("x.nowhere", &p, "").unwrap();
     let e = k
         .dry_run(&g.token, &p, "x.nowhere", &json!({}), ResponseMode::Summary)
         .await
@@ -112,9 +108,7 @@ async fn k191_l16_unregistered_driver() {
 async fn k193_reader_raw_falls_back() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Raw)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Raw)
         .await
         .unwrap();
     assert_ne!(f.response_mode, ResponseMode::Raw);
@@ -128,9 +122,7 @@ async fn k194_default_kernel() {
     let (k, _) = kernel();
     assert!(k.budget().is_none());
     let p = reader();
-    let g = k.grant_capability(SPEND, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, SPEND, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, SPEND, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     assert_eq!(f.response_mode, ResponseMode::Summary);
@@ -183,9 +175,7 @@ fn k196_deny_trace() {
 async fn k197_l15_expand_trace() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     let h = f.handle.unwrap();
@@ -206,9 +196,7 @@ async fn k197_l15_expand_trace() {
 async fn k198_stats() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     k.expand(f.handle.unwrap().id.as_str(), &json!({}), &p)
@@ -237,9 +225,7 @@ async fn k199_redaction_event() {
     );
     let k = Kernel::builder(reg).driver(d).build().unwrap();
     let p = reader();
-    let g = k.grant_capability("x.note", &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, "x.note", json!({}), ResponseMode::Table)
+    let f = call(&k, &p, "x.note", json!({}), ResponseMode::Table)
         .await
         .unwrap();
     assert!(!f.findings.is_empty());
@@ -251,9 +237,7 @@ async fn k199_redaction_event() {
 async fn k200_pii_projection() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Table)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Table)
         .await
         .unwrap();
     let allowed = ["id", "amount", "currency", "status", "date"];
@@ -261,9 +245,7 @@ async fn k200_pii_projection() {
         assert!(row.keys().all(|k| allowed.contains(&k.as_str())), "{row:?}");
     }
     let p = pii_reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Table)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Table)
         .await
         .unwrap();
     let row = &f.table_preview[0];
@@ -296,9 +278,7 @@ async fn k201_service_rows_capped() {
 async fn k202_admin_raw_no_handle() {
     let (k, _) = kernel();
     let p = admin();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Raw)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Raw)
         .await
         .unwrap();
     assert_eq!(f.response_mode, ResponseMode::Raw);
@@ -369,9 +349,7 @@ async fn a_panicking_component_is_a_typed_error_and_releases_the_budget() {
         .build()
         .unwrap();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "internal_panic");
@@ -380,9 +358,7 @@ async fn a_panicking_component_is_a_typed_error_and_releases_the_budget() {
     assert_eq!(t.error_code.as_deref(), Some("internal_panic"));
     // The kernel keeps serving (raw mode stores nothing).
     let a = admin();
-    let g = k.grant_capability(LIST, &a, "").unwrap();
-    let f = k
-        .invoke(&g.token, &a, LIST, json!({}), ResponseMode::Raw)
+    let f = call(&k, &a, LIST, json!({}), ResponseMode::Raw)
         .await
         .unwrap();
     assert!(f.raw_data.is_some());

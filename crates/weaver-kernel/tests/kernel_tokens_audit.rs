@@ -137,9 +137,7 @@ async fn l14_errors_to_callers_redacted() {
         None,
     );
     let p = reader();
-    let g = k.grant_capability("x.fail", &p, "").unwrap();
-    let e = k
-        .invoke(&g.token, &p, "x.fail", json!({}), ResponseMode::Summary)
+    let e = call(&k, &p, "x.fail", json!({}), ResponseMode::Summary)
         .await
         .unwrap_err();
     let text = format!("{e} {e:?}");
@@ -220,9 +218,7 @@ async fn l15_every_pre_driver_failure_traced() {
 async fn foreign_and_bad_expansions_refused() {
     let (k, _) = kernel();
     let p = reader();
-    let g = k.grant_capability(LIST, &p, "").unwrap();
-    let f = k
-        .invoke(&g.token, &p, LIST, json!({}), ResponseMode::Summary)
+    let f = call(&k, &p, LIST, json!({}), ResponseMode::Summary)
         .await
         .unwrap();
     let id = f.handle.unwrap().id;

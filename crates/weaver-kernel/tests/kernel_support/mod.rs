@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
-use weaver_budget::{BudgetConfig, BudgetManager};
+use weaver_budget::{BudgetConfig, BudgetManager, ResponseMode};
 use weaver_kernel::{
-    Capability, DriverError, InMemoryDriver, Kernel, KernelBuilder, Principal, Registry,
-    SafetyClass, Sensitivity,
+    Capability, DriverError, Frame, InMemoryDriver, Kernel, KernelBuilder, KernelError, Principal,
+    Registry, SafetyClass, Sensitivity,
 };
 
 pub const LIST: &str = "billing.list_invoices";
@@ -179,4 +179,16 @@ pub fn failing_kernel(
         kb = kb.budget(b);
     }
     kb.build().unwrap()
+}
+
+/// Grants `cap` to `p` (no justification) and invokes it once.
+pub async fn call(
+    k: &Kernel,
+    p: &Principal,
+    cap: &str,
+    args: Value,
+    mode: ResponseMode,
+) -> Result<Frame, KernelError> {
+    let g = k.grant_capability(cap, p, "").unwrap();
+    k.invoke(&g.token, p, cap, args, mode).await
 }
