@@ -94,6 +94,9 @@ fn skipped_values_are_validated_like_parsed_ones() {
         format!("[{}]", "9".repeat(320)).into_bytes(),
         deep(&format!("{}.0", "9".repeat(320))).into_bytes(),
         b"{\"x\":{\"y\":{\"z\":{\"w\":1e999}}}}".to_vec(),
+        deep("\"3.10.9\\ud800\"").into_bytes(),
+        deep("\"\\udc00 low first\"").into_bytes(),
+        deep("{\"k\\ud83d\": 1}").into_bytes(),
     ];
     let accepted: Vec<String> = vec![
         "1e308".to_owned(),
@@ -102,6 +105,7 @@ fn skipped_values_are_validated_like_parsed_ones() {
         deep(&format!("0.{}1e310", "0".repeat(400))),
         deep(&"9".repeat(300)),
         deep("\"e999 and 1e999 inside a string\""),
+        deep("\"a pair \\ud83d\\ude00 and \\u00e9\""),
     ];
     for mode in MODES {
         let c = ctx(mode).with_role("admin");

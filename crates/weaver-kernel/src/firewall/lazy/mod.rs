@@ -70,18 +70,20 @@ macro_rules! scalar_visits {
 /// A value the frame never shows, skipped as strictly as serde_json's `Value` parser reads it.
 ///
 /// serde_json's own skipper (`IgnoredAny`) is iterative, so any depth passes, but it is
-/// more lenient than its parser: it takes invalid UTF-8 inside strings and numbers beyond
-/// f64's range, so `transform_json` would frame bytes `transform` never sees (found by the
-/// `firewall_json` fuzz target). Borrowing the skipped bytes as a `RawValue` uses the same
-/// iterative skipper and validates their UTF-8; the number range is checked on those bytes
-/// only when they hold a number that could overflow.
+/// more lenient than its parser: it takes invalid UTF-8 inside strings, numbers beyond
+/// f64's range and lone UTF-16 surrogates in `\u` escapes, so `transform_json` would frame
+/// bytes `transform` never sees (all three found by the `firewall_json` fuzz target).
+/// Borrowing the skipped bytes as a `RawValue` uses the same iterative skipper and
+/// validates their UTF-8; when those bytes hold a `\u` escape or a number that could
+/// overflow, weaver-estimate's validator (which accepts exactly what serde_json's parser
+/// accepts, at any depth) reads them again.
 pub(crate) struct Skip;
 
 impl<'de> serde::Deserialize<'de> for Skip {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
         let raw = <&serde_json::value::RawValue>::deserialize(d)?;
         let bytes = raw.get().as_bytes();
-        if may_overflow(bytes)
+        if (memchr::memmem::find(bytes, b"\\u").is_some() || may_overflow(bytes))
             && let Err(e) = weaver_estimate::estimate_json_bytes(bytes)
         {
             return Err(serde::de::Error::custom(e.kind));
