@@ -193,17 +193,14 @@ fn scrub(message: &str) -> String {
         let quote = rest[i..].chars().next().unwrap_or('"');
         out.push_str(&rest[..=i]);
         let after = &rest[i + 1..];
-        match after.find(quote) {
-            Some(j) => {
-                let inner = &after[..j];
-                out.push_str(if plain(inner) { inner } else { "…" });
-                out.push(quote);
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('…');
-                rest = "";
-            }
+        if let Some(j) = after.find(quote) {
+            let inner = &after[..j];
+            out.push_str(if plain(inner) { inner } else { "…" });
+            out.push(quote);
+            rest = &after[j + 1..];
+        } else {
+            out.push('…');
+            rest = "";
         }
     }
     out.push_str(rest);
