@@ -197,8 +197,11 @@ impl Bench {
             if let Some((x, unit)) = r.figure {
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {x:.3}{unit} |  |  |  |  |  |  | {} |",
-                    r.workload, r.operation, r.note
+                    "| {} | {} | {} |  |  |  |  |  |  | {} |",
+                    r.workload,
+                    r.operation,
+                    fmt_figure(x, unit),
+                    r.note
                 );
                 continue;
             }
@@ -253,6 +256,15 @@ impl CpuTimer {
 pub fn thread_cpu_ns() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     s.split_whitespace().next()?.parse().ok()
+}
+
+/// A figure with its unit: ratios with three decimals, counts whole.
+pub fn fmt_figure(x: f64, unit: &str) -> String {
+    if unit == "×" {
+        format!("{x:.3}{unit}")
+    } else {
+        format!("{x:.0}{unit}")
+    }
 }
 
 /// Formats seconds with a unit that keeps three significant digits.

@@ -54,10 +54,15 @@ fn speedup(
         );
     };
     let x = reference / r.median_s;
+    let cpu = r
+        .cpu_s
+        .filter(|&c| c > 0.0)
+        .map(|c| format!(" (on CPU time {:.0}×)", reference / c))
+        .unwrap_or_default();
     Verdict {
         target,
         measured: format!(
-            "{} vs reference {} = {x:.0}×",
+            "{} vs reference {} = {x:.0}×{cpu}",
             fmt_duration(r.median_s),
             fmt_duration(reference)
         ),
@@ -80,6 +85,9 @@ fn throughput(
     let rate = mbs(r).unwrap_or(0.0);
     let problem = extra(r);
     let mut measured = format!("{rate:.0} MB/s");
+    if let (Some(n), Some(c)) = (r.bytes, r.cpu_s.filter(|&c| c > 0.0)) {
+        let _ = write!(measured, " (on CPU time {:.0} MB/s)", n as f64 / 1e6 / c);
+    }
     if let Some(p) = &problem {
         let _ = write!(measured, "; {p}");
     }
