@@ -1,6 +1,7 @@
 //! `cargo bench -p weaver-benches --bench weaver -- [AREA]...` — runs the selected areas
 //! (all by default) on the workloads at `WEAVER_BENCH_SCALE` (default 1.0) and prints a
-//! markdown report beside the reference's numbers; also written to
+//! markdown report beside the reference's numbers, then every DESIGN.md §7 target with what
+//! this run measured and met / missed / not measured; also written to
 //! `target/weaver-bench/report.md`.
 
 use weaver_benches::Bench;
@@ -17,6 +18,7 @@ const AREAS: &[Area] = &[
     ("budget", weaver_benches::budget::run),
     ("kernel", weaver_benches::kernel::run),
     ("cli", weaver_benches::cli::run),
+    ("memory", weaver_benches::memory::run),
 ];
 
 fn main() {
@@ -43,7 +45,11 @@ fn main() {
             run(&mut bench);
         }
     }
-    let report = bench.markdown();
+    let report = format!(
+        "{}\n## Against the targets of DESIGN.md §7\n\n{}",
+        bench.markdown(),
+        weaver_benches::targets::markdown(&bench)
+    );
     println!("{report}");
     let dir = weaver_testkit::target_dir().join("weaver-bench");
     let _ = std::fs::create_dir_all(&dir);

@@ -140,6 +140,8 @@ fn process_row(
         peak_rss_mb: Some(peak as f64 / 1024.0),
         reference_s,
         note: "child process; reference is in-process".into(),
+        cpu_s: None,
+        figure: None,
     });
 }
 
@@ -233,5 +235,7 @@ fn stream_gigabyte(b: &mut Bench, exe: &Path) {
         peak_rss_mb: Some(peak_kb as f64 / 1024.0),
         reference_s: None,
         note: "one run; text_20mb head repeated; target RSS ≤ 32 MB".into(),
+        cpu_s: None,
+        figure: None,
     });
 }

@@ -19,8 +19,10 @@ pub mod estimate;
 pub mod firewall;
 pub mod handles;
 pub mod kernel;
+pub mod memory;
 pub mod redact;
 pub mod stream;
+pub mod targets;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -57,6 +59,13 @@ pub struct Row {
     pub reference_s: Option<f64>,
     /// Free-form note.
     pub note: String,
+    /// Median CPU seconds of the measuring thread over the same runs (on a loaded machine
+    /// wall time includes waiting for a core; this does not). Rows that run several
+    /// threads count only the calling one.
+    pub cpu_s: Option<f64>,
+    /// The result of a row that is not a timing, with its unit (peak memory over input
+    /// `"×"`, a count `" allocations"`); such rows print it instead of a duration.
+    pub figure: Option<(f64, &'static str)>,
 }
 
 /// The benchmark context: workloads, reference numbers, collected rows.
@@ -128,13 +137,18 @@ impl Bench {
         std::hint::black_box(f());
         reset_peak_rss();
         let mut times = Vec::with_capacity(self.runs);
+        let mut cpu = Vec::with_capacity(self.runs);
         for _ in 0..self.runs {
+            let c = CpuTimer::start();
             let t = Instant::now();
             std::hint::black_box(f());
             times.push(t.elapsed());
+            cpu.push(c.elapsed_s());
         }
         times.sort();
+        cpu.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
+        let cpu_s = Some(cpu[cpu.len() / 2]).filter(|c| c.is_finite());
         let reference_s = reference_op
             .filter(|_| self.reference_comparable())
             .and_then(|op| self.reference(workload, op));
@@ -147,6 +161,8 @@ impl Bench {
             peak_rss_mb: peak_rss_mb(),
             reference_s,
             note: String::new(),
+            cpu_s,
+            figure: None,
         });
         eprintln!(
             "  {workload:<14} {operation:<48} {}",
@@ -175,9 +191,21 @@ impl Bench {
     /// The report as a markdown table.
     pub fn markdown(&self) -> String {
         let mut s = String::new();
-        s.push_str("| workload | operation | median | MB/s | per item | peak RSS MB | reference | speed-up | note |\n");
-        s.push_str("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        s.push_str("| workload | operation | median | CPU | MB/s | per item | peak RSS MB | reference | speed-up | note |\n");
+        s.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for r in &self.rows {
+            if let Some((x, unit)) = r.figure {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} |  |  |  |  |  |  | {} |",
+                    r.workload,
+                    r.operation,
+                    fmt_figure(x, unit),
+                    r.note
+                );
+                continue;
+            }
+            let cpu = r.cpu_s.map(fmt_duration).unwrap_or_default();
             let mbs = r
                 .bytes
                 .map(|b| format!("{:.1}", b as f64 / 1e6 / r.median_s))
@@ -193,7 +221,7 @@ impl Bench {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {mbs} | {per} | {rss} | {reference} | {ratio} | {} |",
+                "| {} | {} | {} | {cpu} | {mbs} | {per} | {rss} | {reference} | {ratio} | {} |",
                 r.workload,
                 r.operation,
                 fmt_duration(r.median_s),
@@ -201,6 +229,41 @@ impl Bench {
             );
         }
         s
+    }
+}
+
+/// CPU time of the calling thread, from `/proc/thread-self/schedstat` (nanoseconds on the
+/// CPU): on a loaded machine wall time includes waiting for a core, this does not.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuTimer(Option<u64>);
+
+impl CpuTimer {
+    /// Starts counting (a timer that cannot read the counter reports `NaN`).
+    pub fn start() -> CpuTimer {
+        CpuTimer(thread_cpu_ns())
+    }
+
+    /// CPU seconds this thread spent since [`CpuTimer::start`].
+    pub fn elapsed_s(&self) -> f64 {
+        match (self.0, thread_cpu_ns()) {
+            (Some(a), Some(b)) => b.saturating_sub(a) as f64 / 1e9,
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// Nanoseconds the calling thread has run on a CPU (Linux), if readable.
+pub fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// A figure with its unit: ratios with three decimals, counts whole.
+pub fn fmt_figure(x: f64, unit: &str) -> String {
+    if unit == "×" {
+        format!("{x:.3}{unit}")
+    } else {
+        format!("{x:.0}{unit}")
     }
 }
 

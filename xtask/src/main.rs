@@ -64,9 +64,11 @@ const USAGE: &str =
   test                     the workspace tests (cargo nextest when installed, else cargo test)
   bench [AREA]... [--scale F] [--with-reference]
                            benchmarks on the generated workloads (areas: estimate redact
-                           stream firewall handles budget cli); --with-reference also times
-                           the Python reference on the same workloads in this run
-                           (python3 + PyPI for weaver-kernel==0.12.0, venv under target/)
+                           adversarial stream firewall handles budget kernel cli memory),
+                           then every DESIGN.md §7 target: met / missed / not measured;
+                           --with-reference also times the Python reference on the same
+                           workloads in this run (python3 + PyPI for weaver-kernel==0.12.0,
+                           venv under target/)
   fuzz [TARGET]... [--seconds N] | fuzz --smoke
                            run cargo-fuzz targets (installs cargo-fuzz when missing);
                            `ci` runs the smoke (10 s each) when WEAVER_FUZZ_SMOKE=1
@@ -221,9 +223,20 @@ fn bench(rest: &[String]) -> Result<(), String> {
             md.to_string_lossy().into_owned(),
         ));
     }
-    // The cli area times the release binary as a whole process.
+    // The cli area times the release binary as a whole process; the memory area runs the
+    // counting-allocator example as a child process.
     let mut build = cargo();
     build.args(["build", "--release", "-p", "weaver-cli"]);
+    run(build)?;
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--release",
+        "-p",
+        "weaver-benches",
+        "--example",
+        "peak_memory",
+    ]);
     run(build)?;
     let mut c = cargo();
     c.args(["bench", "-p", "weaver-benches", "--bench", "weaver", "--"]);

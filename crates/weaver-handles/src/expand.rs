@@ -492,6 +492,12 @@ fn json_char_len(c: char) -> u64 {
     }
 }
 
+/// Bytes `s` takes inside a compact JSON string (without the quotes): the sum of
+/// [`json_char_len`] over its characters.
+fn json_len(s: &str) -> u64 {
+    weaver_estimate::str_len(s) - 2
+}
+
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();
@@ -533,18 +539,24 @@ fn text_page(
     let mut want = cap;
     let mut attempt = 0;
     loop {
-        let mut end = start;
-        let mut size = 0u64;
-        for c in s[start..].chars() {
-            let l = json_char_len(c);
-            if size + l > want {
-                break;
+        // A rest that fits whole (every short text) needs no walk character by character.
+        let end = if json_len(&s[start..]) <= want {
+            len
+        } else {
+            let mut end = start;
+            let mut size = 0u64;
+            for c in s[start..].chars() {
+                let l = json_char_len(c);
+                if size + l > want {
+                    break;
+                }
+                size += l;
+                end += c.len_utf8();
             }
-            size += l;
-            end += c.len_utf8();
-        }
+            end
+        };
         let (text, covered, report) = redact_window(s, start, end, redactor);
-        let shown: u64 = text.chars().map(json_char_len).sum();
+        let shown = json_len(&text);
         attempt += 1;
         // Markers may be longer than what they replace: shrink the window by the overshoot
         // and retry; after a few tries, drop the page text rather than exceed the cap.
@@ -594,8 +606,8 @@ fn redact_window(
     let cs = floor_boundary(s, start.saturating_sub(margin));
     let ce = ceil_boundary(s, end.saturating_add(margin));
     let mut spans: Vec<(usize, usize, Kind)> = Vec::new();
-    let mut sink = String::new();
-    redactor.redact_str_into(&s[cs..ce], &mut sink, &mut |f| {
+    // Only the spans are used: the byte path builds no output unless something matched.
+    let _ = redactor.redact_bytes_with(&s.as_bytes()[cs..ce], &mut |f| {
         let a = floor_boundary(s, cs + f.start as usize);
         let b = ceil_boundary(s, cs + f.end as usize);
         spans.push((a, b, f.kind));
@@ -624,6 +636,23 @@ fn redact_window(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_len_is_the_sum_of_json_char_len() {
+        for t in [
+            "",
+            "plain",
+            "a\"b\\c\n\t\u{1}\u{7f}",
+            "é漢字🙂",
+            "\u{8}\u{c}\r",
+        ] {
+            assert_eq!(
+                json_len(t),
+                t.chars().map(json_char_len).sum::<u64>(),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn json_char_len_matches_serde_json() {

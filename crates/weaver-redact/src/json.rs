@@ -21,6 +21,7 @@ mod bytes;
 mod copy;
 mod deep;
 mod in_place;
+mod keymemo;
 
 pub use deep::{clone_deep, drop_deep};
 
@@ -277,31 +278,6 @@ struct Walk<'r> {
     pointer: String,
     /// Scratch for the kinds found in one string.
     kinds: Vec<(Kind, u64)>,
-    keys: KeyCache,
-}
-
-/// Remembers, for keys that redaction leaves unchanged, whether they are sensitive: the
-/// same few keys repeat in every record of a list, and deciding afresh scans each one twice
-/// (text rules, then key tokens). Direct-mapped, and only switched on once a walk has seen
-/// [`KEY_CACHE_WARMUP`] keys, so small values never pay for it.
-#[derive(Default)]
-struct KeyCache {
-    lookups: usize,
-    slots: Vec<Option<(String, KeyRule)>>,
-}
-
-const KEY_CACHE_SLOTS: usize = 256;
-const KEY_CACHE_WARMUP: usize = 512;
-const KEY_CACHE_MAX_LEN: usize = 64;
-
-/// FNV-1a: short keys, no need for a keyed hash (a collision only costs a recomputation).
-fn key_slot(key: &str) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    ((h ^ (h >> 32)) as usize) & (KEY_CACHE_SLOTS - 1)
 }
 
 /// Pointers name at most this many levels (deeper ones end in `/…`)…
@@ -320,7 +296,6 @@ impl<'r> Walk<'r> {
             report: Report::new(),
             pointer: String::new(),
             kinds: Vec::new(),
-            keys: KeyCache::default(),
         }
     }
 
@@ -328,40 +303,10 @@ impl<'r> Walk<'r> {
         keeps(self.allowed, self.redactor, k, v)
     }
 
-    /// `None` when redaction changes `key`; otherwise its rule.
+    /// `None` when redaction changes `key`; otherwise its rule (remembered per thread:
+    /// see [`keymemo`]).
     fn clean_key(&mut self, key: &str) -> Option<KeyRule> {
-        let cache = &mut self.keys;
-        cache.lookups += 1;
-        // Long keys are not cached: the cache must stay small whatever the input.
-        let slot = if cache.lookups > KEY_CACHE_WARMUP && key.len() <= KEY_CACHE_MAX_LEN {
-            if cache.slots.is_empty() {
-                cache.slots.resize(KEY_CACHE_SLOTS, None);
-            }
-            let i = key_slot(key);
-            if let Some((k, rule)) = &cache.slots[i]
-                && k == key
-            {
-                return Some(*rule);
-            }
-            Some(i)
-        } else {
-            None
-        };
-        if matches!(self.redactor.redact_str(key), Cow::Owned(_)) {
-            return None;
-        }
-        let rule = self.redactor.key_rule(key);
-        if let Some(i) = slot {
-            match &mut self.keys.slots[i] {
-                Some((k, r)) => {
-                    k.clear();
-                    k.push_str(key);
-                    *r = rule;
-                }
-                empty => *empty = Some((key.to_owned(), rule)),
-            }
-        }
-        Some(rule)
+        keymemo::clean_key_rule(self.redactor, key)
     }
 
     fn key_changes(&mut self, key: &str) -> bool {
