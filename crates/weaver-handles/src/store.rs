@@ -77,6 +77,15 @@ pub trait HandleBackend: Send + Sync {
     /// Entries currently held (including stores in flight).
     fn len(&self) -> usize;
 
+    /// Entries this backend has dropped on its own since it was made — evicted to honour
+    /// a cap or removed because they expired, not those removed by [`remove`] — or `None`
+    /// when it cannot tell (a shared server that expires keys itself).
+    ///
+    /// [`remove`]: HandleBackend::remove
+    fn evictions(&self) -> Option<u64> {
+        None
+    }
+
     /// Whether the store holds nothing.
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -188,6 +197,8 @@ pub struct HandleStore {
     count: AtomicUsize,
     /// Insertion sequence; also counts stores for the periodic sweep.
     seq: AtomicU64,
+    /// Entries evicted for a cap or removed as expired (see [`HandleBackend::evictions`]).
+    evicted: AtomicU64,
 }
 
 impl std::fmt::Debug for HandleStore {
@@ -219,6 +230,7 @@ impl HandleStore {
             bytes: AtomicU64::new(0),
             count: AtomicUsize::new(0),
             seq: AtomicU64::new(0),
+            evicted: AtomicU64::new(0),
         })
     }
 
@@ -379,6 +391,7 @@ impl HandleStore {
                 victim
             };
             if victim.is_some() {
+                self.evicted.fetch_add(1, Ordering::Relaxed);
                 return true;
             }
         }
@@ -417,6 +430,7 @@ impl HandleStore {
                 dead
             };
             removed += dead.len();
+            self.evicted.fetch_add(dead.len() as u64, Ordering::Relaxed);
         }
         removed
     }
@@ -434,6 +448,9 @@ impl HandleStore {
         if now >= record.handle.expires_at_ms {
             let gone = self.remove_locked(&mut g, n);
             drop(g);
+            if gone.is_some() {
+                self.evicted.fetch_add(1, Ordering::Relaxed);
+            }
             drop(gone);
             return Err(HandleError::Expired {
                 id: record.handle.id.clone(),
@@ -552,6 +569,10 @@ impl HandleBackend for HandleStore {
 
     fn len(&self) -> usize {
         self.count.load(Ordering::Acquire)
+    }
+
+    fn evictions(&self) -> Option<u64> {
+        Some(self.evicted.load(Ordering::Relaxed))
     }
 }
 

@@ -523,3 +523,37 @@ fn deep_values_are_stored_and_dropped_without_overflow() {
     put(&store, json!(1));
     assert!(is_not_found(store.meta(h.id.as_str())));
 }
+
+/// `evictions` counts what the store dropped on its own — for the entry cap, on expiry
+/// (swept or found on access) — and not what a caller removed.
+#[test]
+fn evictions_count_cap_and_expiry_not_removals() {
+    let (store, _) = store_with(HandleStoreConfig {
+        max_entries: 2,
+        ..HandleStoreConfig::default()
+    });
+    assert_eq!(store.evictions(), Some(0));
+    let a = put(&store, json!([1]));
+    let b = put(&store, json!([2]));
+    put(&store, json!([3]));
+    put(&store, json!([4]));
+    assert!(is_not_found(store.meta(a.id.as_str())));
+    assert!(is_not_found(store.meta(b.id.as_str())));
+    assert_eq!(store.evictions(), Some(2), "two evicted for the cap");
+
+    let (store, clock) = default_store();
+    let gone = put(&store, json!([1]));
+    assert!(store.remove(gone.id.as_str()));
+    assert_eq!(store.evictions(), Some(0), "a removal is not an eviction");
+    let short = put_ttl(&store, json!([1]), Duration::from_secs(1));
+    let also = put_ttl(&store, json!([2]), Duration::from_secs(1));
+    clock.set_ms(short.expires_at_ms);
+    assert!(matches!(
+        store.data(short.id.as_str(), Some("p-1")),
+        Err(HandleError::Expired { .. })
+    ));
+    assert_eq!(store.evictions(), Some(1), "expired on access");
+    assert_eq!(store.evict_expired(), 1);
+    assert!(is_not_found(store.meta(also.id.as_str())));
+    assert_eq!(store.evictions(), Some(2), "expired in a sweep");
+}

@@ -53,6 +53,9 @@ pub struct MetricsSnapshot {
     pub handle_entries: u64,
     /// Bytes the handle store holds now.
     pub handle_bytes: u64,
+    /// Entries the handle store dropped on its own (evicted for a cap, or expired), when
+    /// its backend can tell ([`HandleBackend::evictions`](weaver_handles::HandleBackend::evictions)).
+    pub handle_evictions: Option<u64>,
     /// Successful expansions.
     pub expansions: u64,
     /// Refused or failed expansions, by error code.
@@ -184,6 +187,7 @@ impl Metrics {
         &self,
         handle_entries: u64,
         handle_bytes: u64,
+        handle_evictions: Option<u64>,
         budget: Option<&BudgetManager>,
     ) -> MetricsSnapshot {
         let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
@@ -198,6 +202,7 @@ impl Metrics {
             handle_stores: g(&self.handle_stores),
             handle_entries,
             handle_bytes,
+            handle_evictions,
             expansions: g(&self.expansions),
             expansion_failures: l.expansion_failures.clone(),
             dry_runs: g(&self.dry_runs),

@@ -23,6 +23,7 @@ async fn every_path_is_counted() {
     assert_eq!(m.handle_stores, 2);
     assert_eq!(m.handle_entries, 2);
     assert!(m.handle_bytes > 0);
+    assert_eq!(m.handle_evictions, Some(0), "nothing evicted in this run");
     assert_eq!(m.expansions, 1);
     assert_eq!(
         m.expansion_failures.get("handle_principal_mismatch"),

@@ -337,7 +337,7 @@ impl Kernel {
         let budget = self.inner.budget.as_ref();
         self.inner
             .metrics
-            .snapshot(entries, store.current_bytes(), budget)
+            .snapshot(entries, store.current_bytes(), store.evictions(), budget)
     }
 
     /// The audit record of an action (a grant's `audit_id` or a frame's `action_id`).
