@@ -17,7 +17,7 @@ mod values;
 
 use assign::{
     assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
-    spaced_value_start, token_after_word, value_start,
+    spaced_value_start, token_after_word, user_flag_check, value_start,
 };
 use syntax::{SEP, TB, VALUE};
 
@@ -45,6 +45,8 @@ pub(crate) enum Check {
     AssignmentSpaced,
     /// `--token VALUE`: a sensitive flag and its argument.
     AssignmentFlag,
+    /// `curl -u user:pass`.
+    UserFlag,
     Authorization,
     Aws,
     Github,
@@ -192,6 +194,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         ),
         b(Kind::ApiKey, &authorization, Check::Authorization),
         b(Kind::ApiKey, &flag, Check::AssignmentFlag),
+        b(Kind::BasicAuth, syntax::USER_FLAG, Check::UserFlag),
         b(
             Kind::AwsKey,
             r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
@@ -290,6 +293,7 @@ fn trigger_of(check: Check) -> usize {
         | Check::Assignment
         | Check::AssignmentSpaced
         | Check::AssignmentFlag
+        | Check::UserFlag
         | Check::Authorization => 0,
         Check::PhoneNanp
         | Check::PhoneIntl
@@ -330,6 +334,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Pem => b"-----BEGIN",
         Check::Aws => b"A",
         Check::AssignmentFlag => b"-",
+        Check::UserFlag => b"-u",
         _ => b"",
     }
 }
@@ -505,6 +510,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Assignment | Check::AssignmentSpaced | Check::AssignmentFlag => {
             assignment_check(check, hay, s, e)
         }
+        Check::UserFlag => user_flag_check(hay, s, e),
         Check::Authorization => {
             if !keyword_boundary(hay, s) {
                 return Verdict::Reject;

@@ -263,3 +263,76 @@ fn spaced_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         e,
     )
 }
+
+/// The check of a user-and-password flag (`curl -u user:pass`): the flag starts a word, the
+/// value holds a `:` and is not a `uid:gid` pair of numbers, a reference or a placeholder.
+/// Masks the value inside its quotes.
+pub(crate) fn user_flag_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    if s.checked_sub(1)
+        .is_some_and(|i| !matches!(hay[i], b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return Verdict::Reject;
+    }
+    let vs = spaced_value_start(m);
+    let mut a = vs;
+    let mut b = m.len();
+    if matches!(m.get(a), Some(b'"' | b'\'')) {
+        a += 1;
+    }
+    if b > a && matches!(m[b - 1], b'"' | b'\'') {
+        b -= 1;
+    }
+    let value = &m[a..b];
+    let Some(colon) = value.iter().position(|&c| c == b':') else {
+        return Verdict::Reject;
+    };
+    let numbers = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    let (user, pass) = (&value[..colon], &value[colon + 1..]);
+    if (numbers(user) && numbers(pass))
+        || value.len() < 4
+        || user.first() == Some(&b'$')
+        || pass.first() == Some(&b'$')
+        || values::is_placeholder(value)
+        || user == pass
+        || slot(pass)
+        || repeated(user) && repeated(pass)
+        || PASS_WORDS.iter().any(|w| pass.eq_ignore_ascii_case(w))
+    {
+        return Verdict::Reject;
+    }
+    Verdict::Mask(
+        Span {
+            start: s + a,
+            end: s + b,
+            kind: Kind::BasicAuth,
+        },
+        e,
+    )
+}
+
+/// Words written in a password's place in documentation (`curl -u user:password`).
+const PASS_WORDS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"apikey",
+    b"api_key",
+    b"key",
+];
+
+/// A slot to fill in: `[PASSWORD]`, `<pass>`, `{secret}`.
+fn slot(v: &[u8]) -> bool {
+    matches!(
+        (v.first(), v.last()),
+        (Some(b'['), Some(b']')) | (Some(b'<'), Some(b'>')) | (Some(b'{'), Some(b'}'))
+    ) && v.len() >= 3
+}
+
+/// One byte repeated (`xxx`).
+fn repeated(v: &[u8]) -> bool {
+    v.first().is_some_and(|&f| v.iter().all(|&b| b == f))
+}

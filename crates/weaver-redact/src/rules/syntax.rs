@@ -4,6 +4,7 @@
 //!
 //! A candidate starts at a sensitive keyword (the head the engine finds first) and reads:
 //!
+//! * an optional number (`token1`, `api_token_123`);
 //! * the name it ends (the checks read back over name bytes to its start and decide the
 //!   whole name with the JSON key rules, so `max_token` stays a counter and `publicToken`
 //!   plain);
@@ -53,7 +54,7 @@ fn forms() -> String {
 /// The exact assignment pattern for the keyword alternation `kw`.
 pub(crate) fn assignment(kw: &str) -> String {
     let forms = forms();
-    format!(r#"(?i:{kw})\\?["'`]?\]?(?:{forms})(?:{QUOTED}|["'`]?{VALUE})"#)
+    format!(r#"(?i:{kw})(?:[_\-]?[0-9]{{1,4}})?\\?["'`]?\]?(?:{forms})(?:{QUOTED}|["'`]?{VALUE})"#)
 }
 
 /// The words of command-line flags whose argument is a secret (`--token VALUE`,
@@ -67,13 +68,16 @@ pub(crate) fn flag() -> String {
     format!(r#"(?i:{FLAG_WORDS})[ \t]+["'`]?{VALUE}["'`]?"#)
 }
 
+/// The exact pattern of a user-and-password flag (`curl -u user:pass`, `--user 'u:p'`).
+pub(crate) const USER_FLAG: &str = r#"(?:--user|-u)[ \t]+["']?[^\s"'`<>,;&]+["']?"#;
+
 /// The keyword part of the DFA trigger: a superset of [`assignment`], [`flag`] and the
 /// Authorization pattern with the same or a larger extent, ending where the trigger's token
 /// loop takes over. `kw` already holds `authorization`. (A name tail after the keyword,
 /// `token_123 = …`, or any vocabulary word as a flag would double the automaton: left out.)
 pub(crate) fn trigger(kw: &str) -> String {
     format!(
-        r#"(?i:{kw})\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>[ \t\r\n]*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|--?(?i:{FLAG_WORDS})[ \t]+\\?["'`]?"#
+        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?"#
     )
 }
 

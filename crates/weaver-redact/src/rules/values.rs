@@ -5,8 +5,8 @@
 //! * **References**: `$VAR`, `${VAR}`, `${VAR:-x}`, `$(command …)`, `%VAR%`, `{{ .Values.x }}`,
 //!   a dotted path of words (`var.db_password`, `process.env.API_TOKEN`,
 //!   `secrets.GITHUB_TOKEN`) and a call (`os.getenv(…)`, `getToken()`).
-//! * **Placeholders**: a value one byte of which makes up half or more (`xxxxxxxx`,
-//!   `********`, `sk-xxxx…xxxx`, `glc_1111…`), angle-bracket slots (`<token>`,
+//! * **Placeholders**: a value half or more of which is one filler byte (`xxxxxxxx`,
+//!   `********`, `sk-xxxx…xxxx`, `glc_1111…`; fillers: `x X * # . _ - 0 1 a A ?`), angle-bracket slots (`<token>`,
 //!   `<YOUR API KEY>`), and the words people write instead of a secret: `example`,
 //!   `your_…`/`…_here`, `placeholder`, `changeme`, `dummy`, `insert`, `redacted`.
 //!
@@ -105,6 +105,9 @@ fn path_like(v: &[u8], dotted: bool) -> bool {
     !dotted || segments >= 2
 }
 
+/// Bytes people fill a placeholder with (`xxxx`, `****`, `0000`, `aaaa`).
+const FILLERS: &[u8] = b"xX*#._-01aA?";
+
 /// Words written in place of a secret.
 const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"example",
@@ -132,7 +135,10 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         for &b in v {
             counts[usize::from(b)] += 1;
         }
-        if counts.iter().any(|&c| c * 2 >= v.len()) {
+        if FILLERS
+            .iter()
+            .any(|&f| counts[usize::from(f)] * 2 >= v.len())
+        {
             return true;
         }
     }
