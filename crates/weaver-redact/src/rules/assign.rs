@@ -168,7 +168,7 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
             let public = trimmed
                 .windows(6)
                 .any(|w| w.eq_ignore_ascii_case(b"public"));
-            if public || value.iter().all(u8::is_ascii_digit) {
+            if (public && value.len() <= KEEP_MAX) || value.iter().all(u8::is_ascii_digit) {
                 return Verdict::Reject;
             }
             Class::Token
@@ -195,11 +195,10 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     // A backquoted command (`` `vault read secret/x` ``) is a shell substitution.
     let command = p.quoted && m[p.vs - 1] == b'`' && value.contains(&b' ');
     let next = hay.get(s + p.ve + usize::from(p.quoted)).copied();
-    if command {
-        return Verdict::Reject;
-    }
-    if values::is_reference(value, if p.quoted { None } else { next })
-        || values::is_placeholder(value)
+    if value.len() <= KEEP_MAX
+        && (command
+            || values::is_reference(value, if p.quoted { None } else { next })
+            || values::is_placeholder(value))
     {
         return Verdict::Reject;
     }
@@ -217,6 +216,13 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
         e,
     )
 }
+
+/// The longest value a keyword rule keeps for what it holds (a reference, a placeholder, a
+/// public token); a longer one is masked. Keeps the search linear: a rejected candidate
+/// resumes one byte later, so a rejected value must be short — else a run of glued
+/// assignments with rejected values (`-token=----…-token=----…`) would be read once per
+/// keyword.
+const KEEP_MAX: usize = 256;
 
 /// A name without the flag dashes and other punctuation around it.
 fn trim_name(name: &[u8]) -> &[u8] {
