@@ -440,7 +440,8 @@ impl Tok {
 }
 
 /// Words before `token` that make it an LLM usage counter or a pagination cursor
-/// (`max_token`, `total_token`, `next_page_token`).
+/// (`max_token`, `total_token`, `next_page_token`) — or a token meant to be public
+/// (`publicToken`).
 const COUNTING: &[&str] = &[
     "max",
     "min",
@@ -458,6 +459,8 @@ const COUNTING: &[&str] = &[
     "continuation",
     "cursor",
     "total",
+    // Not a counter but not a secret either: a token meant to be published.
+    "public",
     "number",
     "numbers",
     "num",
@@ -553,7 +556,7 @@ impl Fold {
 
 /// The built-in rules on their own: a single streaming pass over a sliding window of three
 /// tokens, no allocation.
-fn builtin_rule(key: &str) -> Rule {
+pub(crate) fn builtin_rule(key: &str) -> Rule {
     let mut fold = Fold::default();
     let mut prev: Option<Tok> = None;
     let mut cur: Option<Tok> = None;

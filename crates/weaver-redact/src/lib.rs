@@ -63,13 +63,26 @@
 //!   whole escapes, so `"hi\nbob@example.com"` becomes `"hi\n[REDACTED]"`. A masked bare
 //!   JSON number (`"n":4111…`) becomes a quoted marker: redacting serialized JSON as text
 //!   yields valid JSON.
-//! * **Assignments.** `name = value` in its usual forms (`=`, `:`, `=>`, `:=`, quoted
-//!   values with spaces, brackets inside a value) masks the value when the name is a word of
-//!   the one sensitive-name vocabulary the JSON key rules use (`password`, `pwd`,
-//!   `passphrase`, `secret`, `api_key`, `token`, `cookie`, `session_id`, `auth`, `bearer`, …).
-//!   A keyword right after `=`/`:` is part of a value, and a plural name with a number is a
-//!   count (`tokens: 12345678`). `user@host:path` (an scp-style git remote) is not an
-//!   address.
+//! * **Assignments.** `name = value` masks the value when the name holds a word of the one
+//!   sensitive-name vocabulary the JSON key rules use (`password`, `pwd`, `passphrase`,
+//!   `secret`, `api_key`, `token`, `cookie`, `session_id`, `auth`, `bearer`, …), in every
+//!   usual syntax: the separators `=`, `:`, `=>`, `:=`, `::=`, `:::=`, `?=`, `.=`, `+=`;
+//!   typed declarations (`var t string = "…"`, `val t: String = "…"`); quoted values with
+//!   spaces, backquoted values and brackets inside a value; XML elements
+//!   (`<apiToken>\n  …\n</apiToken>`); a call's next argument (`setProperty("X_TOKEN",
+//!   "…")`); attribute pairs (`key="DbPassword" value="…"`); the flags `--token …` /
+//!   `--password …`; and `curl -u user:pass`. The keyword may follow an acronym
+//!   (`ETSYToken`) and carry a number (`token2`). The whole name, read back from the
+//!   keyword, is then decided by the JSON key rules: `publicToken` and counters
+//!   (`max_token = 4096`) are kept. A keyword right after `=`/`:` is part of a value, and a
+//!   plural name with a number is a count (`tokens: 12345678`). Values that only refer to a
+//!   secret or stand in for one are kept: `$VAR`, `${VAR}`, `%VAR%`, `$(cmd)`, a backquoted
+//!   command, `var.db_password`, `process.env.X`, `os.getenv(…)`, and placeholders
+//!   (half the value one filler byte such as `x`, `*`, `0`; `<token>`; the words
+//!   `example`, `your_…`, `…_here`, `placeholder`, `changeme`, `dummy`, `insert`). `Bearer`
+//!   with no credential after it is not masked. `csrf_token` stays sensitive (a
+//!   session-bound credential, as a JSON key). `user@host:path` (an scp-style git remote) is
+//!   not an address.
 //! * **Context.** Bare digit runs — a 10-digit phone, a 9-digit SSN — are masked only when
 //!   a keyword (`phone`, `call`, `tel`, `mobile`, `sms`, `fax`, `cell` / `ssn`,
 //!   `social security`, `tax id`, `tin`) starts a word within 32 bytes before them.

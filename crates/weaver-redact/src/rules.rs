@@ -12,11 +12,14 @@ use crate::Kind;
 
 mod assign;
 mod digits;
+mod syntax;
+mod values;
 
 use assign::{
     assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
-    spaced_value_start, token_after_word, value_start,
+    spaced_value_start, token_after_word, user_flag_check, value_start,
 };
+use syntax::{SEP, TB, VALUE};
 
 pub(crate) use digits::card_number;
 use digits::{
@@ -40,6 +43,10 @@ pub(crate) enum Check {
     Jwt,
     Assignment,
     AssignmentSpaced,
+    /// `--token VALUE`: a sensitive flag and its argument.
+    AssignmentFlag,
+    /// `curl -u user:pass`.
+    UserFlag,
     Authorization,
     Aws,
     Github,
@@ -76,14 +83,14 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// mapped to it (every exact match is also a match of its trigger, with the same extent),
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
-    let kw = keywords();
+    let keyword = syntax::trigger(&format!("{}|authorization", keywords()));
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
         // `@` — or `%40`, `\u0040` —, vendor prefixes, JWTs, and keywords with their
         // separator: a keyword alone, in prose, never holds the stream), so all of them end
         // in the very same loop state.
         format!(
-            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization)\\?["']?[ \t]*(?:{SEP})[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"#
+            r"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|{keyword}|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -99,7 +106,7 @@ pub(crate) fn triggers() -> Vec<String> {
 /// The assignment keywords (`password=…`, `"set-cookie": …`): generated from the one
 /// sensitive-name vocabulary ([`crate::vocab`]), so a word is sensitive in text exactly
 /// when it is sensitive as a JSON key.
-fn keywords() -> String {
+pub(crate) fn keywords() -> String {
     crate::vocab::assignment_alternation()
 }
 
@@ -114,25 +121,10 @@ const PEM: &str = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z][A
 const PEM_TRIGGER: &str =
     r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:,.\-]*";
 
-/// Characters that may form an assignment value: a token, which may hold brackets inside
-/// (`pa[ss]wd`) but never starts or ends with one, so `f(password=x)` keeps its `)` and the
-/// marker itself (`[REDACTED]`) is never a value (idempotence).
-const VALUE: &str = r#"[^\s"'`<>,;&\[\](){}]+(?:[\[\](){}]+[^\s"'`<>,;&\[\](){}]+)*"#;
-
-/// The token class with brackets: the DFA's loop after a keyword (a superset of [`VALUE`]).
-const TB: &str = r#"[^\s"'`<>,;&]"#;
-
-/// Assignment separators: `=`, `:`, Ruby/PHP `=>`, Go/Pascal `:=`.
-const SEP: &str = "=>|:=|[:=]";
-
-/// A quoted value, spaces allowed (`password = "correct horse battery staple"`).
-/// Neither quote occurs inside, as in the trigger, so the exact match never outlives the
-/// DFA's thread.
-const QUOTED: &str = r#""[^"'\r\n]*"|'[^"'\r\n]*'"#;
-
 pub(crate) fn builtins() -> Vec<BuiltIn> {
     let kw = keywords();
-    let assignment = format!(r#"(?i:{kw})["']?[ \t]*(?:{SEP})[ \t]*(?:{QUOTED}|["']?{VALUE})"#);
+    let assignment = syntax::assignment(&kw);
+    let flag = syntax::flag();
     let authorization = format!(
         r#"(?i:authorization)["']?[ \t]*(?:{SEP})[ \t]*["']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?{VALUE}"#
     );
@@ -201,6 +193,8 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::AssignmentSpaced,
         ),
         b(Kind::ApiKey, &authorization, Check::Authorization),
+        b(Kind::ApiKey, &flag, Check::AssignmentFlag),
+        b(Kind::BasicAuth, syntax::USER_FLAG, Check::UserFlag),
         b(
             Kind::AwsKey,
             r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
@@ -235,6 +229,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
 fn head_of(check: Check) -> Option<&'static str> {
     let text = match check {
         Check::Assignment => format!("(?i:{})", keywords()),
+        Check::AssignmentFlag => format!("(?i:{})", syntax::FLAG_WORDS),
         Check::AssignmentSpaced => r"(?i:api[_\-]?key|api[_\-]?token|access[_\-]?key)".to_owned(),
         Check::Authorization => "(?i:authorization)".to_owned(),
         _ => return None,
@@ -247,6 +242,9 @@ fn head_of(check: Check) -> Option<&'static str> {
 pub(crate) fn head_ok(check: Check, hay: &[u8], s: usize) -> bool {
     match check {
         Check::Authorization => keyword_boundary(hay, s),
+        // A flag's keyword follows its dash (`--token`, `-password`): cheap to test here,
+        // so the keywords of prose cost no regex run.
+        Check::AssignmentFlag => s.checked_sub(1).map(|i| hay[i]) == Some(b'-'),
         _ => names_at(hay, s),
     }
 }
@@ -258,6 +256,7 @@ pub(crate) fn head_of_keyword(check: Check) -> bool {
         check,
         Check::Assignment
             | Check::AssignmentSpaced
+            | Check::AssignmentFlag
             | Check::Authorization
             | Check::Bearer
             | Check::Basic
@@ -293,6 +292,8 @@ fn trigger_of(check: Check) -> usize {
         | Check::Basic
         | Check::Assignment
         | Check::AssignmentSpaced
+        | Check::AssignmentFlag
+        | Check::UserFlag
         | Check::Authorization => 0,
         Check::PhoneNanp
         | Check::PhoneIntl
@@ -332,6 +333,8 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Google => b"AIza",
         Check::Pem => b"-----BEGIN",
         Check::Aws => b"A",
+        Check::AssignmentFlag => b"-",
+        Check::UserFlag => b"-u",
         _ => b"",
     }
 }
@@ -504,7 +507,10 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
                 Verdict::Reject
             }
         }
-        Check::Assignment | Check::AssignmentSpaced => assignment_check(check, hay, s, e),
+        Check::Assignment | Check::AssignmentSpaced | Check::AssignmentFlag => {
+            assignment_check(check, hay, s, e)
+        }
+        Check::UserFlag => user_flag_check(hay, s, e),
         Check::Authorization => {
             if !keyword_boundary(hay, s) {
                 return Verdict::Reject;
@@ -519,7 +525,11 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             } else {
                 Kind::ApiKey
             };
-            if value.len() < 4 {
+            // The scheme word alone (`Bearer <token>`, `Bearer $(gcloud …)`) or a
+            // reference after it holds no credential.
+            let cred = &value[value.len() - token_after_word(value).len()..];
+            let bare_scheme = cred.is_empty() && kind != Kind::ApiKey;
+            if value.len() < 4 || bare_scheme || values::is_reference(cred, hay.get(e).copied()) {
                 return Verdict::Reject;
             }
             Verdict::Mask(

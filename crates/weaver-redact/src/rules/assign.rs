@@ -1,8 +1,11 @@
 //! The keyword rules' checks: where a name starts, where its value starts and ends
 //! (separators, quotes), and the tests on the words around Bearer / Basic credentials.
 
-use super::{Check, Span, Verdict};
+use super::syntax::{self, Form};
+use super::{Check, Span, Verdict, values};
 use crate::Kind;
+use crate::keys::{KeyRule, Rule, Shape};
+use crate::vocab::Class;
 
 /// Whether the keyword at `s` names something: it starts a name token
 /// ([`keyword_boundary`]) and is not itself a value, right after `=` or `:`
@@ -72,8 +75,8 @@ pub(crate) fn base64_has_colon(tok: &[u8]) -> bool {
     false
 }
 
-/// Whether the keyword at `s` starts a key name token: not glued to a preceding lowercase
-/// letter or digit, except at a camelCase step (`nextPageToken`).
+/// Whether the keyword at `s` starts a key name token: not glued to a preceding letter or
+/// digit, except at a camelCase step (`nextPageToken`) or after an acronym (`ETSYToken`).
 pub(crate) fn keyword_boundary(hay: &[u8], s: usize) -> bool {
     let Some(&prev) = s.checked_sub(1).and_then(|i| hay.get(i)) else {
         return true;
@@ -82,7 +85,12 @@ pub(crate) fn keyword_boundary(hay: &[u8], s: usize) -> bool {
         return false;
     }
     if prev.is_ascii_alphabetic() {
-        return prev.is_ascii_lowercase() && hay[s].is_ascii_uppercase();
+        // A camelCase step (`nextPageToken`), or an acronym before a capitalized word
+        // (`ETSYToken`, `__COMToken`): the keyword's capital is followed by a lowercase
+        // letter, as `keys.rs` splits `APIKey`.
+        let cur = hay[s];
+        let next_lower = hay.get(s + 1).is_some_and(u8::is_ascii_lowercase);
+        return cur.is_ascii_uppercase() && (prev.is_ascii_lowercase() || next_lower);
     }
     true
 }
@@ -104,20 +112,6 @@ pub(crate) fn value_start(m: &[u8]) -> usize {
     i
 }
 
-/// The value of an assignment match `m` as a range: after [`value_start`], without the
-/// closing quote of a quoted value (which may hold spaces).
-pub(crate) fn value_range(m: &[u8]) -> (usize, usize) {
-    let vs = value_start(m);
-    let quote = vs
-        .checked_sub(1)
-        .map(|i| m[i])
-        .filter(|q| matches!(q, b'"' | b'\''));
-    match quote {
-        Some(q) if m.len() > vs && m[m.len() - 1] == q => (vs, m.len() - 1),
-        _ => (vs, m.len()),
-    }
-}
-
 /// Where the value starts in a spaced API-key match (`api key <value>`).
 pub(crate) fn spaced_value_start(m: &[u8]) -> usize {
     let sp = m
@@ -130,54 +124,221 @@ pub(crate) fn spaced_value_start(m: &[u8]) -> usize {
         .count()
 }
 
+/// The check of the assignment and flag rules (see [`super::syntax`]): the whole name must
+/// name a secret by the JSON key rules (a mention keeps a value its qualifier fits), the
+/// form must fit its context (`<` before an XML name, quotes around a call's or an
+/// attribute pair's name and value, `-` before a flag), and the value must be neither a
+/// reference nor a placeholder ([`super::values`]).
 pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
     if !names_at(hay, s) {
         return Verdict::Reject;
     }
-    let (vs, ve) = if check == Check::AssignmentSpaced {
-        (spaced_value_start(m), m.len())
-    } else {
-        value_range(m)
+    if check == Check::AssignmentSpaced {
+        return spaced_check(hay, s, e);
+    }
+    let p = syntax::parse(m, check == Check::AssignmentFlag);
+    let ns = syntax::name_start(hay, s);
+    let before_name = ns.checked_sub(1).map(|i| hay[i]);
+    let name = &hay[ns..s + p.name_end];
+    let quoted_name = matches!(before_name, Some(b'"' | b'\'' | b'`')) && p.name_quoted;
+    let form_ok = match p.form {
+        Form::Sep => true,
+        Form::Xml => before_name == Some(b'<') && !p.name_quoted,
+        Form::Call | Form::Attr => quoted_name && p.quoted,
+        Form::Flag => name.first() == Some(&b'-') && !p.name_quoted,
     };
-    let value = &m[vs..ve];
-    let lower_kw: Vec<u8> = m[..vs].iter().map(u8::to_ascii_lowercase).collect();
-    let password_like = lower_kw.starts_with(b"pass")
-        || lower_kw.starts_with(b"pwd")
-        || lower_kw.starts_with(b"secret")
-        || lower_kw.starts_with(b"cred");
-    let min = if password_like { 4 } else { 8 };
+    if !form_ok {
+        return Verdict::Reject;
+    }
+    let trimmed = trim_name(name);
+    let class = match crate::keys::builtin_rule(std::str::from_utf8(trimmed).unwrap_or("")) {
+        Rule::Names(c) => c,
+        Rule::Mentions(c, q) => {
+            if !KeyRule(Rule::Mentions(c, q)).masks_type(shape_of(&m[p.vs..p.ve])) {
+                return Verdict::Reject;
+            }
+            c
+        }
+        // Plain by the key rules: a counter (`max_token = 4096`) or a public token is
+        // kept; a cursor's opaque string (`nextPageToken=CAEQ…`) is still masked in text,
+        // where nothing tells it from a credential.
+        Rule::Plain => {
+            let value = &m[p.vs..p.ve];
+            let public = trimmed
+                .windows(6)
+                .any(|w| w.eq_ignore_ascii_case(b"public"));
+            if (public && value.len() <= KEEP_MAX) || value.iter().all(u8::is_ascii_digit) {
+                return Verdict::Reject;
+            }
+            Class::Token
+        }
+    };
+    let value = &m[p.vs..p.ve];
+    let min = if matches!(class, Class::Password | Class::Secret | Class::Credential) {
+        4
+    } else {
+        8
+    };
     if value.len() < min {
         return Verdict::Reject;
     }
     // A plural name with a number is a count (`tokens: 12345678`), as a count qualifier
     // keeps a number under a key: `password: 12345678` is still masked.
-    let name_end = m[..vs]
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
-        .unwrap_or(vs);
-    if m[..name_end]
+    if trimmed
         .last()
         .is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
         && value.iter().all(u8::is_ascii_digit)
     {
         return Verdict::Reject;
     }
-    if check == Check::AssignmentSpaced && value.iter().all(u8::is_ascii_lowercase) {
-        // "api key generation": prose, not a key.
+    // A backquoted command (`` `vault read secret/x` ``) is a shell substitution.
+    let command = p.quoted && m[p.vs - 1] == b'`' && value.contains(&b' ');
+    let next = hay.get(s + p.ve + usize::from(p.quoted)).copied();
+    if value.len() <= KEEP_MAX
+        && (command
+            || values::is_reference(value, if p.quoted { None } else { next })
+            || values::is_placeholder(value))
+    {
         return Verdict::Reject;
     }
-    let kind = if lower_kw.starts_with(b"bearer") {
+    let kind = if m.len() >= 6 && m[..6].eq_ignore_ascii_case(b"bearer") {
         Kind::Bearer
     } else {
         Kind::ApiKey
     };
     Verdict::Mask(
         Span {
-            start: s + vs,
-            end: s + ve,
+            start: s + p.vs,
+            end: s + p.ve,
             kind,
         },
         e,
     )
+}
+
+/// The longest value a keyword rule keeps for what it holds (a reference, a placeholder, a
+/// public token); a longer one is masked. Keeps the search linear: a rejected candidate
+/// resumes one byte later, so a rejected value must be short — else a run of glued
+/// assignments with rejected values (`-token=----…-token=----…`) would be read once per
+/// keyword.
+const KEEP_MAX: usize = 256;
+
+/// A name without the flag dashes and other punctuation around it.
+fn trim_name(name: &[u8]) -> &[u8] {
+    let a = name
+        .iter()
+        .position(u8::is_ascii_alphanumeric)
+        .unwrap_or(name.len());
+    let b = name
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(a, |i| i + 1);
+    &name[a..b.max(a)]
+}
+
+/// The type a value written as text has, for a mention's qualifier.
+fn shape_of(v: &[u8]) -> Shape<'_> {
+    let s = std::str::from_utf8(v).unwrap_or("");
+    match s {
+        "true" | "false" | "True" | "False" => Shape::Bool(s.eq_ignore_ascii_case("true")),
+        "null" | "nil" | "None" => Shape::Null,
+        _ => s.parse::<f64>().map_or(Shape::Str(s), Shape::Number),
+    }
+}
+
+/// The spaced API-key rule (`api key <value>`).
+fn spaced_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let vs = spaced_value_start(m);
+    let value = &m[vs..];
+    // "api key generation": prose, not a key.
+    if value.len() < 8
+        || value.iter().all(u8::is_ascii_lowercase)
+        || values::is_placeholder(value)
+        || values::is_reference(value, hay.get(e).copied())
+    {
+        return Verdict::Reject;
+    }
+    Verdict::Mask(
+        Span {
+            start: s + vs,
+            end: e,
+            kind: Kind::ApiKey,
+        },
+        e,
+    )
+}
+
+/// The check of a user-and-password flag (`curl -u user:pass`): the flag starts a word, the
+/// value holds a `:` and is not a `uid:gid` pair of numbers, a reference or a placeholder.
+/// Masks the value inside its quotes.
+pub(crate) fn user_flag_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    if s.checked_sub(1)
+        .is_some_and(|i| !matches!(hay[i], b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return Verdict::Reject;
+    }
+    let vs = spaced_value_start(m);
+    let mut a = vs;
+    let mut b = m.len();
+    if matches!(m.get(a), Some(b'"' | b'\'')) {
+        a += 1;
+    }
+    if b > a && matches!(m[b - 1], b'"' | b'\'') {
+        b -= 1;
+    }
+    let value = &m[a..b];
+    let Some(colon) = value.iter().position(|&c| c == b':') else {
+        return Verdict::Reject;
+    };
+    let numbers = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    let (user, pass) = (&value[..colon], &value[colon + 1..]);
+    if (numbers(user) && numbers(pass))
+        || value.len() < 4
+        || user.first() == Some(&b'$')
+        || pass.first() == Some(&b'$')
+        || values::is_placeholder(value)
+        || user == pass
+        || slot(pass)
+        || repeated(user) && repeated(pass)
+        || PASS_WORDS.iter().any(|w| pass.eq_ignore_ascii_case(w))
+    {
+        return Verdict::Reject;
+    }
+    Verdict::Mask(
+        Span {
+            start: s + a,
+            end: s + b,
+            kind: Kind::BasicAuth,
+        },
+        e,
+    )
+}
+
+/// Words written in a password's place in documentation (`curl -u user:password`).
+const PASS_WORDS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"apikey",
+    b"api_key",
+    b"key",
+];
+
+/// A slot to fill in: `[PASSWORD]`, `<pass>`, `{secret}`.
+fn slot(v: &[u8]) -> bool {
+    matches!(
+        (v.first(), v.last()),
+        (Some(b'['), Some(b']')) | (Some(b'<'), Some(b'>')) | (Some(b'{'), Some(b'}'))
+    ) && v.len() >= 3
+}
+
+/// One byte repeated (`xxx`).
+fn repeated(v: &[u8]) -> bool {
+    v.first().is_some_and(|&f| v.iter().all(|&b| b == f))
 }

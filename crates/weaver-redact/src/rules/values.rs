@@ -1,0 +1,205 @@
+//! Values under a sensitive name that are not secrets: references to one held elsewhere
+//! and placeholders written in its place. The keyword rules keep them (a mask there hides
+//! nothing and costs the reader the name of the variable).
+//!
+//! * **References**: `$VAR`, `${VAR}`, `${VAR:-x}`, `$(command …)`, `%VAR%`, `{{ .Values.x }}`,
+//!   a dotted path of words (`var.db_password`, `process.env.API_TOKEN`,
+//!   `secrets.GITHUB_TOKEN`) and a call (`os.getenv(…)`, `getToken()`).
+//! * **Placeholders**: a value half or more of which is one filler byte (`xxxxxxxx`,
+//!   `********`, `sk-xxxx…xxxx`, `glc_1111…`; fillers: `x X * # . _ - 0 1 a A ?`), angle-bracket slots (`<token>`,
+//!   `<YOUR API KEY>`), and the words people write instead of a secret: `example`,
+//!   `your_…`/`…_here`, `placeholder`, `changeme`, `dummy`, `insert`, `redacted`.
+//!
+//! A real secret is random: it never has one byte for half its length, never is a run of
+//! dictionary words joined by dots, and holds none of these words.
+
+/// Whether `v` (the value, without quotes) refers to a secret instead of holding one.
+/// `next` is the byte right after the value (a `(` makes a bare name a call).
+pub(crate) fn is_reference(v: &[u8], next: Option<u8>) -> bool {
+    match v {
+        [b'$', b'{' | b'(', ..] => return true,
+        [b'$', rest @ ..] => return !rest.is_empty() && rest.iter().all(|&b| is_ident(b)),
+        [b'%', mid @ .., b'%'] => return !mid.is_empty() && mid.iter().all(|&b| is_ident(b)),
+        [b'{', b'{', ..] => return true,
+        _ => {}
+    }
+    if next == Some(b'(') && path_like(v, false) {
+        return true;
+    }
+    // A call written whole (`getenv(TOKEN)`, `vault.read()`): a path then brackets.
+    if let Some(open) = v.iter().position(|&b| b == b'(')
+        && path_like(&v[..open], false)
+    {
+        return true;
+    }
+    path_like(v, true) && namespaced(v)
+}
+
+/// Namespaces a dotted reference starts with (Terraform, shells' CI contexts, config
+/// objects, environment accessors).
+const NAMESPACES: &[&str] = &[
+    "var",
+    "vars",
+    "local",
+    "locals",
+    "data",
+    "module",
+    "env",
+    "process",
+    "os",
+    "secrets",
+    "config",
+    "settings",
+    "self",
+    "this",
+    "params",
+    "args",
+    "values",
+    "props",
+    "input",
+    "inputs",
+    "options",
+    "opts",
+    "cfg",
+    "conf",
+    "context",
+    "ctx",
+    "system",
+    "app",
+    "credentials",
+];
+
+/// Whether a dotted path reads as a reference: its first word is a namespace, or one of its
+/// words is snake_case (`db_password`).
+fn namespaced(v: &[u8]) -> bool {
+    let first = v.split(|&b| b == b'.').next().unwrap_or(b"");
+    NAMESPACES
+        .iter()
+        .any(|n| n.as_bytes().eq_ignore_ascii_case(first))
+        || v.split(|&b| b == b'.')
+            .any(|seg| seg.contains(&b'_') && seg.iter().any(u8::is_ascii_alphabetic))
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether `v` is a path of identifier words (`a.b_c.D`), each a word rather than random
+/// text (few digits); with `dotted`, at least two segments are required.
+fn path_like(v: &[u8], dotted: bool) -> bool {
+    if v.is_empty() || v.len() > 96 {
+        return false;
+    }
+    let mut segments = 0;
+    for seg in v.split(|&b| b == b'.') {
+        let digits = seg.iter().filter(|b| b.is_ascii_digit()).count();
+        let ok = !seg.is_empty()
+            && (seg[0].is_ascii_alphabetic() || seg[0] == b'_')
+            && seg.iter().all(|&b| is_ident(b))
+            && digits <= 2;
+        if !ok {
+            return false;
+        }
+        segments += 1;
+    }
+    !dotted || segments >= 2
+}
+
+/// Bytes people fill a placeholder with (`xxxx`, `****`, `0000`, `aaaa`).
+const FILLERS: &[u8] = b"xX*#._-01aA?";
+
+/// Words written in place of a secret.
+const PLACEHOLDER_WORDS: &[&[u8]] = &[
+    b"example",
+    b"placeholder",
+    b"changeme",
+    b"change_me",
+    b"change-me",
+    b"dummy",
+    b"insert",
+    b"redacted",
+    b"your_",
+    b"your-",
+    b"yourapi",
+    b"_here",
+    b"-here",
+];
+
+/// Whether `v` (the value, without quotes) is a placeholder, not a secret.
+pub(crate) fn is_placeholder(v: &[u8]) -> bool {
+    if v.len() >= 2 && v[0] == b'<' && v[v.len() - 1] == b'>' {
+        return true;
+    }
+    if v.len() >= 6 {
+        let mut counts = [0usize; 256];
+        for &b in v {
+            counts[usize::from(b)] += 1;
+        }
+        if FILLERS
+            .iter()
+            .any(|&f| counts[usize::from(f)] * 2 >= v.len())
+        {
+            return true;
+        }
+    }
+    v.len() <= 256
+        && PLACEHOLDER_WORDS
+            .iter()
+            .any(|w| v.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        for v in [
+            "$DB_PASSWORD",
+            "${TOKEN}",
+            "${SUMO:=$2",
+            "$(gcloud",
+            "%API_KEY%",
+            "{{",
+            "var.db_password",
+            "process.env.API_TOKEN",
+            "secrets.GITHUB_TOKEN",
+        ] {
+            assert!(is_reference(v.as_bytes(), None), "{v}");
+        }
+        assert!(is_reference(b"os.getenv", Some(b'(')));
+        assert!(is_reference(b"getToken", Some(b'(')));
+        for v in [
+            "hunter22",
+            "s3cr3tV4lue",
+            "hvs.CAESIP2jTxc9S2K7Z6CtcFWQv7",
+            "$",
+            "abc.d3f9a8b7c6",
+            "Summer.Time",
+            "x9.y8.z7q6",
+        ] {
+            assert!(!is_reference(v.as_bytes(), None), "{v}");
+        }
+        assert!(!is_reference(b"hunter22", Some(b' ')));
+    }
+
+    #[test]
+    fn placeholders() {
+        for v in [
+            "xxxxxxxx",
+            "********",
+            "sk-xxxxxxxxxxxxxxxxxxxxxxxx",
+            "<token>",
+            "<YOUR API KEY>",
+            "AKIAIOSFODNN7EXAMPLE",
+            "your_token_here",
+            "changeme",
+            "insert_key_here",
+        ] {
+            assert!(is_placeholder(v.as_bytes()), "{v}");
+        }
+        for v in ["hunter22", "Zq8vK2mLp4Xr", "a1b2c3d4e5f6", "abc"] {
+            assert!(!is_placeholder(v.as_bytes()), "{v}");
+        }
+    }
+}
