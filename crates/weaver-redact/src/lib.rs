@@ -107,6 +107,7 @@ mod adapters;
 mod decide;
 mod engine;
 mod escapes;
+mod fast;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
