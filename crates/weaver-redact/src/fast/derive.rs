@@ -32,6 +32,12 @@ pub(crate) struct ClassRun {
     /// [`ClassRun::promote`]): a run is a candidate when one alternative holds — at least
     /// `k` counted bytes, and one of the `need` bytes when given. Empty: `k` alone.
     pub(crate) alts: Vec<(usize, Option<ByteSet>)>,
+    /// Cached by [`ClassRun::settle`]: the fewest counted bytes of any candidate, and the
+    /// counted class as a range.
+    pub(crate) min_k: usize,
+    pub(crate) range: Option<(u8, u8)>,
+    /// Per byte: bit 0 run byte, bit 1 counted byte, bit `2 + a` needed by alternative `a`.
+    pub(crate) table: [u8; 256],
 }
 
 impl ClassRun {
@@ -44,6 +50,22 @@ impl ClassRun {
         }
     }
 
+    /// Fills in the alternatives in force and the cached fields.
+    pub(crate) fn settle(&mut self) {
+        self.alts = self.alternatives();
+        self.min_k = self.alts.iter().map(|a| a.0).min().unwrap_or(self.k);
+        self.range = self.count_range();
+        for b in 0..256 {
+            let mut t = u8::from(self.run[b]) | u8::from(self.count[b]) << 1;
+            for (a, alt) in self.alts.iter().enumerate().take(6) {
+                if alt.1.is_some_and(|n| n[b]) {
+                    t |= 1 << (2 + a);
+                }
+            }
+            self.table[b] = t;
+        }
+    }
+
     /// The counted class as `(first byte, last - first)` when it is one contiguous range.
     pub(crate) fn count_range(&self) -> Option<(u8, u8)> {
         let lo = self.count.iter().position(|&b| b)?;
@@ -52,15 +74,6 @@ impl ClassRun {
             .iter()
             .all(|&b| b)
             .then(|| (lo as u8, (hi - lo) as u8))
-    }
-
-    /// The fewest counted bytes of any candidate.
-    pub(crate) fn min_k(&self) -> usize {
-        self.alternatives()
-            .iter()
-            .map(|a| a.0)
-            .min()
-            .unwrap_or(self.k)
     }
 
     /// Raises the threshold to what the exact checks behind a digit pattern need: each
@@ -97,7 +110,7 @@ impl ClassRun {
         if let Some(p) = plain {
             alts.retain(|a| a.1.is_none() && a.0 == p || a.1.is_some() && a.0 < p);
         }
-        if alts.len() > 8 {
+        if alts.len() > 6 {
             return false;
         }
         self.alts = alts;
@@ -369,6 +382,9 @@ fn class_run(hir: &Hir) -> Option<ClassRun> {
                 count: d,
                 k,
                 alts: Vec::new(),
+                min_k: k,
+                range: None,
+                table: [0; 256],
             });
         }
     }

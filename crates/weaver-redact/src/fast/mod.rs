@@ -20,6 +20,7 @@
 
 pub(crate) mod derive;
 pub(crate) mod proof;
+mod simd;
 
 use regex_automata::dfa::dense;
 use regex_automata::util::primitives::StateID;
@@ -28,7 +29,7 @@ use regex_automata::util::syntax;
 use derive::{Anchors, ClassRun};
 
 /// Bytes of text lower-cased and searched at a time for literal anchors.
-const BLOCK: usize = 16 * 1024;
+const BLOCK: usize = 64 * 1024;
 
 /// Stage 1 for one engine.
 pub(crate) struct Fast {
@@ -39,6 +40,8 @@ pub(crate) struct Fast {
     /// The longest literal anchor.
     max_lit: usize,
     runs: Vec<ClassRun>,
+    /// The vector form of each class run, when it has one.
+    specs: Vec<Option<simd::Spec>>,
     /// For each byte: the start state it leads to when it is a cut byte.
     cut_state: Vec<Option<StateID>>,
     cut_byte: [bool; 256],
@@ -69,7 +72,10 @@ pub(crate) struct Stage1 {
     run_from: usize,
     run_to: usize,
     run_at: usize,
+    /// `hay[fold_lo..fold_hi]` lower-cased.
     folded: Vec<u8>,
+    fold_lo: usize,
+    fold_hi: usize,
 }
 
 impl Stage1 {
@@ -80,45 +86,140 @@ impl Stage1 {
         self.run_from = 1;
         self.run_at = 0;
         self.run_to = usize::MAX;
+        self.fold_lo = 0;
+        self.fold_hi = 0;
+        self.folded.clear();
     }
 }
 
-/// The first candidate run of `r` meeting a position in `[lo, hi)` (runs clamped to
-/// `from`), by a byte-by-byte look.
-fn first_candidate(
+/// Whether the run `[s, e)` (with its counted bytes and need bits) is a candidate.
+fn accepts(r: &ClassRun, count: u32, need: u32) -> bool {
+    r.alts
+        .iter()
+        .enumerate()
+        .any(|(a, (k, nd))| count as usize >= *k && (nd.is_none() || need & (1 << a) != 0))
+}
+
+/// The first candidate run of `r` starting in `hay[from..to]` (clamped to `from`), found 64
+/// bytes at a time on bit masks: one bit per byte for "run byte", "counted byte" and each
+/// alternative's "needed byte", so a block without a run of `min_k` bytes costs a few
+/// word operations, and a run's count is one popcount.
+fn first_run(
     r: &ClassRun,
-    alts: &[(usize, Option<derive::ByteSet>)],
+    spec: Option<&simd::Spec>,
     hay: &[u8],
     from: usize,
-    lo: usize,
-    hi: usize,
+    to: usize,
 ) -> Option<usize> {
-    let mut p = lo;
-    while p < hi {
-        if !r.run[usize::from(hay[p])] {
-            p += 1;
-            continue;
+    let min_k = r.min_k.max(1);
+    // A run entering the current block: where it starts, its count, its need bits.
+    let mut carry: Option<(usize, u32, u32)> = None;
+    let mut x = from;
+    while x < to || carry.is_some() {
+        if x >= hay.len() {
+            // A run reaching the end of the text.
+            let (s, c, nd) = carry?;
+            return accepts(r, c, nd).then_some(s);
         }
-        let mut s = p;
-        while s > from && r.run[usize::from(hay[s - 1])] {
-            s -= 1;
+        let end = (x + 64).min(hay.len());
+        let mut mn = [0u64; 6];
+        let (mb, md) = simd::masks(r, spec, &hay[x..end], &mut mn);
+        let len = end - x;
+        let full = if len == 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
+        let need_bits = |mask: u64| -> u32 {
+            let mut v = 0u32;
+            for (a, m) in mn.iter().enumerate() {
+                if m & mask != 0 {
+                    v |= 1 << a;
+                }
+            }
+            v
+        };
+        // The run touching bit 0, when one enters from the previous block.
+        let mut skip_below = 0u32;
+        if let Some((s, c, nd)) = carry.take() {
+            let run_len = (!mb & full).trailing_zeros().min(len as u32);
+            let mask = if run_len == 64 {
+                u64::MAX
+            } else {
+                (1u64 << run_len) - 1
+            };
+            let (c, nd) = (c + (md & mask).count_ones(), nd | need_bits(mask));
+            if (run_len as usize) < len {
+                if accepts(r, c, nd) {
+                    return Some(s);
+                }
+                skip_below = run_len;
+            } else {
+                carry = Some((s, c, nd));
+                x = end;
+                continue;
+            }
         }
-        let mut e = p;
-        while e < hay.len() && r.run[usize::from(hay[e])] {
-            e += 1;
+        if x >= to {
+            return None;
         }
-        let run = &hay[s..e];
-        let count = run.iter().filter(|&&b| r.count[usize::from(b)]).count();
-        let hit = alts.iter().any(|(k, need)| {
-            count >= *k
-                && need
-                    .as_ref()
-                    .is_none_or(|nd| run.iter().any(|&b| nd[usize::from(b)]))
-        });
-        if hit {
-            return Some(s);
+        // Runs of at least `min_k` bytes: bit i of `long` is set when bits i..i+min_k are.
+        let mut long = mb;
+        let mut have = 1usize;
+        while have < min_k {
+            let step = have.min(min_k - have);
+            long &= long >> step;
+            have += step;
         }
-        p = e + 1;
+        // The last run may go on past the block: it is carried, not judged here.
+        let tail_len = if mb >> (len - 1) & 1 == 1 {
+            (!(mb | !full)).leading_zeros() as usize - (64 - len)
+        } else {
+            0
+        };
+        let tail_start = len - tail_len;
+        long &= match tail_start {
+            0 => 0,
+            64.. => u64::MAX,
+            t => (1u64 << t) - 1,
+        };
+        if skip_below > 0 {
+            long &= !((1u64 << skip_below) - 1);
+        }
+        while long != 0 {
+            let p = long.trailing_zeros();
+            let below = !mb & ((1u64 << p) - 1);
+            let s = if below == 0 {
+                0
+            } else {
+                64 - below.leading_zeros()
+            };
+            let e = p + (!(mb >> p)).trailing_zeros();
+            let mask = if e == 64 {
+                u64::MAX << s
+            } else {
+                ((1u64 << e) - 1) & (u64::MAX << s)
+            };
+            if x + s as usize >= to {
+                return None;
+            }
+            if accepts(r, (md & mask).count_ones(), need_bits(mask)) {
+                return Some(x + s as usize);
+            }
+            long &= if e >= 64 { 0 } else { u64::MAX << e };
+        }
+        if tail_len > 0 {
+            if x + tail_start >= to {
+                return None;
+            }
+            let mask = if tail_start == 0 {
+                full
+            } else {
+                full & (u64::MAX << tail_start)
+            };
+            carry = Some((x + tail_start, (md & mask).count_ones(), need_bits(mask)));
+        }
+        x = end;
     }
     None
 }
@@ -154,6 +255,7 @@ impl Fast {
             match derive::anchors(&hir)? {
                 Anchors::Literals(l) => literals.extend(l),
                 Anchors::Run(mut r) => {
+                    // (`promote` below refreshes the cached alternatives.)
                     let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
                         .get(p)
                         .into_iter()
@@ -165,6 +267,7 @@ impl Fast {
                     if exact.len() == checks.get(p).map_or(0, Vec::len) {
                         harmless[p] = r.promote(&with_refs);
                     }
+                    r.settle();
                     runs.push(*r);
                 }
             }
@@ -227,6 +330,7 @@ impl Fast {
             )
         };
         Some(Fast {
+            specs: runs.iter().map(simd::Spec::of).collect(),
             single,
             multi,
             max_lit: literals.iter().map(Vec::len).max().unwrap_or(1),
@@ -274,42 +378,49 @@ impl Fast {
     }
 
     /// The first literal anchor starting in `hay[from..]`, or where one might start that
-    /// runs past the end (`hay.len()` with `last`). Searches in growing windows, so the
-    /// cost stays proportional to the distance to the anchor.
-    fn next_literal(&self, hay: &[u8], from: usize, last: bool, folded: &mut Vec<u8>) -> usize {
+    /// runs past the end (`hay.len()` with `last`). The chunk is lower-cased once, a block
+    /// at a time, and each search stops at the first anchor, so the cost stays
+    /// proportional to the distance to it.
+    fn next_literal(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> usize {
         let n = hay.len();
         let mut at = from;
-        let mut window = 1024usize;
         while at < n {
-            let end = (at + window).min(n);
-            window = (window * 2).min(BLOCK);
-            // Overlap so an anchor across the window end is seen whole.
-            let ext = (end + self.max_lit - 1).min(n);
-            folded.clear();
-            folded.resize(ext - at, 0);
-            for (f, &b) in folded.iter_mut().zip(&hay[at..ext]) {
-                *f = b.to_ascii_lowercase();
-            }
-            let limit = end - at;
-            let mut best = match self.single.as_slice() {
-                [] => None,
-                [a] => memchr::memchr(*a, &folded[..limit]),
-                [a, b] => memchr::memchr2(*a, *b, &folded[..limit]),
-                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, &folded[..limit]),
-            };
-            if let Some(ac) = &self.multi {
-                let span = best.map_or(ext - at, |p| (p + self.max_lit).min(ext - at));
-                let input = aho_corasick::Input::new(&folded[..span]);
-                if let Some(m) = ac.find(input)
-                    && m.start() < limit
-                {
-                    best = Some(best.map_or(m.start(), |b| b.min(m.start())));
+            let covered = st.fold_lo <= at && (at + self.max_lit <= st.fold_hi || st.fold_hi == n);
+            if !covered {
+                st.fold_lo = at;
+                st.fold_hi = (at + BLOCK).min(n);
+                st.folded.clear();
+                st.folded.resize(st.fold_hi - at, 0);
+                for (f, &b) in st.folded.iter_mut().zip(&hay[at..st.fold_hi]) {
+                    *f = b.to_ascii_lowercase();
                 }
+            }
+            let end = st.fold_hi;
+            // An anchor starting before `limit` lies wholly in the block.
+            let limit = if end == n { n } else { end + 1 - self.max_lit };
+            let (lo, folded) = (st.fold_lo, &st.folded);
+            let window = &folded[at - lo..limit - lo];
+            // Aho-Corasick first (it stops at its first anchor), then memchr only up to it.
+            let mut best = self.multi.as_ref().and_then(|ac| {
+                let input = aho_corasick::Input::new(&folded[at - lo..end - lo]);
+                ac.find(input)
+                    .map(|m| m.start())
+                    .filter(|&p| at + p < limit)
+            });
+            let window = &window[..best.unwrap_or(window.len())];
+            let single = match self.single.as_slice() {
+                [] => None,
+                [a] => memchr::memchr(*a, window),
+                [a, b] => memchr::memchr2(*a, *b, window),
+                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
+            };
+            if single.is_some() {
+                best = single;
             }
             if let Some(p) = best {
                 return at + p;
             }
-            at = end;
+            at = limit;
         }
         if last {
             n
@@ -322,7 +433,8 @@ impl Fast {
     /// `to`; a run reaching the end of an unfinished chunk counts, since it may go on.
     fn next_run(&self, hay: &[u8], from: usize, to: usize, last: bool) -> usize {
         let mut best = to;
-        for r in &self.runs {
+        for (r, spec) in self.runs.iter().zip(&self.specs) {
+            let spec = spec.as_ref();
             if !last {
                 // A run touching the end of the chunk may go on in the next one.
                 let mut s = hay.len();
@@ -333,48 +445,8 @@ impl Fast {
                     best = best.min(s);
                 }
             }
-            let alts = r.alternatives();
-            let min_k = r.min_k().max(1);
-            // Digits (a contiguous range) are counted 16 bytes at a time, in a form the
-            // compiler vectorizes; only blocks whose count, plus what a run entering them
-            // may carry, reaches `min_k` are looked at byte by byte.
-            let range = r.count_range();
-            let mut chain = 0usize;
-            let mut chain_start = from;
-            let mut x = from;
-            while x < best {
-                let end = (x + 16).min(hay.len());
-                let blk = &hay[x..end];
-                let dc = match (range, <&[u8; 16]>::try_from(blk)) {
-                    (Some((lo, span)), Ok(arr)) => usize::from(
-                        arr.iter()
-                            .fold(0u8, |a, &b| a + u8::from(b.wrapping_sub(lo) <= span)),
-                    ),
-                    _ => blk.iter().filter(|&&b| r.count[usize::from(b)]).count(),
-                };
-                // A run inside the block holds at most `dc` counted bytes; one entering it
-                // at most `chain + dc`.
-                if (dc >= min_k || (chain > 0 && dc + chain >= min_k))
-                    && let Some(c) = first_candidate(r, &alts, hay, from, chain_start, end)
-                {
-                    best = best.min(c);
-                    break;
-                }
-                // What a run leaving this block carries: the counted bytes of its suffix of
-                // run bytes, plus the chain before when the whole block is such a suffix.
-                let mut s = end;
-                let mut carried = 0usize;
-                while s > x && r.run[usize::from(hay[s - 1])] {
-                    s -= 1;
-                    carried += usize::from(r.count[usize::from(hay[s])]);
-                }
-                if s == x && chain > 0 {
-                    chain += carried;
-                } else {
-                    chain = carried;
-                    chain_start = s;
-                }
-                x = end;
+            if let Some(c) = first_run(r, spec, hay, from, best) {
+                best = best.min(c);
             }
         }
         best
@@ -386,7 +458,7 @@ impl Fast {
     pub(crate) fn skip(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> Skip {
         if !(st.lit_from <= from && from <= st.lit_at) {
             st.lit_from = from;
-            st.lit_at = self.next_literal(hay, from, last, &mut st.folded);
+            st.lit_at = self.next_literal(hay, from, last, st);
         }
         if !(st.run_from <= from && from <= st.run_at && st.run_to == st.lit_at) {
             st.run_from = from;
@@ -428,5 +500,99 @@ impl Fast {
             }
         }
         last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The candidate rule read byte by byte: the first maximal run (clamped to `from`)
+    /// starting before `to` that an alternative accepts.
+    fn naive(r: &ClassRun, hay: &[u8], from: usize, to: usize) -> Option<usize> {
+        let mut p = from;
+        while p < to {
+            if !r.run[usize::from(hay[p])] {
+                p += 1;
+                continue;
+            }
+            let mut e = p;
+            while e < hay.len() && r.run[usize::from(hay[e])] {
+                e += 1;
+            }
+            let run = &hay[p..e];
+            let count = run.iter().filter(|&&b| r.count[usize::from(b)]).count();
+            let mut need = 0u32;
+            for (a, alt) in r.alts.iter().enumerate() {
+                if let Some(n) = &alt.1
+                    && run.iter().any(|&b| n[usize::from(b)])
+                {
+                    need |= 1 << a;
+                }
+            }
+            if accepts(r, u32::try_from(count).unwrap(), need) {
+                return Some(p);
+            }
+            p = e;
+        }
+        None
+    }
+
+    #[test]
+    fn bit_mask_runs_equal_the_byte_by_byte_rule() {
+        let r = Redactor_run();
+        let spec = simd::Spec::of(&r);
+        assert!(cfg!(not(target_arch = "x86_64")) || spec.is_some());
+        let mut seed = 12345u64;
+        let alphabet = b"0123456789 +-.()ab\n";
+        for len in [0usize, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 700] {
+            for _ in 0..300 {
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let bias = (seed >> 60) as usize;
+                        let pick = if bias < 10 {
+                            (seed >> 33) as usize % 12
+                        } else {
+                            (seed >> 33) as usize % alphabet.len()
+                        };
+                        alphabet[pick]
+                    })
+                    .collect();
+                for from in [0, len / 3, len / 2] {
+                    for to in [len, len * 2 / 3, from + 5] {
+                        let to = to.min(len).max(from);
+                        assert_eq!(
+                            first_run(&r, None, &hay, from, to),
+                            naive(&r, &hay, from, to),
+                            "scalar {:?} from {from} to {to}",
+                            String::from_utf8_lossy(&hay)
+                        );
+                        assert_eq!(
+                            first_run(&r, spec.as_ref(), &hay, from, to),
+                            naive(&r, &hay, from, to),
+                            "{:?} from {from} to {to}",
+                            String::from_utf8_lossy(&hay)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(non_snake_case)]
+    fn Redactor_run() -> ClassRun {
+        let cfg = syntax::Config::new().unicode(false).utf8(false);
+        let hir = syntax::parse_with(r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}", &cfg).unwrap();
+        let Some(Anchors::Run(mut r)) = derive::anchors(&hir) else {
+            panic!("a class run");
+        };
+        let plus = syntax::parse_with(r"\+[0-9]+", &cfg).unwrap();
+        let plain = syntax::parse_with(r"[0-9]{9}", &cfg).unwrap();
+        assert!(r.promote(&[(8, &plus), (9, &plain)]));
+        r.settle();
+        *r
     }
 }
