@@ -21,6 +21,7 @@ pub type Check = fn(&[u8]);
 pub const TARGETS: &[(&str, Check)] = &[
     ("redact_text", text::redact_text),
     ("stream_equivalence", text::stream_equivalence),
+    ("fast_path", text::fast_path),
     ("redact_json", json::redact_json),
     ("estimate_json", json::estimate_json),
     ("estimate_bytes", json::estimate_bytes),

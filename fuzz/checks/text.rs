@@ -1,4 +1,4 @@
-//! The text redactor: `redact_text` and `stream_equivalence`.
+//! The text redactor: `redact_text`, `stream_equivalence` and `fast_path`.
 
 use weaver_redact::Redactor;
 
@@ -53,5 +53,41 @@ pub fn stream_equivalence(data: &[u8]) {
     assert_eq!(
         out, expected,
         "streamed output differs from one-shot output"
+    );
+}
+
+/// Any bytes, any split (the first byte seeds the chunking): the two-stage scanner (stage 1
+/// jumps between proven cuts) gives the exact scanner's output and findings, one-shot and
+/// streamed.
+pub fn fast_path(data: &[u8]) {
+    let Some((&seed, text)) = data.split_first() else {
+        return;
+    };
+    let r = redactor();
+    let mut exact_found = Vec::new();
+    let exact = r.redact_bytes_exact_with(text, &mut |f| exact_found.push(f));
+    let mut fast_found = Vec::new();
+    let fast = r.redact_bytes_with(text, &mut |f| fast_found.push(f));
+    assert!(
+        fast.as_ref() == exact.as_slice(),
+        "two-stage output differs from the exact scanner:\n fast: {:?}\nexact: {:?}",
+        String::from_utf8_lossy(&fast),
+        String::from_utf8_lossy(&exact)
+    );
+    assert_eq!(fast_found, exact_found, "findings differ");
+    let mut s = r.stream();
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut step = usize::from(seed % 29) + 1;
+    while at < text.len() {
+        let end = (at + step).min(text.len());
+        s.push(&text[at..end], &mut out);
+        at = end;
+        step = (step * 7 + usize::from(seed)) % 61 + 1;
+    }
+    s.finish(&mut out);
+    assert!(
+        out == exact,
+        "streamed two-stage output differs from the exact scanner"
     );
 }

@@ -14,6 +14,7 @@ use super::{cargo, install_if_missing, root, run, take_opt};
 const TARGETS: &[(&str, &str, Seed)] = &[
     ("redact_text", "redact", Seed::Text),
     ("stream_equivalence", "redact", Seed::Prefixed(&Seed::Text)),
+    ("fast_path", "redact", Seed::Prefixed(&Seed::Text)),
     ("redact_json", "json", Seed::Json),
     ("estimate_json", "json", Seed::Json),
     ("estimate_bytes", "json", Seed::Json),

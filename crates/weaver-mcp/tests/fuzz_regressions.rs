@@ -84,6 +84,7 @@ macro_rules! replay {
 replay!(
     redact_text,
     stream_equivalence,
+    fast_path,
     redact_json,
     estimate_json,
     estimate_bytes,

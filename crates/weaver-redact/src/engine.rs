@@ -58,6 +58,9 @@ pub(crate) struct Engine {
     /// Every keyword rule's first word, case-insensitive: a segment holding none of them
     /// skips those rules (see `rules::keyword_anchors`).
     keywords: aho_corasick::AhoCorasick,
+    /// Stage 1 of the two-stage scanner, when the patterns yield anchors and the DFA walk
+    /// proves the cut rule (see [`crate::fast`]); `None` runs the exact scanner alone.
+    pub(crate) fast: Option<crate::fast::Fast>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -67,6 +70,7 @@ impl std::fmt::Debug for Engine {
             .field("dfa_bytes", &self.dfa.memory_usage())
             .field("groups", &self.groups)
             .field("max_hold", &self.max_hold)
+            .field("fast", &self.fast)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +131,8 @@ impl Engine {
         let mut trigger_slot: Vec<Option<usize>> = vec![None; rules::triggers().len()];
         let trigger_texts = rules::triggers();
         let mut patterns = Vec::new();
+        // For each DFA pattern: its exact regexes with their fewest digits (stage 1).
+        let mut slot_checks: Vec<Vec<(usize, &'static str)>> = Vec::new();
         for b in rules::builtins() {
             if !rules::enabled(&b, kinds) {
                 continue;
@@ -156,6 +162,8 @@ impl Engine {
                 groups.len() - 1
             });
             groups[slot].push(patterns.len());
+            slot_checks.resize(groups.len(), Vec::new());
+            slot_checks[slot].push((rules::min_digits(b.check), b.regex));
             patterns.push(Pattern {
                 kind: b.kind,
                 check: b.check,
@@ -194,6 +202,7 @@ impl Engine {
                 })?;
             texts.push(pat.clone());
             groups.push(vec![patterns.len()]);
+            slot_checks.resize(groups.len(), Vec::new());
             patterns.push(Pattern {
                 kind: Kind::Custom,
                 check: Check::Custom,
@@ -212,6 +221,7 @@ impl Engine {
             None => build_dfa(&texts)?,
         };
         let mut engine = Engine {
+            fast: None,
             dfa,
             patterns,
             groups,
@@ -228,6 +238,9 @@ impl Engine {
         };
         engine.stride2 = engine.dfa.stride2();
         engine.cut_match = cut_matches(&engine.dfa, engine.start());
+        engine.fast = crate::fast::Fast::new(&texts, &slot_checks, &engine.dfa, max_hold, &|sid| {
+            engine.is_cut_match(sid)
+        });
         Ok(engine)
     }
 

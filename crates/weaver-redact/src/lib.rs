@@ -49,8 +49,21 @@
 //!   valid UTF-8 stays valid, and `redact_str(s) == redact_bytes(s.as_bytes())`. The one
 //!   exception: an e-mail's local part may hold non-ASCII letters (`José.garcía@…` is
 //!   masked whole).
+//! * **Two stages, one result.** Stage 1 looks for *anchors* — literals every match of a
+//!   trigger pattern contains (`@`, `%40`, `-----begin`, vendor prefixes, the assignment
+//!   keywords; found with memchr and Aho-Corasick/Teddy on lower-cased text) and runs of
+//!   digits and separators holding as many digits as the digit rules need — and jumps,
+//!   whenever nothing is pending, to the last *proven cut* before the next anchor: a
+//!   position after a cut byte (line breaks, quotes, brackets, …) with no anchor since the
+//!   last start state, where the automaton is known to be in a start state. Stage 2 is the
+//!   exact scanner below, run from that cut through the anchor. Anchors are derived from
+//!   the patterns' syntax and the cut bytes from an exhaustive walk of the built automaton
+//!   against the anchor automata, never listed by hand; a pattern that yields no anchor (a
+//!   user pattern such as `[a-z][0-9]+`) runs the whole text through the exact scanner.
+//!   Output, findings, hold cap and streaming are identical to the exact scanner's on every
+//!   input (a differential property test and the `fast_path` fuzz target hold them to it).
 //! * **One automaton, then checks in code.** A single dense DFA (regex-automata) runs over
-//!   the text. Where it sees a candidate, each rule's exact regex re-finds it and Rust code
+//!   the text (from stage 1's proven cuts on). Where it sees a candidate, each rule's exact regex re-finds it and Rust code
 //!   applies what regexes cannot: Luhn and issuer prefixes, SSN ranges, TLD shape, the
 //!   look-around guards ("no digit or `.` before a phone"), keyword context. A rejected
 //!   candidate resumes the search at the first byte where a candidate with another
@@ -120,6 +133,7 @@ mod adapters;
 mod decide;
 mod engine;
 mod escapes;
+mod fast;
 #[cfg(feature = "json")]
 mod json;
 mod keys;

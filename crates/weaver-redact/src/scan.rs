@@ -21,6 +21,7 @@ use regex_automata::dfa::Automaton;
 use regex_automata::util::primitives::StateID;
 
 use crate::engine::{CONTEXT, Engine};
+use crate::fast::Stage1;
 use crate::rules::Span;
 use crate::{Finding, Inner, Kind};
 
@@ -156,6 +157,9 @@ pub(crate) struct Scanner {
     masks: u64,
     scratch: Vec<u8>,
     spans: Vec<Span>,
+    /// Walk every byte with the DFA (the oracle), never jump with stage 1.
+    exact: bool,
+    stage1: Stage1,
 }
 
 impl Scanner {
@@ -175,6 +179,17 @@ impl Scanner {
             masks: 0,
             scratch: Vec::new(),
             spans: Vec::new(),
+            exact: false,
+            stage1: Stage1::default(),
+        }
+    }
+
+    /// A scanner that walks every byte with the DFA: the oracle the two-stage path is
+    /// tested against.
+    pub(crate) fn new_exact(engine: &Engine) -> Self {
+        Scanner {
+            exact: true,
+            ..Scanner::new(engine)
         }
     }
 
@@ -203,7 +218,9 @@ impl Scanner {
         on: &mut dyn FnMut(Finding),
     ) {
         if !self.started {
+            let exact = self.exact;
             *self = Scanner::new(&inner.engine);
+            self.exact = exact;
         }
         let engine = &inner.engine;
         let dfa = &engine.dfa;
@@ -212,6 +229,15 @@ impl Scanner {
         let n = chunk.len();
         let mut i = 0usize;
         let mut sid = self.sid;
+        let fast = if self.exact {
+            None
+        } else {
+            engine.fast.as_ref()
+        };
+        self.stage1.reset();
+        // No jump is tried before this index: stage 1 saw an anchor there that the DFA must
+        // walk through first.
+        let mut walk_until = 0usize;
         while i < n {
             // Inner loop: plain transitions until a special state or the hold cap.
             let limit = self.last_cut + max_hold; // overflow once base + i > limit
@@ -223,6 +249,21 @@ impl Scanner {
             let mut stop = stop;
             let mut special = false;
             let quiet = !self.pending && self.swallow.is_none();
+            if quiet
+                && i >= walk_until
+                && let Some(f) = fast
+                && dfa.is_start_state(sid)
+                && base + i as u64 == self.last_cut
+            {
+                let s = f.skip(chunk, i, last, &mut self.stage1);
+                walk_until = s.anchor + 1;
+                if s.to > i {
+                    i = s.to;
+                    sid = s.state;
+                    self.last_cut = base + i as u64;
+                    stop = n.min((self.last_cut + max_hold + 1 - base) as usize);
+                }
+            }
             while i < stop {
                 sid = dfa.next_state(sid, chunk[i]);
                 i += 1;
@@ -230,7 +271,19 @@ impl Scanner {
                     if quiet && dfa.is_start_state(sid) {
                         // The common case, at nearly every word boundary: a cut with
                         // nothing pending only moves the cut (and with it the cap).
-                        let at = base + i as u64;
+                        let mut at = base + i as u64;
+                        if i >= walk_until
+                            && let Some(f) = fast
+                        {
+                            // Stage 1: jump to the last proven cut before the next anchor.
+                            let s = f.skip(chunk, i, last, &mut self.stage1);
+                            walk_until = s.anchor + 1;
+                            if s.to > i {
+                                i = s.to;
+                                sid = s.state;
+                                at = base + i as u64;
+                            }
+                        }
                         self.last_cut = at;
                         stop = n.min((at + max_hold + 1 - base) as usize);
                         continue;

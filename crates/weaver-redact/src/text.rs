@@ -65,6 +65,36 @@ impl Redactor {
         }
     }
 
+    /// Test oracle, not for production: the one-shot redaction by the exact scanner alone
+    /// (the DFA walks every byte; stage 1 never jumps). Its output and findings equal
+    /// [`redact_bytes_with`](Self::redact_bytes_with)'s on every input.
+    #[doc(hidden)]
+    pub fn redact_bytes_exact_with(&self, bytes: &[u8], on: &mut dyn FnMut(Finding)) -> Vec<u8> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut scanner = Scanner::new_exact(&self.inner.engine);
+        scanner.feed(&self.inner, bytes, true, &mut out, on);
+        out
+    }
+
+    /// Whether this redactor runs the two-stage scanner (its patterns yield stage-1
+    /// anchors and the cut rule was proven on its automaton); otherwise every byte goes
+    /// through the exact scanner.
+    #[doc(hidden)]
+    pub fn uses_fast_path(&self) -> bool {
+        self.inner.engine.fast.is_some()
+    }
+
+    /// What the two-stage scanner's stage 1 looks for (derived anchors and cut bytes), for
+    /// diagnostics; `None` when this redactor runs the exact scanner alone.
+    #[doc(hidden)]
+    pub fn fast_path_summary(&self) -> Option<String> {
+        self.inner
+            .engine
+            .fast
+            .as_ref()
+            .map(crate::fast::Fast::summary)
+    }
+
     /// Test oracle, not for production: runs every exact rule over the whole input at
     /// once, without the DFA's segmentation and without the hold cap, and returns the
     /// masked spans as `(start, end, kind)`. On inputs below the hold cap, the findings of

@@ -1,0 +1,598 @@
+//! The fast path: stage 1 of the two-stage scanner.
+//!
+//! The exact scanner (`scan.rs`) walks the dense DFA over every byte, which tops out near
+//! 500 MB/s. Stage 1 finds, much faster, the places where a rule could match — *anchors*
+//! (literals every match of a trigger contains, found with memchr / Aho-Corasick on
+//! lower-cased text, and class runs such as "a run of digits and separators holding at
+//! least 8 digits") — and *proven cuts*: positions after a cut byte with no anchor since
+//! the last start state, where the DFA is known to be in a start state. Whenever the
+//! scanner sits in a start state with nothing pending, it asks [`Fast::skip`] for the last
+//! proven cut before the next anchor and jumps there; the DFA (stage 2) then runs only from
+//! that cut through the anchor to the next start state, exactly as before. The scanner's
+//! state after a jump (DFA state, last cut, nothing pending) is the one the byte-by-byte
+//! walk would have reached, so the output is identical by construction; a differential
+//! property test and a fuzz target hold the two paths to it.
+//!
+//! Both the anchors and the cut bytes are derived, never listed by hand: anchors from the
+//! trigger patterns' syntax ([`derive`]), cut bytes by an exhaustive walk of the built DFA
+//! against the anchor automata ([`proof`]). A pattern without anchors, or a DFA the walk
+//! cannot vouch for, leaves the redactor on the exact scanner alone.
+
+pub(crate) mod derive;
+pub(crate) mod proof;
+mod simd;
+
+use regex_automata::dfa::dense;
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::syntax;
+
+use derive::{Anchors, ClassRun};
+
+/// Bytes of text lower-cased and searched at a time for literal anchors.
+const BLOCK: usize = 64 * 1024;
+
+/// Stage 1 for one engine.
+pub(crate) struct Fast {
+    /// Single-byte literal anchors (lower case), searched with memchr.
+    single: Vec<u8>,
+    /// Longer literal anchors (lower case).
+    multi: Option<aho_corasick::AhoCorasick>,
+    /// The longest literal anchor.
+    max_lit: usize,
+    runs: Vec<ClassRun>,
+    /// The vector form of each class run, when it has one.
+    specs: Vec<Option<simd::Spec>>,
+    /// For each byte: the start state it leads to when it is a cut byte.
+    cut_state: Vec<Option<StateID>>,
+    cut_byte: [bool; 256],
+    max_hold: usize,
+    /// The anchors, for tests and docs.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) literals: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Fast {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fast")
+            .field("literals", &self.literals.len())
+            .field("runs", &self.runs.len())
+            .field("cut_bytes", &self.cut_byte.iter().filter(|&&b| b).count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Stage 1's memory within one chunk: the next anchors found so far, so each byte is
+/// searched once however often the scanner asks.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Stage1 {
+    /// The first literal anchor at or after `lit_from` is at `lit_at`.
+    lit_from: usize,
+    lit_at: usize,
+    /// The first class-run candidate in `[run_from, run_to)` is at `run_at` (`run_to`: none).
+    run_from: usize,
+    run_to: usize,
+    run_at: usize,
+    /// `hay[fold_lo..fold_hi]` lower-cased.
+    folded: Vec<u8>,
+    fold_lo: usize,
+    fold_hi: usize,
+}
+
+impl Stage1 {
+    /// Forgets the previous chunk.
+    pub(crate) fn reset(&mut self) {
+        self.lit_from = 1;
+        self.lit_at = 0;
+        self.run_from = 1;
+        self.run_at = 0;
+        self.run_to = usize::MAX;
+        self.fold_lo = 0;
+        self.fold_hi = 0;
+        self.folded.clear();
+    }
+}
+
+/// Whether the run `[s, e)` (with its counted bytes and need bits) is a candidate.
+fn accepts(r: &ClassRun, count: u32, need: u32) -> bool {
+    r.alts
+        .iter()
+        .enumerate()
+        .any(|(a, (k, nd))| count as usize >= *k && (nd.is_none() || need & (1 << a) != 0))
+}
+
+/// The first candidate run of `r` starting in `hay[from..to]` (clamped to `from`), found 64
+/// bytes at a time on bit masks: one bit per byte for "run byte", "counted byte" and each
+/// alternative's "needed byte", so a block without a run of `min_k` bytes costs a few
+/// word operations, and a run's count is one popcount.
+fn first_run(
+    r: &ClassRun,
+    spec: Option<&simd::Spec>,
+    hay: &[u8],
+    from: usize,
+    to: usize,
+) -> Option<usize> {
+    let min_k = r.min_k.max(1);
+    // A run entering the current block: where it starts, its count, its need bits.
+    let mut carry: Option<(usize, u32, u32)> = None;
+    let mut x = from;
+    while x < to || carry.is_some() {
+        if x >= hay.len() {
+            // A run reaching the end of the text.
+            let (s, c, nd) = carry?;
+            return accepts(r, c, nd).then_some(s);
+        }
+        let end = (x + 64).min(hay.len());
+        let mut mn = [0u64; 6];
+        let (mb, md) = simd::masks(r, spec, &hay[x..end], &mut mn);
+        let len = end - x;
+        let full = if len == 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
+        let need_bits = |mask: u64| -> u32 {
+            let mut v = 0u32;
+            for (a, m) in mn.iter().enumerate() {
+                if m & mask != 0 {
+                    v |= 1 << a;
+                }
+            }
+            v
+        };
+        // The run touching bit 0, when one enters from the previous block.
+        let mut skip_below = 0u32;
+        if let Some((s, c, nd)) = carry.take() {
+            let run_len = (!mb & full).trailing_zeros().min(len as u32);
+            let mask = if run_len == 64 {
+                u64::MAX
+            } else {
+                (1u64 << run_len) - 1
+            };
+            let (c, nd) = (c + (md & mask).count_ones(), nd | need_bits(mask));
+            if (run_len as usize) < len {
+                if accepts(r, c, nd) {
+                    return Some(s);
+                }
+                skip_below = run_len;
+            } else {
+                carry = Some((s, c, nd));
+                x = end;
+                continue;
+            }
+        }
+        if x >= to {
+            return None;
+        }
+        // Runs of at least `min_k` bytes: bit i of `long` is set when bits i..i+min_k are.
+        let mut long = mb;
+        let mut have = 1usize;
+        while have < min_k {
+            let step = have.min(min_k - have);
+            long &= long >> step;
+            have += step;
+        }
+        // The last run may go on past the block: it is carried, not judged here.
+        let tail_len = if mb >> (len - 1) & 1 == 1 {
+            (!(mb | !full)).leading_zeros() as usize - (64 - len)
+        } else {
+            0
+        };
+        let tail_start = len - tail_len;
+        long &= match tail_start {
+            0 => 0,
+            64.. => u64::MAX,
+            t => (1u64 << t) - 1,
+        };
+        if skip_below > 0 {
+            long &= !((1u64 << skip_below) - 1);
+        }
+        while long != 0 {
+            let p = long.trailing_zeros();
+            let below = !mb & ((1u64 << p) - 1);
+            let s = if below == 0 {
+                0
+            } else {
+                64 - below.leading_zeros()
+            };
+            let e = p + (!(mb >> p)).trailing_zeros();
+            let mask = if e == 64 {
+                u64::MAX << s
+            } else {
+                ((1u64 << e) - 1) & (u64::MAX << s)
+            };
+            if x + s as usize >= to {
+                return None;
+            }
+            if accepts(r, (md & mask).count_ones(), need_bits(mask)) {
+                return Some(x + s as usize);
+            }
+            long &= if e >= 64 { 0 } else { u64::MAX << e };
+        }
+        if tail_len > 0 {
+            if x + tail_start >= to {
+                return None;
+            }
+            let mask = if tail_start == 0 {
+                full
+            } else {
+                full & (u64::MAX << tail_start)
+            };
+            carry = Some((x + tail_start, (md & mask).count_ones(), need_bits(mask)));
+        }
+        x = end;
+    }
+    None
+}
+
+/// Where stage 1 says the scanner may go.
+pub(crate) struct Skip {
+    /// The proven cut to jump to (`== from` when there is none).
+    pub(crate) to: usize,
+    /// The DFA state at `to` (when `to > from`).
+    pub(crate) state: StateID,
+    /// The first anchor at or after `from`: no jump is possible before the DFA passes it.
+    pub(crate) anchor: usize,
+}
+
+impl Fast {
+    /// Derives stage 1 for the DFA built from `texts`; `None` leaves the exact scanner.
+    ///
+    /// `checks[p]`: for DFA pattern `p`, the exact regexes it guards with each one's fewest
+    /// digits (`rules::min_digits`, 0 when not a digit rule); see [`ClassRun::promote`].
+    pub(crate) fn new(
+        texts: &[String],
+        checks: &[Vec<(usize, &str)>],
+        dfa: &dense::DFA<Vec<u32>>,
+        max_hold: usize,
+        is_cut_match: &dyn Fn(StateID) -> bool,
+    ) -> Option<Fast> {
+        let cfg = syntax::Config::new().unicode(false).utf8(false);
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut runs = Vec::new();
+        let mut harmless = vec![false; texts.len()];
+        for (p, t) in texts.iter().enumerate() {
+            let hir = syntax::parse_with(t, &cfg).ok()?;
+            match derive::anchors(&hir)? {
+                Anchors::Literals(l) => literals.extend(l),
+                Anchors::Run(mut r) => {
+                    // (`promote` below refreshes the cached alternatives.)
+                    let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
+                        .get(p)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&(k, re)| Some((k, syntax::parse_with(re, &cfg).ok()?)))
+                        .collect();
+                    let with_refs: Vec<(usize, &regex_syntax::hir::Hir)> =
+                        exact.iter().map(|(k, h)| (*k, h)).collect();
+                    if exact.len() == checks.get(p).map_or(0, Vec::len) {
+                        harmless[p] = r.promote(&with_refs);
+                    }
+                    r.settle();
+                    runs.push(*r);
+                }
+            }
+        }
+        literals.sort();
+        literals.dedup();
+        let ac_all = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::dfa::DFA::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build(&literals)
+                    .ok()?,
+            )
+        };
+        let start = {
+            use regex_automata::dfa::Automaton as _;
+            dfa.start_state(
+                &regex_automata::util::start::Config::new().anchored(regex_automata::Anchored::No),
+            )
+            .ok()?
+        };
+        let cut_state = proof::prove(
+            dfa,
+            ac_all.as_ref(),
+            &literals,
+            &runs,
+            &harmless,
+            start,
+            is_cut_match,
+        )?;
+        let mut cut_byte = [false; 256];
+        for (b, s) in cut_state.iter().enumerate() {
+            cut_byte[b] = s.is_some();
+        }
+        if !cut_byte.iter().any(|&b| b) {
+            return None;
+        }
+        let single: Vec<u8> = literals
+            .iter()
+            .filter(|l| l.len() == 1)
+            .map(|l| l[0])
+            .collect();
+        let longer: Vec<&Vec<u8>> = literals.iter().filter(|l| l.len() > 1).collect();
+        let (single, longer) = if single.len() > 3 {
+            // memchr takes at most three bytes: all of them go to Aho-Corasick.
+            (Vec::new(), literals.iter().collect())
+        } else {
+            (single, longer)
+        };
+        let multi = if longer.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(longer)
+                    .ok()?,
+            )
+        };
+        Some(Fast {
+            specs: runs.iter().map(simd::Spec::of).collect(),
+            single,
+            multi,
+            max_lit: literals.iter().map(Vec::len).max().unwrap_or(1),
+            runs,
+            cut_state,
+            cut_byte,
+            max_hold,
+            literals,
+        })
+    }
+
+    /// A readable account of what stage 1 looks for (anchors, class runs, cut bytes).
+    pub(crate) fn summary(&self) -> String {
+        let lits: Vec<String> = self
+            .literals
+            .iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect();
+        let cuts: Vec<u8> = (0..=255u8)
+            .filter(|&b| self.cut_byte[usize::from(b)])
+            .collect();
+        let runs: Vec<String> = self
+            .runs
+            .iter()
+            .map(|r| {
+                let run: Vec<u8> = (0..=255u8).filter(|&b| r.run[usize::from(b)]).collect();
+                let alts: Vec<String> = r
+                    .alternatives()
+                    .iter()
+                    .map(|(k, need)| match need {
+                        None => format!("{k}"),
+                        Some(n) => {
+                            let n: Vec<u8> = (0..=255u8).filter(|&b| n[usize::from(b)]).collect();
+                            format!("{k} with one of {:?}", String::from_utf8_lossy(&n))
+                        }
+                    })
+                    .collect();
+                format!("run {:?} counting {alts:?}", String::from_utf8_lossy(&run))
+            })
+            .collect();
+        format!(
+            "literals {lits:?}; {runs:?}; cut bytes {:?}",
+            String::from_utf8_lossy(&cuts)
+        )
+    }
+
+    /// The first literal anchor starting in `hay[from..]`, or where one might start that
+    /// runs past the end (`hay.len()` with `last`). The chunk is lower-cased once, a block
+    /// at a time, and each search stops at the first anchor, so the cost stays
+    /// proportional to the distance to it.
+    fn next_literal(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> usize {
+        let n = hay.len();
+        let mut at = from;
+        while at < n {
+            let covered = st.fold_lo <= at && (at + self.max_lit <= st.fold_hi || st.fold_hi == n);
+            if !covered {
+                st.fold_lo = at;
+                st.fold_hi = (at + BLOCK).min(n);
+                st.folded.clear();
+                st.folded.resize(st.fold_hi - at, 0);
+                for (f, &b) in st.folded.iter_mut().zip(&hay[at..st.fold_hi]) {
+                    *f = b.to_ascii_lowercase();
+                }
+            }
+            let end = st.fold_hi;
+            // An anchor starting before `limit` lies wholly in the block.
+            let limit = if end == n { n } else { end + 1 - self.max_lit };
+            let (lo, folded) = (st.fold_lo, &st.folded);
+            let window = &folded[at - lo..limit - lo];
+            // Aho-Corasick first (it stops at its first anchor), then memchr only up to it.
+            let mut best = self.multi.as_ref().and_then(|ac| {
+                let input = aho_corasick::Input::new(&folded[at - lo..end - lo]);
+                ac.find(input)
+                    .map(|m| m.start())
+                    .filter(|&p| at + p < limit)
+            });
+            let window = &window[..best.unwrap_or(window.len())];
+            let single = match self.single.as_slice() {
+                [] => None,
+                [a] => memchr::memchr(*a, window),
+                [a, b] => memchr::memchr2(*a, *b, window),
+                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
+            };
+            if single.is_some() {
+                best = single;
+            }
+            if let Some(p) = best {
+                return at + p;
+            }
+            at = limit;
+        }
+        if last {
+            n
+        } else {
+            n.saturating_sub(self.max_lit - 1).max(from)
+        }
+    }
+
+    /// The first class-run candidate in `hay[from..to]` (its start, clamped to `from`), or
+    /// `to`; a run reaching the end of an unfinished chunk counts, since it may go on.
+    fn next_run(&self, hay: &[u8], from: usize, to: usize, last: bool) -> usize {
+        let mut best = to;
+        for (r, spec) in self.runs.iter().zip(&self.specs) {
+            let spec = spec.as_ref();
+            if !last {
+                // A run touching the end of the chunk may go on in the next one.
+                let mut s = hay.len();
+                while s > from && r.run[usize::from(hay[s - 1])] {
+                    s -= 1;
+                }
+                if s < hay.len() {
+                    best = best.min(s);
+                }
+            }
+            if let Some(c) = first_run(r, spec, hay, from, best) {
+                best = best.min(c);
+            }
+        }
+        best
+    }
+
+    /// Where the scanner, in a start state at `from` with nothing pending, may jump: the
+    /// last proven cut before the next anchor, if no stretch between cuts there reaches the
+    /// hold cap (the exact scanner could fail closed on it: the DFA walks such stretches).
+    pub(crate) fn skip(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> Skip {
+        if !(st.lit_from <= from && from <= st.lit_at) {
+            st.lit_from = from;
+            st.lit_at = self.next_literal(hay, from, last, st);
+        }
+        if !(st.run_from <= from && from <= st.run_at && st.run_to == st.lit_at) {
+            st.run_from = from;
+            st.run_to = st.lit_at;
+            st.run_at = self.next_run(hay, from, st.lit_at, last);
+        }
+        let anchor = st.run_at.min(st.lit_at);
+        let mut to = from;
+        let mut x = anchor;
+        while x > from {
+            if self.cut_byte[usize::from(hay[x - 1])] {
+                to = x;
+                break;
+            }
+            x -= 1;
+        }
+        if to - from >= self.max_hold {
+            to = self.capped(hay, from, to);
+        }
+        let state = if to > from {
+            self.cut_state[usize::from(hay[to - 1])].unwrap_or_default()
+        } else {
+            StateID::default()
+        };
+        Skip { to, state, anchor }
+    }
+
+    /// The last cut in `(from, to]` reachable from `from` through gaps between cuts of at
+    /// most the hold cap.
+    fn capped(&self, hay: &[u8], from: usize, to: usize) -> usize {
+        let mut last = from;
+        for (i, &b) in hay[from..to].iter().enumerate() {
+            if self.cut_byte[usize::from(b)] {
+                let at = from + i + 1;
+                if at - last >= self.max_hold {
+                    return last;
+                }
+                last = at;
+            }
+        }
+        last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The candidate rule read byte by byte: the first maximal run (clamped to `from`)
+    /// starting before `to` that an alternative accepts.
+    fn naive(r: &ClassRun, hay: &[u8], from: usize, to: usize) -> Option<usize> {
+        let mut p = from;
+        while p < to {
+            if !r.run[usize::from(hay[p])] {
+                p += 1;
+                continue;
+            }
+            let mut e = p;
+            while e < hay.len() && r.run[usize::from(hay[e])] {
+                e += 1;
+            }
+            let run = &hay[p..e];
+            let count = run.iter().filter(|&&b| r.count[usize::from(b)]).count();
+            let mut need = 0u32;
+            for (a, alt) in r.alts.iter().enumerate() {
+                if let Some(n) = &alt.1
+                    && run.iter().any(|&b| n[usize::from(b)])
+                {
+                    need |= 1 << a;
+                }
+            }
+            if accepts(r, u32::try_from(count).unwrap(), need) {
+                return Some(p);
+            }
+            p = e;
+        }
+        None
+    }
+
+    #[test]
+    fn bit_mask_runs_equal_the_byte_by_byte_rule() {
+        let r = Redactor_run();
+        let spec = simd::Spec::of(&r);
+        assert!(cfg!(not(target_arch = "x86_64")) || spec.is_some());
+        let mut seed = 12345u64;
+        let alphabet = b"0123456789 +-.()ab\n";
+        for len in [0usize, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 700] {
+            for _ in 0..300 {
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let bias = (seed >> 60) as usize;
+                        let pick = if bias < 10 {
+                            (seed >> 33) as usize % 12
+                        } else {
+                            (seed >> 33) as usize % alphabet.len()
+                        };
+                        alphabet[pick]
+                    })
+                    .collect();
+                for from in [0, len / 3, len / 2] {
+                    for to in [len, len * 2 / 3, from + 5] {
+                        let to = to.min(len).max(from);
+                        assert_eq!(
+                            first_run(&r, None, &hay, from, to),
+                            naive(&r, &hay, from, to),
+                            "scalar {:?} from {from} to {to}",
+                            String::from_utf8_lossy(&hay)
+                        );
+                        assert_eq!(
+                            first_run(&r, spec.as_ref(), &hay, from, to),
+                            naive(&r, &hay, from, to),
+                            "{:?} from {from} to {to}",
+                            String::from_utf8_lossy(&hay)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(non_snake_case)]
+    fn Redactor_run() -> ClassRun {
+        let cfg = syntax::Config::new().unicode(false).utf8(false);
+        let hir = syntax::parse_with(r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}", &cfg).unwrap();
+        let Some(Anchors::Run(mut r)) = derive::anchors(&hir) else {
+            panic!("a class run");
+        };
+        let plus = syntax::parse_with(r"\+[0-9]+", &cfg).unwrap();
+        let plain = syntax::parse_with(r"[0-9]{9}", &cfg).unwrap();
+        assert!(r.promote(&[(8, &plus), (9, &plain)]));
+        r.settle();
+        *r
+    }
+}

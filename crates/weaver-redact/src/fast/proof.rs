@@ -1,0 +1,224 @@
+//! The cut rule, derived from the built DFA and checked exhaustively: which bytes put the
+//! automaton in a start state whatever came before, as long as no stage-1 anchor began
+//! since the last start state.
+//!
+//! The proof walks the product of three automata from every start state of the DFA: the
+//! DFA itself, an Aho-Corasick automaton over the literal anchors (fed lower-cased bytes)
+//! and one counter per class-run rule. A product state is reachable only through text in
+//! which no anchor occurrence has completed; for each one and each byte it checks
+//! * the DFA never enters a match state (else the anchors are not enough: the fast path
+//!   is turned off), and
+//! * for a candidate cut byte `c`: the DFA lands in the same start state from every such
+//!   state (else `c` is not a cut byte).
+//!
+//! So stage 1 may treat "a cut byte, and no anchor since the last start state" as a start
+//! state of the real automaton, and "no anchor" as "no match", with no assumption about the
+//! patterns beyond what this walk saw.
+
+use std::collections::HashSet;
+
+use aho_corasick::Anchored as AcAnchored;
+use aho_corasick::automaton::Automaton as _;
+use regex_automata::dfa::{Automaton, dense};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+
+use super::derive::ClassRun;
+
+/// The most product states the walk may visit before it gives up (fast path off).
+const MAX_STATES: usize = 400_000;
+
+/// The start state each cut byte leads to (`None`: not a cut byte).
+pub(crate) type Cuts = Vec<Option<StateID>>;
+
+/// Every start state the DFA can be in, over every look-behind context.
+pub(crate) fn start_states(dfa: &dense::DFA<Vec<u32>>) -> Vec<StateID> {
+    let mut out = Vec::new();
+    let base = start::Config::new().anchored(regex_automata::Anchored::No);
+    let mut push = |cfg: &start::Config| {
+        if let Ok(s) = dfa.start_state(cfg)
+            && !out.contains(&s)
+        {
+            out.push(s);
+        }
+    };
+    push(&base);
+    for b in 0..=255u8 {
+        push(&base.clone().look_behind(Some(b)));
+    }
+    out
+}
+
+/// Runs the walk. `None`: some match needs no anchor (or the walk grew too large).
+///
+/// `harmless[p]`: DFA pattern `p` may match without an anchor (a promoted class run, see
+/// [`ClassRun::promote`]); such a match must then end at a real cut: a cut byte leads to a
+/// start state or to a match state that `is_cut_match` says behaves like `start` (never
+/// through `,`, which the scanner does not cut after a digit).
+pub(crate) fn prove(
+    dfa: &dense::DFA<Vec<u32>>,
+    ac: Option<&aho_corasick::dfa::DFA>,
+    literals: &[Vec<u8>],
+    runs: &[ClassRun],
+    harmless: &[bool],
+    start: StateID,
+    is_cut_match: &dyn Fn(StateID) -> bool,
+) -> Option<Cuts> {
+    let alts: Vec<Vec<(usize, Option<super::derive::ByteSet>)>> =
+        runs.iter().map(ClassRun::alternatives).collect();
+    if runs.len() > 4
+        || alts.iter().flatten().any(|a| a.0 > 255)
+        || alts.iter().any(|a| a.len() > 8)
+    {
+        return None;
+    }
+    let starts = start_states(dfa);
+    let mut lit_bytes = [false; 256];
+    for l in literals {
+        for &b in l {
+            lit_bytes[usize::from(b)] = true;
+        }
+    }
+    // Representative bytes: bytes that every component treats alike share one class.
+    let mut reps: Vec<u8> = Vec::new();
+    let mut members: Vec<Vec<u8>> = Vec::new();
+    let mut keys: Vec<(u8, u16, u16, u8)> = Vec::new();
+    for b in 0..=255u8 {
+        let lb = b.to_ascii_lowercase();
+        let mut runbits = 0u16;
+        for (k, r) in runs.iter().enumerate() {
+            runbits |= u16::from(r.run[usize::from(b)]) << (2 * k);
+            runbits |= u16::from(r.count[usize::from(b)]) << (2 * k + 1);
+            for a in &alts[k] {
+                if let Some(need) = &a.1
+                    && need[usize::from(b)]
+                {
+                    runbits |= 1 << (8 + k);
+                }
+            }
+        }
+        let lit = if lit_bytes[usize::from(lb)] {
+            u16::from(lb)
+        } else {
+            256
+        };
+        let key = (dfa.byte_classes().get(b), lit, runbits, u8::from(b == b','));
+        // The AC automaton sees `lb`; bytes no literal holds all act alike there.
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            members[i].push(b);
+        } else {
+            keys.push(key);
+            reps.push(b);
+            members.push(vec![b]);
+        }
+    }
+    let ac_start = match ac {
+        Some(a) => a.start_state(AcAnchored::No).ok()?.as_u32(),
+        None => 0,
+    };
+    let mut cut: Vec<Option<Option<StateID>>> = vec![None; 256];
+    let mut ok = [true; 256];
+    let mut seen: HashSet<(StateID, u32, u64)> = HashSet::new();
+    let mut stack: Vec<(StateID, u32, u64)> = Vec::new();
+    for &s in &starts {
+        if seen.insert((s, ac_start, 0)) {
+            stack.push((s, ac_start, 0));
+        }
+    }
+    while let Some((d, a, counts)) = stack.pop() {
+        if seen.len() > MAX_STATES {
+            return None;
+        }
+        for (ri, &b) in reps.iter().enumerate() {
+            // Anchor automata first: a completed anchor ends the walk along this path.
+            let a2 = match ac {
+                Some(acd) => {
+                    let n = acd.next_state(
+                        AcAnchored::No,
+                        aho_corasick::automaton::StateID::new(a as usize).ok()?,
+                        b.to_ascii_lowercase(),
+                    );
+                    if acd.is_match(n) {
+                        continue;
+                    }
+                    n.as_u32()
+                }
+                None => 0,
+            };
+            // Per class run: 8 bits of count, 8 bits of "this alternative's need seen".
+            let mut c2 = 0u64;
+            let mut done = false;
+            for (k, r) in runs.iter().enumerate() {
+                let st = (counts >> (16 * k)) & 0xFFFF;
+                let (mut c, mut seen_need) = (st & 0xFF, st >> 8);
+                if r.run[usize::from(b)] {
+                    c = (c + u64::from(r.count[usize::from(b)])).min(255);
+                    for (ai, a) in alts[k].iter().enumerate() {
+                        if a.1.as_ref().is_some_and(|need| need[usize::from(b)]) {
+                            seen_need |= 1 << ai;
+                        }
+                    }
+                    if alts[k].iter().enumerate().any(|(ai, a)| {
+                        c >= a.0 as u64 && (a.1.is_none() || seen_need & (1 << ai) != 0)
+                    }) {
+                        done = true;
+                        break;
+                    }
+                } else {
+                    c = 0;
+                    seen_need = 0;
+                }
+                c2 |= (c | (seen_need << 8)) << (16 * k);
+            }
+            if done {
+                continue;
+            }
+            let d2 = dfa.next_state(d, b);
+            if dfa.is_quit_state(d2) || dfa.is_dead_state(d2) {
+                return None;
+            }
+            let is_match = dfa.is_match_state(d2);
+            if is_match
+                && !(0..dfa.match_len(d2)).all(|m| {
+                    harmless
+                        .get(dfa.match_pattern(d2, m).as_usize())
+                        .copied()
+                        .unwrap_or(false)
+                })
+            {
+                return None;
+            }
+            // Where a cut byte lands: a start state, or a harmless match state that the
+            // scanner cuts at (it then behaves exactly like `start`).
+            let target = if dfa.is_start_state(d2) && starts.contains(&d2) {
+                Some(d2)
+            } else if is_match && b != b',' && is_cut_match(d2) {
+                Some(start)
+            } else {
+                None
+            };
+            let lands = target.is_some();
+            let d2_cut = target.unwrap_or(d2);
+            for &m in &members[ri] {
+                let m = usize::from(m);
+                if !ok[m] {
+                    continue;
+                }
+                match (lands, cut[m]) {
+                    (false, _) => ok[m] = false,
+                    (true, None) => cut[m] = Some(Some(d2_cut)),
+                    (true, Some(Some(prev))) if prev == d2_cut => {}
+                    (true, _) => ok[m] = false,
+                }
+            }
+            if seen.insert((d2, a2, c2)) {
+                stack.push((d2, a2, c2));
+            }
+        }
+    }
+    Some(
+        (0..256)
+            .map(|b| if ok[b] { cut[b].flatten() } else { None })
+            .collect(),
+    )
+}

@@ -1,0 +1,222 @@
+//! The two-stage scanner against the exact one (the oracle): for every input, one-shot and
+//! streamed at any chunking, the output and the findings are identical. The generators are
+//! adversarial for stage 1: digit groups with every separator (around the 8/9-digit
+//! thresholds, with and without `+`), keywords in every case with every separator, e-mails
+//! (also `%40`, `\u0040`), URLs with credentials, JWTs, PEM blocks, markers, long chained
+//! runs past the hold cap, and the cut bytes (quotes, brackets, line breaks) between them.
+
+use proptest::prelude::*;
+use weaver_redact::{Finding, Redactor};
+
+fn exact(r: &Redactor, bytes: &[u8]) -> (Vec<u8>, Vec<Finding>) {
+    let mut found = Vec::new();
+    let out = r.redact_bytes_exact_with(bytes, &mut |f| found.push(f));
+    (out, found)
+}
+
+/// Fast vs exact, one-shot (output and findings) and streamed with `sizes` cycled.
+fn same(r: &Redactor, bytes: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
+    let (want, want_found) = exact(r, bytes);
+    let mut found = Vec::new();
+    let got = r.redact_bytes_with(bytes, &mut |f| found.push(f));
+    prop_assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want),
+        "one-shot differs"
+    );
+    prop_assert_eq!(&found, &want_found);
+    for chunking in [sizes, &[1][..], &[4096][..]] {
+        let mut s = r.stream();
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        let mut at = 0;
+        let mut k = 0;
+        while at < bytes.len() {
+            let n = chunking[k % chunking.len()].max(1).min(bytes.len() - at);
+            k += 1;
+            s.push_with(&bytes[at..at + n], &mut out, &mut |f| found.push(f));
+            prop_assert!(s.held() <= r.max_hold());
+            at += n;
+        }
+        s.finish_with(&mut out, &mut |f| found.push(f));
+        prop_assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&want),
+            "streamed differs at {:?}",
+            chunking
+        );
+        prop_assert_eq!(&found, &want_found);
+    }
+    Ok(())
+}
+
+fn case(word: &'static str) -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<bool>(), word.len()).prop_map(move |up| {
+        word.chars()
+            .zip(up)
+            .map(|(c, u)| if u { c.to_ascii_uppercase() } else { c })
+            .collect()
+    })
+}
+
+fn keyword() -> impl Strategy<Value = String> {
+    prop_oneof![
+        case("password"),
+        case("passwd"),
+        case("pwd"),
+        case("api_key"),
+        case("apikey"),
+        case("x-api-key"),
+        case("access_key"),
+        case("secret"),
+        case("client_secret"),
+        case("token"),
+        case("tokens"),
+        case("max_tokens"),
+        case("session_id"),
+        case("cookie"),
+        case("auth"),
+        case("authorization"),
+        case("bearer"),
+        case("basic"),
+        case("credentials"),
+        case("private_key"),
+        case("phone"),
+        case("ssn"),
+        case("tel"),
+    ]
+}
+
+fn digits() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(prop_oneof![Just("+"), Just("("), Just("+1 ")]),
+        prop::collection::vec(
+            (
+                "[0-9]{1,5}",
+                prop_oneof![
+                    Just(""),
+                    Just(" "),
+                    Just("-"),
+                    Just("."),
+                    Just(") "),
+                    Just("  "),
+                    Just("--")
+                ],
+            ),
+            1..6,
+        ),
+    )
+        .prop_map(|(lead, groups)| {
+            let mut s = lead.unwrap_or("").to_owned();
+            for (g, sep) in groups {
+                s.push_str(&g);
+                s.push_str(sep);
+            }
+            s
+        })
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z]{1,8}",
+        2 => digits(),
+        1 => Just("4111 1111 1111 1111".to_owned()),
+        1 => Just("123-45-6789".to_owned()),
+        1 => Just("+44 20 7946 0958".to_owned()),
+        1 => Just("2024-05-01T00:00:00.018Z".to_owned()),
+        2 => (keyword(), prop_oneof![Just("="), Just(": "), Just("\": \""), Just(" => "), Just(":="), Just(" "), Just("\\\":\\\"")], "[A-Za-z0-9_./+-]{0,12}")
+            .prop_map(|(k, s, v)| format!("{k}{s}{v}")),
+        1 => ("[a-z.]{1,6}", prop_oneof![Just("@"), Just("%40"), Just("\\u0040")], "[a-z]{1,5}", prop_oneof![Just(".io"), Just(".com"), Just(""), Just(".c")])
+            .prop_map(|(a, at, d, t)| format!("{a}{at}{d}{t}")),
+        1 => Just("postgres://user:pa55@db.example.com/x".to_owned()),
+        1 => Just("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl".to_owned()),
+        1 => Just("-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----".to_owned()),
+        1 => Just("sk-ant-abc123def456ghi789jkl012".to_owned()),
+        1 => Just("AKIAIOSFODNN7EXAMPLE".to_owned()),
+        1 => Just("ghp_0123456789abcdefghij0123456789".to_owned()),
+        1 => prop_oneof![Just("[REDACTED]"), Just("[REDACTED:email]"), Just("[REDACTED:hold_limit 12 bytes]")].prop_map(str::to_owned),
+        2 => prop_oneof![Just(" "), Just("\n"), Just("\t"), Just("\""), Just("'"), Just("["), Just("]"), Just("{"), Just("}"), Just(","), Just(";"), Just("&"), Just("\r\n"), Just("<"), Just("`"), Just("\\n"), Just("é")].prop_map(str::to_owned),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|p| p.concat())
+}
+
+fn sizes() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(1usize..40, 1..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn two_stage_equals_exact(t in text(), sz in sizes()) {
+        let r = Redactor::new();
+        prop_assert!(r.uses_fast_path());
+        same(&r, t.as_bytes(), &sz)?;
+    }
+
+    #[test]
+    fn two_stage_equals_exact_on_bytes(b in prop::collection::vec(prop_oneof![
+        any::<u8>(),
+        Just(b'@'), Just(b'0'), Just(b'7'), Just(b' '), Just(b'-'), Just(b'\n'), Just(b'+'),
+        Just(b'k'), Just(b'='), Just(b':'),
+    ], 0..300), sz in sizes()) {
+        same(&Redactor::new(), &b, &sz)?;
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Runs that reach the hold cap (1 KiB here) mixed with anchors: the cap fires at the
+    /// same place on both paths.
+    #[test]
+    fn two_stage_equals_exact_near_the_hold_cap(
+        unit in prop_oneof![
+            Just("a@b.io "), Just("x@y\n"), Just("api_key=k1 "), Just("1 2 3 4 5 6 7 8 9 "),
+            Just("QUJD"), Just("word "), Just("12-34-56 "), Just("a@b.io,"),
+        ],
+        n in 50usize..250,
+        pre in text(),
+        sz in sizes(),
+    ) {
+        let r = Redactor::builder().max_hold(1024).build().unwrap();
+        prop_assert!(r.uses_fast_path());
+        let t = format!("{pre}{}{pre}", unit.repeat(n));
+        same(&r, t.as_bytes(), &sz)?;
+    }
+}
+
+#[test]
+fn chained_tokens_past_the_default_cap_match_the_exact_scanner() {
+    let r = Redactor::new();
+    for unit in ["a@b.io ", "x@y\n", "a@b.io,", "api_key=abc ", "555-0147 "] {
+        let t = unit.repeat(70_000 / unit.len() + 1);
+        let (want, _) = exact(&r, t.as_bytes());
+        assert!(
+            r.redact_bytes(t.as_bytes()).as_ref() == want.as_slice(),
+            "{unit:?} repeated"
+        );
+    }
+}
+
+#[test]
+fn user_patterns_get_anchors_or_the_exact_scanner() {
+    // A literal prefix is an anchor: the fast path stays on, and the rule still fires.
+    let r = Redactor::builder()
+        .pattern("ticket", "TICKET-[0-9]{6}")
+        .build()
+        .unwrap();
+    assert!(r.uses_fast_path());
+    assert_eq!(r.redact_str("see TICKET-123456 now"), "see [REDACTED] now");
+    // No literal and no usable class run: every byte goes through the exact scanner.
+    let r = Redactor::builder()
+        .pattern("id", "[a-z][0-9]+")
+        .build()
+        .unwrap();
+    assert!(!r.uses_fast_path());
+    assert_eq!(r.redact_str("id a1234 x"), "id [REDACTED] x");
+}
