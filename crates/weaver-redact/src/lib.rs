@@ -35,11 +35,19 @@
 //!   tokio and `futures` bodies (feature `tokio`), [`JsonStreamRedactor`] for sequences of
 //!   JSON chunks (feature `json`).
 //!
-//! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
+//! Rules: email, phone (NANP, E.164 — a bracketed area code included —, and national
+//! numbers with their trunk `0`: TR, PH, UK, IL, FR, DE, IN, …), card numbers (Luhn +
+//! issuer prefix, UATP included), SSN (dashed, spaced, dotted; ITINs), IBAN (country
+//! length + mod 97), national ids validated by their check character or format (FI, ES
+//! NIF/NIE, IT codice fiscale, UK NINO and NHS, IN Aadhaar and PAN, SG NRIC/FIN, AU ABN and
+//! TFN, KR RRN; bare digit runs only after a keyword), Bearer and
 //! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
 //! Anthropic, Stripe, Google, private key blocks — PEM with or without `Proc-Type:` /
 //! `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing) and
-//! credentials in URLs (IPv6 hosts included). See [`Kind`], and
+//! credentials in URLs (IPv6 hosts included). Off by default, on through
+//! [`RedactorBuilder::enable`] / [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IP
+//! addresses (v4 with guards against versions, v6), MAC addresses, URLs, wallet addresses
+//! (Bitcoin bech32, Ethereum). See [`Kind`], and
 //! `testdata/redact/*.toml` for every rule's positive and negative vectors.
 //!
 //! # Semantics
