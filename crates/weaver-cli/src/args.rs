@@ -45,6 +45,8 @@ pub(crate) enum Command {
     #[command(after_help = "Examples:
   kubectl logs deploy/api | weaver redact
   weaver redact server.log > server.redacted.log
+  weaver redact --kind ip --kind url access.log
+  weaver redact --all-kinds --typed dump.txt
   weaver redact --json --pretty examples/api-response.json")]
     Redact(RedactArgs),
     /// The exact size in bytes of the document's compact JSON serialization (what
@@ -127,6 +129,13 @@ pub(crate) struct RedactArgs {
     /// Write typed markers (`[REDACTED:email]`) instead of `[REDACTED]`.
     #[arg(long)]
     pub(crate) typed: bool,
+    /// Turn on every built-in kind, the opt-in ones included (ip, mac, url, crypto).
+    #[arg(long)]
+    pub(crate) all_kinds: bool,
+    /// Turn on one more built-in kind (repeatable), such as `ip`, `mac`, `url` or `crypto`,
+    /// which are off by default.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub(crate) kinds: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -591,8 +591,7 @@ fn is_kind_name(name: &[u8]) -> bool {
         Kind::DepthLimit,
         Kind::HoldLimit,
     ];
-    Kind::TEXT_RULES
-        .iter()
-        .chain(others.iter())
+    Kind::builtin()
+        .chain(others)
         .any(|k| k.as_str().as_bytes() == name)
 }

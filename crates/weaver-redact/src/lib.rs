@@ -35,11 +35,19 @@
 //!   tokio and `futures` bodies (feature `tokio`), [`JsonStreamRedactor`] for sequences of
 //!   JSON chunks (feature `json`).
 //!
-//! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
+//! Rules: email, phone (NANP, E.164 — a bracketed area code included —, and national
+//! numbers with their trunk `0`: TR, PH, UK, IL, FR, DE, IN, …), card numbers (Luhn +
+//! issuer prefix, UATP included), SSN (dashed, spaced, dotted; ITINs), IBAN (country
+//! length + mod 97), national ids validated by their check character or format (FI, ES
+//! NIF/NIE, IT codice fiscale, UK NINO and NHS, IN Aadhaar and PAN, SG NRIC/FIN, AU ABN and
+//! TFN, KR RRN; bare digit runs only after a keyword), Bearer and
 //! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
 //! Anthropic, Stripe, Google, private key blocks — PEM with or without `Proc-Type:` /
 //! `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing) and
-//! credentials in URLs (IPv6 hosts included). See [`Kind`], and
+//! credentials in URLs (IPv6 hosts included). Off by default, on through
+//! [`RedactorBuilder::enable`] / [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IP
+//! addresses (v4 with guards against versions, v6), MAC addresses, URLs, wallet addresses
+//! (Bitcoin bech32, Ethereum). See [`Kind`], and
 //! `testdata/redact/*.toml` for every rule's positive and negative vectors.
 //!
 //! # Semantics
@@ -178,8 +186,15 @@ pub enum Kind {
     Phone,
     /// A payment card number (Luhn-valid, known issuer prefix).
     Card,
-    /// A US social security number.
+    /// A US social security number (dashed, spaced, dotted; bare 9 digits after a keyword),
+    /// or a US ITIN (`9xx-7x-xxxx`).
     Ssn,
+    /// An international bank account number: known country, its length, mod-97 check.
+    Iban,
+    /// A national identity number validated by its check digit or format: FI personal
+    /// identity code, ES NIF/NIE, IT codice fiscale, UK NINO and NHS number, IN Aadhaar and
+    /// PAN, SG NRIC/FIN, AU TFN and ABN, KR RRN.
+    NationalId,
     /// `Bearer <token>` credentials.
     Bearer,
     /// `Basic <base64>` credentials.
@@ -206,6 +221,15 @@ pub enum Kind {
     PrivateKey,
     /// `user:password@` in a URL.
     UrlCredentials,
+    /// An IPv4 or IPv6 address. Opt-in (see [`Kind::OPT_IN`]).
+    Ip,
+    /// A MAC address (`00:1A:2B:3C:4D:5E`, `00-1A-…`). Opt-in.
+    Mac,
+    /// A URL (`https://…`, `ftp://…`, `www.…`). Opt-in.
+    Url,
+    /// A cryptocurrency wallet address: Bitcoin base58check or bech32, Ethereum `0x` + 40
+    /// hex. Opt-in.
+    Crypto,
     /// A match of a user-supplied pattern.
     Custom,
     /// A value under a sensitive key (`password`, `user_email`, …), whatever its type.
@@ -226,6 +250,8 @@ impl Kind {
             Kind::Phone => "phone",
             Kind::Card => "card",
             Kind::Ssn => "ssn",
+            Kind::Iban => "iban",
+            Kind::NationalId => "national_id",
             Kind::Bearer => "bearer",
             Kind::BasicAuth => "basic_auth",
             Kind::Jwt => "jwt",
@@ -239,6 +265,10 @@ impl Kind {
             Kind::GoogleApiKey => "google_api_key",
             Kind::PrivateKey => "private_key",
             Kind::UrlCredentials => "url_credentials",
+            Kind::Ip => "ip",
+            Kind::Mac => "mac",
+            Kind::Url => "url",
+            Kind::Crypto => "crypto",
             Kind::Custom => "custom",
             Kind::SensitiveKey => "sensitive_key",
             Kind::DepthLimit => "depth_limit",
@@ -246,12 +276,14 @@ impl Kind {
         }
     }
 
-    /// Every kind matched in text by a built-in rule.
-    pub const TEXT_RULES: [Kind; 17] = [
+    /// The kinds matched in text by a built-in rule that is on by default.
+    pub const TEXT_RULES: [Kind; 19] = [
         Kind::Email,
         Kind::Phone,
         Kind::Card,
         Kind::Ssn,
+        Kind::Iban,
+        Kind::NationalId,
         Kind::Bearer,
         Kind::BasicAuth,
         Kind::Jwt,
@@ -266,6 +298,29 @@ impl Kind {
         Kind::PrivateKey,
         Kind::UrlCredentials,
     ];
+
+    /// The built-in text kinds that are off by default: data many users keep in logs (IP
+    /// and MAC addresses, URLs, wallet addresses). Turn them on with
+    /// [`RedactorBuilder::enable`] or [`RedactorBuilder::all_kinds`].
+    pub const OPT_IN: [Kind; 4] = [Kind::Ip, Kind::Mac, Kind::Url, Kind::Crypto];
+
+    /// Every kind a built-in text rule can find: [`TEXT_RULES`](Self::TEXT_RULES), then
+    /// [`OPT_IN`](Self::OPT_IN).
+    pub fn builtin() -> impl Iterator<Item = Kind> {
+        Kind::TEXT_RULES.into_iter().chain(Kind::OPT_IN)
+    }
+
+    /// The built-in text kind named `name` (its [`as_str`](Self::as_str) form, such as
+    /// `"ip"` or `"national_id"`), if there is one.
+    ///
+    /// ```
+    /// use weaver_redact::Kind;
+    /// assert_eq!(Kind::from_name("ip"), Some(Kind::Ip));
+    /// assert_eq!(Kind::from_name("depth_limit"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::builtin().find(|k| k.as_str() == name)
+    }
 }
 
 impl std::fmt::Display for Kind {
@@ -352,6 +407,8 @@ fn typed_marker(kind: Kind) -> &'static str {
         Kind::Phone => "[REDACTED:phone]",
         Kind::Card => "[REDACTED:card]",
         Kind::Ssn => "[REDACTED:ssn]",
+        Kind::Iban => "[REDACTED:iban]",
+        Kind::NationalId => "[REDACTED:national_id]",
         Kind::Bearer => "[REDACTED:bearer]",
         Kind::BasicAuth => "[REDACTED:basic_auth]",
         Kind::Jwt => "[REDACTED:jwt]",
@@ -365,6 +422,10 @@ fn typed_marker(kind: Kind) -> &'static str {
         Kind::GoogleApiKey => "[REDACTED:google_api_key]",
         Kind::PrivateKey => "[REDACTED:private_key]",
         Kind::UrlCredentials => "[REDACTED:url_credentials]",
+        Kind::Ip => "[REDACTED:ip]",
+        Kind::Mac => "[REDACTED:mac]",
+        Kind::Url => "[REDACTED:url]",
+        Kind::Crypto => "[REDACTED:crypto]",
         Kind::Custom => "[REDACTED:custom]",
         Kind::SensitiveKey => "[REDACTED:sensitive_key]",
         Kind::DepthLimit => "[REDACTED:depth_limit]",
@@ -445,7 +506,8 @@ impl Default for RedactorBuilder {
 }
 
 impl RedactorBuilder {
-    /// Every built-in rule, plain markers, default key lists, 64 KiB hold cap.
+    /// Every default built-in rule ([`Kind::TEXT_RULES`]; the [`Kind::OPT_IN`] kinds stay
+    /// off), plain markers, default key lists, 64 KiB hold cap.
     pub fn new() -> Self {
         RedactorBuilder {
             kinds: Kind::TEXT_RULES.to_vec(),
@@ -458,8 +520,32 @@ impl RedactorBuilder {
     }
 
     /// Uses only these built-in text rules (kinds that are not text rules are ignored).
+    /// Opt-in kinds ([`Kind::OPT_IN`]) named here are on:
+    /// `.kinds(Kind::TEXT_RULES.into_iter().chain([Kind::Ip]))` is the default set plus IP
+    /// addresses.
     pub fn kinds(mut self, kinds: impl IntoIterator<Item = Kind>) -> Self {
         self.kinds = kinds.into_iter().collect();
+        self
+    }
+
+    /// Turns one built-in text rule on, typically an opt-in one:
+    ///
+    /// ```
+    /// use weaver_redact::{Kind, Redactor};
+    /// let r = Redactor::builder().enable(Kind::Ip).build().unwrap();
+    /// assert_eq!(r.redact_str("from 203.0.113.9 ok"), "from [REDACTED] ok");
+    /// assert_eq!(Redactor::new().redact_str("from 203.0.113.9 ok"), "from 203.0.113.9 ok");
+    /// ```
+    pub fn enable(mut self, kind: Kind) -> Self {
+        if !self.kinds.contains(&kind) {
+            self.kinds.push(kind);
+        }
+        self
+    }
+
+    /// Turns every built-in text rule on, the opt-in ones included ([`Kind::builtin`]).
+    pub fn all_kinds(mut self) -> Self {
+        self.kinds = Kind::builtin().collect();
         self
     }
 

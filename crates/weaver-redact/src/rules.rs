@@ -14,6 +14,10 @@ mod assign;
 mod digits;
 mod syntax;
 mod values;
+mod national;
+mod net;
+mod phones;
+mod pii;
 
 use assign::{
     assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
@@ -35,9 +39,27 @@ pub(crate) enum Check {
     PhoneIntl,
     PhoneNational,
     PhoneBare,
+    PhoneTrunk,
     Card,
     SsnFormatted,
     SsnBare,
+    Iban,
+    FiHetu,
+    FiHetuDash,
+    EsId,
+    ItFiscal,
+    UkNino,
+    SgNric,
+    InPan,
+    Aadhaar,
+    KrRrn,
+    AuAbn,
+    TfnNhs,
+    Ipv4,
+    Ipv6,
+    Mac,
+    Url,
+    Crypto,
     Bearer,
     Basic,
     Jwt,
@@ -100,6 +122,10 @@ pub(crate) fn triggers() -> Vec<String> {
         // headers and END line use (`\\` for a JSON-escaped block). Far smaller as a DFA
         // than the exact structure, and a superset of it.
         PEM_TRIGGER.to_owned(),
+        // 3: IBANs and the national ids with letters (see `pii`).
+        pii::trigger(),
+        // 4: the opt-in kinds (see `net`): in the automaton only when one of them is on.
+        net::trigger(),
     ]
 }
 
@@ -152,7 +178,8 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         ),
         b(
             Kind::Phone,
-            r"\+[0-9]+(?:[ .\-][0-9]+)*\b",
+            // `(…)` around an area code: `+44 (20) 7946 0000`, `+90 (532) 000 00 00`.
+            r"\+[0-9]+(?:[ .\-]?\([0-9]{1,4}\)|[ .\-][0-9]+)*(?:[ .\-][0-9]+)*\b",
             Check::PhoneIntl,
         ),
         b(
@@ -161,10 +188,11 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::PhoneNational,
         ),
         b(Kind::Phone, r"\b1?[0-9]{10}\b", Check::PhoneBare),
+        b(Kind::Phone, phones::TRUNK, Check::PhoneTrunk),
         b(Kind::Card, r"\b[0-9](?:[ \-]?[0-9]){12,18}\b", Check::Card),
         b(
             Kind::Ssn,
-            r"\b[0-9]{3}[ \-][0-9]{2}[ \-][0-9]{4}\b",
+            r"\b[0-9]{3}[ .\-][0-9]{2}[ .\-][0-9]{4}\b",
             Check::SsnFormatted,
         ),
         b(Kind::Ssn, r"\b[0-9]{9}\b", Check::SsnBare),
@@ -223,6 +251,23 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@(?:[A-Za-z0-9._\-]+|\[[0-9A-Fa-f:.]+\])"#,
             Check::UrlCredentials,
         ),
+        b(Kind::Iban, pii::IBAN, Check::Iban),
+        b(Kind::NationalId, pii::FI_HETU, Check::FiHetu),
+        b(Kind::NationalId, pii::FI_HETU_DASH, Check::FiHetuDash),
+        b(Kind::NationalId, pii::ES_ID, Check::EsId),
+        b(Kind::NationalId, pii::IT_CF, Check::ItFiscal),
+        b(Kind::NationalId, pii::UK_NINO, Check::UkNino),
+        b(Kind::NationalId, pii::SG_NRIC, Check::SgNric),
+        b(Kind::NationalId, pii::IN_PAN, Check::InPan),
+        b(Kind::NationalId, national::AADHAAR, Check::Aadhaar),
+        b(Kind::NationalId, national::KR_RRN, Check::KrRrn),
+        b(Kind::NationalId, national::AU_ABN, Check::AuAbn),
+        b(Kind::NationalId, national::TFN_NHS, Check::TfnNhs),
+        b(Kind::Ip, net::IPV4, Check::Ipv4),
+        b(Kind::Ip, net::IPV6, Check::Ipv6),
+        b(Kind::Mac, net::MAC, Check::Mac),
+        b(Kind::Url, net::URL, Check::Url),
+        b(Kind::Crypto, net::CRYPTO, Check::Crypto),
     ]
 }
 
@@ -299,10 +344,24 @@ fn trigger_of(check: Check) -> usize {
         | Check::PhoneIntl
         | Check::PhoneNational
         | Check::PhoneBare
+        | Check::PhoneTrunk
         | Check::Card
         | Check::SsnFormatted
-        | Check::SsnBare => 1,
+        | Check::SsnBare
+        | Check::Aadhaar
+        | Check::KrRrn
+        | Check::AuAbn
+        | Check::TfnNhs
+        | Check::FiHetuDash
+        | Check::Iban => 1,
         Check::Pem => 2,
+        Check::FiHetu
+        | Check::EsId
+        | Check::ItFiscal
+        | Check::UkNino
+        | Check::SgNric
+        | Check::InPan => 3,
+        Check::Ipv4 | Check::Ipv6 | Check::Mac | Check::Url | Check::Crypto => 4,
         Check::Custom => usize::MAX,
     }
 }
@@ -312,8 +371,17 @@ fn trigger_of(check: Check) -> usize {
 pub(crate) fn min_digits(check: Check) -> usize {
     match check {
         Check::PhoneIntl => 8,
-        Check::PhoneNational | Check::SsnFormatted | Check::SsnBare => 9,
+        Check::PhoneNational | Check::SsnFormatted | Check::SsnBare | Check::TfnNhs => 9,
+        Check::ItFiscal => 2,
+        Check::FiHetu | Check::InPan => 4,
+        Check::UkNino => 6,
+        Check::EsId | Check::SgNric => 7,
+        Check::Iban => 8,
+        Check::PhoneTrunk | Check::FiHetuDash => 9,
         Check::PhoneNanp | Check::PhoneBare => 10,
+        Check::AuAbn => 11,
+        Check::Aadhaar => 12,
+        Check::KrRrn => 13,
         Check::Card => 13,
         _ => 0,
     }
@@ -335,14 +403,24 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Aws => b"A",
         Check::AssignmentFlag => b"-",
         Check::UserFlag => b"-u",
+        Check::Ipv4 => b".",
+        Check::Ipv6 => b":",
+        Check::Url => b"",
         _ => b"",
     }
 }
 
 /// Whether `kind` is enabled through `kinds` for the built-in `b`. The OpenAI pattern also
 /// finds Anthropic keys (`sk-ant-…`), so it is on when either kind is.
+///
+/// The triggers of the IBAN, national-id and opt-in rules only fire; their candidates are
+/// held whole by trigger 0's token loop (an id, an address or a URL is one token), so the
+/// e-mail pattern (trigger 0) is built whenever one of those kinds is on, its spans
+/// dropped if e-mail itself is off.
 pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
+    let held = |k: &Kind| matches!(k, Kind::Iban | Kind::NationalId) || Kind::OPT_IN.contains(k);
     kinds.contains(&b.kind)
+        || (b.check == Check::Email && kinds.iter().any(held))
         || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
         || (b.check == Check::Authorization
             && (kinds.contains(&Kind::Bearer) || kinds.contains(&Kind::BasicAuth)))
@@ -421,6 +499,10 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             e,
         )
     };
+    // A digit rule never masks the tail of an IBAN-shaped run (`DE89 3704 0044 …`).
+    if trigger_of(check) == 1 && check != Check::Iban && pii::in_iban_run(hay, s) {
+        return Verdict::Reject;
+    }
     match check {
         Check::Email => {
             let domain = &m[email_domain(m)..];
@@ -464,6 +546,23 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             whole(Kind::Phone)
         }
         Check::Card => card_check(hay, s, e),
+        Check::Iban => pii::iban_check(hay, s),
+        Check::PhoneTrunk => phones::trunk_check(hay, s, e),
+        Check::FiHetu | Check::FiHetuDash => pii::fi_check(hay, s, e),
+        Check::EsId => pii::es_check(hay, s, e),
+        Check::ItFiscal => pii::it_check(hay, s, e),
+        Check::UkNino => pii::nino_check(hay, s, e),
+        Check::SgNric => pii::nric_check(hay, s, e),
+        Check::InPan => pii::pan_check(hay, s, e),
+        Check::Aadhaar => national::aadhaar_check(hay, s, e),
+        Check::KrRrn => national::rrn_check(hay, s, e),
+        Check::AuAbn => national::abn_check(hay, s, e),
+        Check::TfnNhs => national::tfn_nhs_check(hay, s, e),
+        Check::Ipv4 => net::ipv4_check(hay, s, e),
+        Check::Ipv6 => net::ipv6_check(hay, s, e),
+        Check::Mac => net::mac_check(hay, s, e),
+        Check::Url => net::url_check(hay, s, e),
+        Check::Crypto => net::crypto_check(hay, s, e),
         Check::SsnFormatted => {
             if m[3] != m[6]
                 || !ssn_guards(m[3] == b' ', before(1), before(2), after(0), after(1))

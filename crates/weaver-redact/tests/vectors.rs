@@ -145,11 +145,13 @@ fn check_case(r: &Redactor, typed: &Redactor, file: &str, c: &Case) -> Result<()
     Ok(())
 }
 
-const KINDS: [&str; 18] = [
+const KINDS: [&str; 20] = [
     "email",
     "phone",
     "card",
     "ssn",
+    "iban",
+    "national_id",
     "bearer",
     "basic_auth",
     "jwt",

@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 
-use weaver_redact::{MarkerStyle, Policy, Redactor};
+use weaver_redact::{Kind, MarkerStyle, Policy, Redactor};
 
 use crate::args::RedactArgs;
 use crate::error::CliError;
@@ -13,20 +13,38 @@ use crate::input::Input;
 const CHUNK: usize = 64 * 1024;
 
 pub(crate) fn run(args: &RedactArgs) -> Result<(), CliError> {
-    let redactor = if args.typed {
-        Redactor::builder()
-            .marker(MarkerStyle::Typed)
-            .build()
-            .map_err(|e| CliError::Usage(e.to_string()))?
-    } else {
-        Redactor::new()
-    };
+    let redactor = build(args)?;
     let input = Input::open(args.file.as_deref())?;
     if args.json {
         super::redact_json::run(&redactor, &Policy::new(), &input.read_all()?, args.pretty)
     } else {
         stream(&redactor, input)
     }
+}
+
+/// The redactor the flags ask for: `--typed` markers, `--all-kinds`, each `--kind`.
+fn build(args: &RedactArgs) -> Result<Redactor, CliError> {
+    if !args.typed && !args.all_kinds && args.kinds.is_empty() {
+        return Ok(Redactor::new());
+    }
+    let mut b = Redactor::builder();
+    if args.typed {
+        b = b.marker(MarkerStyle::Typed);
+    }
+    if args.all_kinds {
+        b = b.all_kinds();
+    }
+    for name in &args.kinds {
+        let kind = Kind::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Kind::builtin().map(Kind::as_str).collect();
+            CliError::Usage(format!(
+                "unknown kind {name:?}; the kinds are: {}",
+                names.join(", ")
+            ))
+        })?;
+        b = b.enable(kind);
+    }
+    b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
 fn stream(redactor: &Redactor, mut input: Input) -> Result<(), CliError> {

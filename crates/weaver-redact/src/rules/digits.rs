@@ -112,9 +112,19 @@ pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         if !(8..=15).contains(&n) {
             continue;
         }
-        let groups: Vec<&[u8]> = m[1..end].split(|b| !b.is_ascii_digit()).collect();
-        // A spaced number: every group after the country code is at most 6 digits.
-        if groups.len() > 1 && groups.iter().skip(1).any(|g| g.len() > 6) {
+        let groups: Vec<&[u8]> = m[1..end]
+            .split(|b| !b.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .collect();
+        // A spaced number: every group after the country code is at most 6 digits, the
+        // last at most 8 (`+49 30 1234567`); or the country code and the national number
+        // as one run (`+91 4155550132`).
+        let n_groups = groups.len();
+        let spaced_ok =
+            groups.iter().enumerate().skip(1).all(|(i, g)| {
+                g.len() <= 6 || (i + 1 == n_groups && (g.len() <= 8 || n_groups == 2))
+            });
+        if n_groups > 1 && !spaced_ok {
             continue;
         }
         let at = |i: usize| hay.get(i).copied();
@@ -138,8 +148,23 @@ pub(crate) fn national_ok(m: &[u8]) -> bool {
     (9..=11).contains(&n)
 }
 
+/// An SSN's ranges (no area 000, 666 or 9xx, no group 00, no serial 0000, not one digit
+/// repeated), or a US ITIN:
+/// area 9xx with a group of 50–65, 70–88, 90–92 or 94–99.
 pub(crate) fn ssn_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
-    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
+    let same = area
+        .iter()
+        .chain(group)
+        .chain(serial)
+        .all(|&b| b == area[0]);
+    if group == b"00" || serial == b"0000" || same {
+        return false;
+    }
+    if area[0] == b'9' {
+        let g = u32::from(group[0] - b'0') * 10 + u32::from(group[1] - b'0');
+        return matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99);
+    }
+    area != b"000" && area != b"666"
 }
 
 /// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
@@ -191,6 +216,8 @@ pub(crate) fn issuer_ok(digits: &[u8]) -> bool {
         }
     }) || digits.starts_with(b"63")
         || digits.starts_with(b"67")
+        // UATP (issuer 1): 15 digits.
+        || (digits.first() == Some(&b'1') && digits.len() == 15)
 }
 
 /// Luhn checksum over ASCII digits.

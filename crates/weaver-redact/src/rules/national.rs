@@ -1,0 +1,179 @@
+//! National identity numbers made of digits only: IN Aadhaar (Verhoeff), KR RRN (date and
+//! check digit), AU ABN (mod 89) and TFN (mod 11), UK NHS number (mod 11). They ride the
+//! digit trigger. A grouped form (`2345 6789 0124`, `960121-1234567`) with a valid check is
+//! masked as it stands; a bare run, which collides with ids and timestamps, only after a
+//! context keyword (see [`has_context`]).
+
+use super::digits::{digits_of, has_context};
+use super::{Span, Verdict};
+use crate::Kind;
+
+/// Aadhaar: 12 digits, the first 2–9, grouped 4-4-4 or bare.
+pub(crate) const AADHAAR: &str = r"\b[2-9][0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}\b";
+/// KR resident registration number: `YYMMDD`, a dash (optional), the sex/century digit and
+/// six more digits.
+pub(crate) const KR_RRN: &str = r"\b[0-9]{2}[01][0-9][0-3][0-9]-?[1-4][0-9]{6}\b";
+/// AU ABN: 11 digits, grouped 2-3-3-3 or bare.
+pub(crate) const AU_ABN: &str = r"\b[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b";
+/// AU TFN (9 digits, 3-3-3) and UK NHS number (10 digits, 3-3-4): keyword only.
+pub(crate) const TFN_NHS: &str = r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3,4}\b";
+
+const AADHAAR_WORDS: [&[u8]; 3] = [b"aadhaar", b"aadhar", b"uidai"];
+const RRN_WORDS: [&[u8]; 3] = [
+    b"rrn",
+    b"resident registration",
+    b"\xec\xa3\xbc\xeb\xaf\xbc",
+];
+const ABN_WORDS: [&[u8]; 2] = [b"abn", b"business number"];
+const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
+const NHS_WORDS: [&[u8]; 1] = [b"nhs"];
+
+fn mask(s: usize, e: usize) -> Verdict {
+    Verdict::Mask(
+        Span {
+            start: s,
+            end: e,
+            kind: Kind::NationalId,
+        },
+        e,
+    )
+}
+
+/// Not part of a longer grouped or dotted number (`1234-5678-9012-3456`, `1.2345…`).
+fn not_glued(hay: &[u8], s: usize, e: usize) -> bool {
+    let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
+    let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
+    let glue = |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':' | b' ' | b','));
+    !(glue(at(s.checked_sub(1))) && digit(s.checked_sub(2))
+        || glue(at(Some(e))) && digit(Some(e + 1)))
+}
+
+/// How a candidate's digits are separated.
+#[derive(PartialEq, Eq)]
+enum Seps {
+    /// No separator: a bare run.
+    Bare,
+    /// One separator kind throughout.
+    One,
+    /// Mixed separators.
+    Mixed,
+}
+
+fn separators(m: &[u8]) -> Seps {
+    let seps: Vec<u8> = m.iter().filter(|b| !b.is_ascii_digit()).copied().collect();
+    if seps.windows(2).any(|w| w[0] != w[1]) {
+        Seps::Mixed
+    } else if seps.is_empty() {
+        Seps::Bare
+    } else {
+        Seps::One
+    }
+}
+
+/// The Verhoeff check over ASCII digits (the last one is the check digit).
+pub(crate) fn verhoeff_ok(digits: &[u8]) -> bool {
+    const D: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const P: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    let mut c = 0u8;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        c = D[usize::from(c)][usize::from(P[i % 8][usize::from(d - b'0')])];
+    }
+    c == 0
+}
+
+/// Aadhaar: Verhoeff-valid; grouped 4-4-4 with one separator, or bare after a keyword.
+pub(crate) fn aadhaar_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let sep = separators(m);
+    let d = digits_of(m);
+    let grouped = sep == Seps::One && m.len() == 14;
+    let ok = verhoeff_ok(&d)
+        && not_glued(hay, s, e)
+        && (grouped || sep == Seps::Bare && has_context(hay, s, &AADHAAR_WORDS));
+    if ok { mask(s, e) } else { Verdict::Reject }
+}
+
+/// KR RRN: a real date; dashed as it stands, bare with a valid check digit or a keyword.
+pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    const W: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
+    let m = &hay[s..e];
+    let d = digits_of(m);
+    let num = |i: usize| u32::from(d[i] - b'0');
+    let (mm, dd) = (num(2) * 10 + num(3), num(4) * 10 + num(5));
+    let date_ok = (1..=12).contains(&mm) && (1..=31).contains(&dd);
+    let sum: u32 = (0..12).map(|i| num(i) * W[i]).sum();
+    let check_ok = (11 - sum % 11) % 10 == num(12);
+    let dashed = m.len() == 14;
+    let ok =
+        date_ok && not_glued(hay, s, e) && (dashed || check_ok || has_context(hay, s, &RRN_WORDS));
+    if ok { mask(s, e) } else { Verdict::Reject }
+}
+
+/// Whether the ABN's weighted sum (first digit less one) is a multiple of 89.
+pub(crate) fn abn_ok(d: &[u8]) -> bool {
+    const W: [u32; 11] = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
+    if d.len() != 11 || d[0] == b'0' {
+        return false;
+    }
+    let sum: u32 = d
+        .iter()
+        .zip(W)
+        .enumerate()
+        .map(|(i, (&c, w))| (u32::from(c - b'0') - u32::from(i == 0)) * w)
+        .sum();
+    sum.is_multiple_of(89)
+}
+
+/// AU ABN: mod 89; spaced 2-3-3-3 as it stands, bare after a keyword.
+pub(crate) fn abn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let spaced = m.len() == 14;
+    let ok = (m.len() == 11 || spaced)
+        && abn_ok(&digits_of(m))
+        && not_glued(hay, s, e)
+        && (spaced || has_context(hay, s, &ABN_WORDS));
+    if ok { mask(s, e) } else { Verdict::Reject }
+}
+
+/// AU TFN (9 digits, weighted mod 11) or UK NHS number (10 digits, mod 11), after its
+/// keyword.
+pub(crate) fn tfn_nhs_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    const TFN_W: [u32; 9] = [1, 4, 3, 7, 5, 8, 6, 9, 10];
+    let m = &hay[s..e];
+    if separators(m) == Seps::Mixed || !not_glued(hay, s, e) {
+        return Verdict::Reject;
+    }
+    let d = digits_of(m);
+    let v = |i: usize| u32::from(d[i] - b'0');
+    let ok = if d.len() == 9 {
+        let sum: u32 = (0..9).map(|i| v(i) * TFN_W[i]).sum();
+        sum.is_multiple_of(11) && has_context(hay, s, &TFN_WORDS)
+    } else {
+        let sum: u32 = (0..9)
+            .map(|i| v(i) * (10 - u32::try_from(i).unwrap_or(0)))
+            .sum();
+        let check = (11 - sum % 11) % 11;
+        check != 10 && check == v(9) && has_context(hay, s, &NHS_WORDS)
+    };
+    if ok { mask(s, e) } else { Verdict::Reject }
+}
