@@ -36,11 +36,18 @@
 //!   JSON chunks (feature `json`).
 //!
 //! Rules: email, phone (NANP, E.164), card numbers (Luhn + issuer prefix), SSN, Bearer and
-//! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
-//! Anthropic, Stripe, Google, private key blocks — PEM with or without `Proc-Type:` /
-//! `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing) and
-//! credentials in URLs (IPv6 hosts included). See [`Kind`], and
-//! `testdata/redact/*.toml` for every rule's positive and negative vectors.
+//! Basic credentials, JWT (empty signatures and base64-wrapped `ZXlK…` ones included),
+//! API-key assignments, vendor keys (AWS incl. `A3T…`, GitHub, Slack incl. `xoxe-`, `xapp-`
+//! and webhooks, OpenAI, Anthropic, Stripe incl. `sk_prod_`, Google, private key blocks — PEM
+//! with or without `Proc-Type:` / `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or
+//! JSON-escaped framing), a table of some 110 vendor token families recognisable by their
+//! own shape ([`Kind::VendorToken`]: GitLab `glpat-…`, npm, PyPI, Hugging Face, Atlassian,
+//! PlanetScale, Fly.io, Telegram bots, Sentry, 1Password, Shopify, Sendgrid, Twilio, Vault,
+//! …: a literal prefix, body alphabet and length range, an entropy floor) and credentials
+//! in URLs (IPv6 hosts included). A token body that is a placeholder (`EXAMPLE` in it, one
+//! byte repeated for a third of it, fewer than four distinct bytes) is kept, except for
+//! AWS ids. See [`Kind`], and `testdata/redact/*.toml` for every rule's positive and
+//! negative vectors.
 //!
 //! # Semantics
 //!
@@ -179,6 +186,10 @@ pub enum Kind {
     PrivateKey,
     /// `user:password@` in a URL.
     UrlCredentials,
+    /// A token of one of the vendor families recognisable by their own shape (GitLab
+    /// `glpat-…`, npm `npm_…`, PyPI, Hugging Face, Sendgrid `SG.…`, Shopify, Twilio, …):
+    /// a literal prefix, a body alphabet and length, an entropy floor.
+    VendorToken,
     /// A match of a user-supplied pattern.
     Custom,
     /// A value under a sensitive key (`password`, `user_email`, …), whatever its type.
@@ -212,6 +223,7 @@ impl Kind {
             Kind::GoogleApiKey => "google_api_key",
             Kind::PrivateKey => "private_key",
             Kind::UrlCredentials => "url_credentials",
+            Kind::VendorToken => "vendor_token",
             Kind::Custom => "custom",
             Kind::SensitiveKey => "sensitive_key",
             Kind::DepthLimit => "depth_limit",
@@ -220,7 +232,7 @@ impl Kind {
     }
 
     /// Every kind matched in text by a built-in rule.
-    pub const TEXT_RULES: [Kind; 17] = [
+    pub const TEXT_RULES: [Kind; 18] = [
         Kind::Email,
         Kind::Phone,
         Kind::Card,
@@ -238,6 +250,7 @@ impl Kind {
         Kind::GoogleApiKey,
         Kind::PrivateKey,
         Kind::UrlCredentials,
+        Kind::VendorToken,
     ];
 }
 
@@ -338,6 +351,7 @@ fn typed_marker(kind: Kind) -> &'static str {
         Kind::GoogleApiKey => "[REDACTED:google_api_key]",
         Kind::PrivateKey => "[REDACTED:private_key]",
         Kind::UrlCredentials => "[REDACTED:url_credentials]",
+        Kind::VendorToken => "[REDACTED:vendor_token]",
         Kind::Custom => "[REDACTED:custom]",
         Kind::SensitiveKey => "[REDACTED:sensitive_key]",
         Kind::DepthLimit => "[REDACTED:depth_limit]",

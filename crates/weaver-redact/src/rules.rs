@@ -12,6 +12,7 @@ use crate::Kind;
 
 mod assign;
 mod digits;
+mod vendors;
 
 use assign::{
     assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
@@ -49,6 +50,8 @@ pub(crate) enum Check {
     Google,
     Pem,
     UrlCredentials,
+    /// Every family of the vendor table ([`vendors`]).
+    Vendor,
     Custom,
 }
 
@@ -77,13 +80,14 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
     let kw = keywords();
+    let vendors = vendors::trigger_alternation();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
         // `@` — or `%40`, `\u0040` —, vendor prefixes, JWTs, and keywords with their
         // separator: a keyword alone, in prose, never holds the stream), so all of them end
         // in the very same loop state.
         format!(
-            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|(?i:{kw}|authorization)\\?["']?[ \t]*(?:{SEP})[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"#
+            r#"(?:{T}+(?:@|%40|\\u0040)|eyJ|A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|[rs]k_prod_|AIza|{vendors}|(?i:{kw}|authorization)\\?["']?[ \t]*(?:{SEP})[ \t]*(?:\\?["'][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"#
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -203,7 +207,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::ApiKey, &authorization, Check::Authorization),
         b(
             Kind::AwsKey,
-            r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
+            r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
             Check::Aws,
         ),
         b(
@@ -219,7 +223,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::OpenAiKey, r"\bsk-[A-Za-z0-9_\-]+", Check::OpenAi),
         b(
             Kind::StripeKey,
-            r"\b[rs]k_(?:live|test)_[A-Za-z0-9]+",
+            r"\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]+",
             Check::Stripe,
         ),
         b(Kind::GoogleApiKey, r"\bAIza[0-9A-Za-z_\-]+", Check::Google),
@@ -229,6 +233,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'`<>,;&\[\](){}]*:[^\s/?#"'`<>,;&\[\](){}]*@(?:[A-Za-z0-9._\-]+|\[[0-9A-Fa-f:.]+\])"#,
             Check::UrlCredentials,
         ),
+        b(Kind::VendorToken, &vendors::regex(), Check::Vendor),
     ]
 }
 
@@ -289,6 +294,7 @@ fn trigger_of(check: Check) -> usize {
         | Check::OpenAi
         | Check::Stripe
         | Check::Google
+        | Check::Vendor
         | Check::Bearer
         | Check::Basic
         | Check::Assignment
@@ -341,6 +347,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
 pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
     kinds.contains(&b.kind)
         || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
+        || (b.check == Check::Vendor && vendors::has_kind(kinds))
         || (b.check == Check::Authorization
             && (kinds.contains(&Kind::Bearer) || kinds.contains(&Kind::BasicAuth)))
 }
@@ -531,53 +538,13 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
                 e,
             )
         }
-        Check::Aws => whole(Kind::AwsKey),
-        Check::Github => {
-            let min = if m.starts_with(b"github_pat_") {
-                30
-            } else {
-                24
-            };
-            if m.len() >= min {
-                whole(Kind::GithubToken)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Slack => {
-            if m.len() >= 15 {
-                whole(Kind::SlackToken)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::OpenAi => {
-            let anthropic = m.starts_with(b"sk-ant-");
-            let body = &m[3..];
-            if body.len() >= 20 && body.iter().any(u8::is_ascii_digit) {
-                whole(if anthropic {
-                    Kind::AnthropicKey
-                } else {
-                    Kind::OpenAiKey
-                })
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Stripe => {
-            if m.len() >= 8 + 10 {
-                whole(Kind::StripeKey)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Google => {
-            if m.len() >= 4 + 30 {
-                whole(Kind::GoogleApiKey)
-            } else {
-                Verdict::Reject
-            }
-        }
+        Check::Aws
+        | Check::Github
+        | Check::Slack
+        | Check::OpenAi
+        | Check::Stripe
+        | Check::Google => vendors::token_check(check, hay, s, e),
+        Check::Vendor => vendors::check(hay, s),
         Check::Pem => whole(Kind::PrivateKey),
         Check::UrlCredentials => {
             // Keep scheme and host: mask only what lies between `://` and the last `@`.

@@ -145,7 +145,7 @@ fn check_case(r: &Redactor, typed: &Redactor, file: &str, c: &Case) -> Result<()
     Ok(())
 }
 
-const KINDS: [&str; 18] = [
+const KINDS: [&str; 19] = [
     "email",
     "phone",
     "card",
@@ -163,6 +163,7 @@ const KINDS: [&str; 18] = [
     "google_api_key",
     "private_key",
     "url_credentials",
+    "vendor_token",
     "hold_limit",
 ];
 
