@@ -50,8 +50,11 @@ pub(crate) enum Check {
     Google,
     Pem,
     UrlCredentials,
-    /// Every family of the vendor table ([`vendors`]).
+    /// The vendor table's families that start with their literal prefix ([`vendors`]).
     Vendor,
+    /// The vendor families with a lead before a literal (Telegram `<digits>:A…`, Azure
+    /// `…8Q~…`, Terraform `….atlasv1.…`), one check per literal so each has a needle.
+    VendorLead(vendors::LeadKind),
     Custom,
 }
 
@@ -234,6 +237,21 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::UrlCredentials,
         ),
         b(Kind::VendorToken, &vendors::regex(), Check::Vendor),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Digits),
+            Check::VendorLead(vendors::LeadKind::Digits),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Azure),
+            Check::VendorLead(vendors::LeadKind::Azure),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Terraform),
+            Check::VendorLead(vendors::LeadKind::Terraform),
+        ),
     ]
 }
 
@@ -295,6 +313,7 @@ fn trigger_of(check: Check) -> usize {
         | Check::Stripe
         | Check::Google
         | Check::Vendor
+        | Check::VendorLead(_)
         | Check::Bearer
         | Check::Basic
         | Check::Assignment
@@ -338,6 +357,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Google => b"AIza",
         Check::Pem => b"-----BEGIN",
         Check::Aws => b"A",
+        Check::VendorLead(lead) => vendors::lead_needle(lead),
         _ => b"",
     }
 }
@@ -347,7 +367,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
 pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
     kinds.contains(&b.kind)
         || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
-        || (b.check == Check::Vendor && vendors::has_kind(kinds))
+        || (matches!(b.check, Check::Vendor | Check::VendorLead(_)) && vendors::has_kind(kinds))
         || (b.check == Check::Authorization
             && (kinds.contains(&Kind::Bearer) || kinds.contains(&Kind::BasicAuth)))
 }
@@ -544,7 +564,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         | Check::OpenAi
         | Check::Stripe
         | Check::Google => vendors::token_check(check, hay, s, e),
-        Check::Vendor => vendors::check(hay, s),
+        Check::Vendor | Check::VendorLead(_) => vendors::check(hay, s),
         Check::Pem => whole(Kind::PrivateKey),
         Check::UrlCredentials => {
             // Keep scheme and host: mask only what lies between `://` and the last `@`.

@@ -52,6 +52,19 @@ impl Alpha {
     }
 }
 
+/// Which lead a [`Lead`] family has, without its parameters: one exact pattern (and one
+/// needle) each, so the literal prefixes keep a pure literal pattern the regex engine
+/// prefilters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LeadKind {
+    /// Telegram: digits, then `:A`.
+    Digits,
+    /// Azure AD: four bytes, then `Q~`.
+    Azure,
+    /// Terraform Cloud: fourteen bytes, then `.atlasv1.`.
+    Terraform,
+}
+
 /// How a family's token may begin before its literal prefix.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lead {
@@ -130,6 +143,13 @@ const fn extra(mut fam: Family, extra: Extra) -> Family {
     fam
 }
 
+/// A family whose first [`TRIGGER_HEAD`] bytes are a common word (`auth…`, `sha2…`,
+/// `v1.0`): the DFA holds `trigger` (a literal, escaped) instead.
+const fn trig(mut fam: Family, trigger: &'static str) -> Family {
+    fam.trigger = trigger;
+    fam
+}
+
 const fn lead(mut fam: Family, lead: Lead, trigger: &'static str) -> Family {
     fam.lead = lead;
     fam.trigger = trigger;
@@ -149,14 +169,14 @@ static FAMILIES: &[Family] = &[
     f("artifactory-api-key", "AKCp", AN, 69, 69, 3.5),
     f("artifactory-reference-token", "cmVmd", AN, 59, 59, 3.5),
     f("atlassian-api-token", "ATATT3", Alpha(UP | LO | DI, b"_-="), 186, 186, 3.0),
-    extra(f("authress-service-client-access-key", "authress_", Alpha(UP | LO | DI, b"._+/=-"), 50, 200, 2.0), Extra::Contains(b".acc")),
+    trig(extra(f("authress-service-client-access-key", "authress_", Alpha(UP | LO | DI, b"._+/=-"), 50, 200, 2.0), Extra::Contains(b".acc")), r"authress_"),
     extra(f("authress-service-client-access-key", "scauth_", Alpha(UP | LO | DI, b"._+/=-"), 50, 200, 2.0), Extra::Contains(b".acc")),
     f("aws-bedrock-long-lived", "ABSKQmVkcm9ja0FQSUtleS", B64, 90, 400, 3.0),
-    extra(f("aws-bedrock-short-lived", "bedrock-api-key-", B64, 20, 2000, 3.0), Extra::Contains(b"YmVkcm9jay5hbWF6b25hd3MuY29t")),
+    trig(extra(f("aws-bedrock-short-lived", "bedrock-api-key-", B64, 20, 2000, 3.0), Extra::Contains(b"YmVkcm9jay5hbWF6b25hd3MuY29t")), r"bedrock\-api"),
     lead(f("azure-ad-client-secret", "Q~", Alpha(UP | LO | DI, b"_~.-"), 31, 34, 3.0), Lead::Azure, "[0-9]Q~"),
     f("clickhouse-cloud-api-secret-key", "4b1d", AN, 38, 38, 3.0),
     f("clojars-api-token", "CLOJARS_", AN, 60, 60, 2.0),
-    f("cloudflare-origin-ca-key", "v1.0-", Alpha(DI | HL, b"-"), 171, 171, 2.0),
+    trig(f("cloudflare-origin-ca-key", "v1.0-", Alpha(DI | HL, b"-"), 171, 171, 2.0), r"v1\.0\-"),
     f("databricks-api-token", "dapi", Alpha(DI | HL, b"-"), 32, 34, 3.0),
     f("digitalocean-access-token", "doo_v1_", HEXL, 64, 64, 3.0),
     f("digitalocean-pat", "dop_v1_", HEXL, 64, 64, 3.0),
@@ -201,22 +221,22 @@ static FAMILIES: &[Family] = &[
     lead(f("hashicorp-tf-api-token", "atlasv1.", Alpha(UP | LO | DI, b"_=-"), 60, 70, 3.0), Lead::Terraform, r"\.atlasv1\."),
     f("heroku-api-key-v2", "HRKU-AA", WD, 58, 58, 3.5),
     f("huggingface-access-token", "hf_", Alpha(UP | LO, b""), 34, 34, 2.0),
-    f("huggingface-organization-api-token", "api_org_", Alpha(UP | LO, b""), 34, 34, 2.0),
+    trig(f("huggingface-organization-api-token", "api_org_", Alpha(UP | LO, b""), 34, 34, 2.0), r"api_org_"),
     f("infracost-api-token", "ico-", AN, 32, 32, 3.0),
     f("intra42-client-secret", "s-s4t2ud-", HEX, 64, 64, 3.0),
     f("intra42-client-secret", "s-s4t2af-", HEX, 64, 64, 3.0),
     kind(f("jwt-base64", "ZXlK", Alpha(UP | LO | DI, b"+/_=-"), 40, 8000, 3.0), Kind::Jwt),
     f("linear-api-key", "lin_api_", AN, 40, 40, 2.0),
-    f("mapbox-api-token", "pk.", Alpha(UP | LO | DI, b"."), 83, 83, 3.0),
-    f("mapbox-secret-token", "sk.", Alpha(UP | LO | DI, b"."), 83, 83, 3.0),
-    f("microsoft-teams-webhook", "webhook.office.com/webhookb2/", Alpha(UP | LO | DI, b"@/-"), 120, 200, 3.0),
+    f("mapbox-api-token", "pk.ey", Alpha(UP | LO | DI, b"."), 81, 81, 3.0),
+    f("mapbox-secret-token", "sk.ey", Alpha(UP | LO | DI, b"."), 81, 81, 3.0),
+    trig(f("microsoft-teams-webhook", "webhook.office.com/webhookb2/", Alpha(UP | LO | DI, b"@/-"), 120, 200, 3.0), r"webhook\.office"),
     f("new-relic-browser-api-token", "NRJS-", HEXL, 19, 19, 2.0),
     f("new-relic-insert-key", "NRII-", Alpha(UP | LO | DI, b"-"), 32, 32, 2.0),
     f("new-relic-user-api-key", "NRAK-", AN, 27, 27, 2.0),
     f("notion-api-token", "ntn_", AN, 46, 46, 3.5),
     f("npm-access-token", "npm_", AN, 36, 36, 2.0),
     f("octopus-deploy-api-key", "API-", ANU, 26, 26, 3.0),
-    f("openshift-user-token", "sha256~", WD, 43, 43, 3.5),
+    trig(f("openshift-user-token", "sha256~", WD, 43, 43, 3.5), r"sha256~"),
     f("perplexity-api-key", "pplx-", AN, 48, 48, 3.5),
     f("planetscale-api-token", "pscale_tkn_", Alpha(UP | LO | DI, b"_=.-"), 32, 64, 3.0),
     f("planetscale-oauth-token", "pscale_oauth_", Alpha(UP | LO | DI, b"_=.-"), 32, 64, 3.0),
@@ -224,7 +244,7 @@ static FAMILIES: &[Family] = &[
     f("postman-api-token", "PMAK-", Alpha(DI | HL | HU, b"-"), 59, 59, 3.0),
     f("prefect-api-token", "pnu_", AN, 36, 36, 2.0),
     f("pulumi-api-token", "pul-", HEXL, 40, 40, 2.0),
-    f("pypi-upload-token", "pypi-AgEIcHlwaS5vcmc", WD, 50, 1000, 3.0),
+    trig(f("pypi-upload-token", "pypi-AgEIcHlwaS5vcmc", WD, 50, 1000, 3.0), r"pypi\-AgE"),
     f("readme-api-token", "rdme_", ANL, 70, 70, 2.0),
     f("rubygems-api-token", "rubygems_", HEXL, 48, 48, 2.0),
     f("scalingo-api-token", "tk-us-", WD, 48, 48, 2.0),
@@ -235,8 +255,8 @@ static FAMILIES: &[Family] = &[
     f("settlemint-application-access-token", "sm_aat_", AN, 16, 16, 3.0),
     f("settlemint-personal-access-token", "sm_pat_", AN, 16, 16, 3.0),
     f("settlemint-service-access-token", "sm_sat_", AN, 16, 16, 3.0),
-    f("shippo-api-token", "shippo_live_", HEX, 40, 40, 2.0),
-    f("shippo-api-token", "shippo_test_", HEX, 40, 40, 2.0),
+    trig(f("shippo-api-token", "shippo_live_", HEX, 40, 40, 2.0), r"shippo_"),
+    trig(f("shippo-api-token", "shippo_test_", HEX, 40, 40, 2.0), r"shippo_"),
     f("shopify-access-token", "shpat_", HEX, 32, 32, 2.0),
     f("shopify-custom-access-token", "shpca_", HEX, 32, 32, 2.0),
     f("shopify-private-app-access-token", "shppa_", HEX, 32, 32, 2.0),
@@ -247,9 +267,9 @@ static FAMILIES: &[Family] = &[
     kind(f("slack-config-refresh-token", "xoxe-", Alpha(UP | LO | DI, b"-"), 20, 200, 2.0), Kind::SlackToken),
     kind(f("slack-client-token", "xoxc-", Alpha(UP | LO | DI, b"-"), 20, 200, 2.0), Kind::SlackToken),
     kind(f("slack-cookie-token", "xoxd-", Alpha(UP | LO | DI, b"%-"), 20, 400, 2.0), Kind::SlackToken),
-    kind(f("slack-webhook-url", "hooks.slack.com/services/", B64, 43, 120, 2.5), Kind::SlackToken),
-    kind(f("slack-webhook-url", "hooks.slack.com/workflows/", B64, 43, 120, 2.5), Kind::SlackToken),
-    kind(f("slack-webhook-url", "hooks.slack.com/triggers/", B64, 43, 120, 2.5), Kind::SlackToken),
+    trig(kind(f("slack-webhook-url", "hooks.slack.com/services/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
+    trig(kind(f("slack-webhook-url", "hooks.slack.com/workflows/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
+    trig(kind(f("slack-webhook-url", "hooks.slack.com/triggers/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
     f("sourcegraph-access-token", "sgp_", Alpha(DI | HL | HU, b"_locaLOCA"), 40, 57, 3.0),
     f("square-access-token", "EAAA", WD, 22, 60, 2.0),
     f("square-access-token", "sq0atp-", WD, 22, 60, 2.0),
@@ -305,26 +325,48 @@ pub(crate) fn trigger_alternation() -> String {
     alts.join("|")
 }
 
-/// The exact pattern: a family's start on a word boundary (its prefix, or its lead and
-/// prefix). Only the start: the body is read and verified by [`check`].
+/// The exact pattern of the families without a lead: their literal prefix on a word
+/// boundary. Only the start: the body is read and verified by [`check`].
 pub(crate) fn regex() -> String {
-    let mut plain: Vec<String> = Vec::new();
-    let mut leads: Vec<String> = Vec::new();
-    for fam in FAMILIES {
-        let p = escape(fam.prefix);
-        match fam.lead {
-            Lead::None => plain.push(p),
-            Lead::Digits(lo, hi) => leads.push(format!(r"\b[0-9]{{{lo},{hi}}}{p}")),
-            // No `\b`: the lead may start with `.` or `~`; the check tests what precedes.
-            Lead::Azure => leads.push(format!(r"[A-Za-z0-9_~.]{{3}}[0-9]{p}")),
-            Lead::Terraform => leads.push(format!(r"\b[A-Za-z0-9]{{14}}\.{p}")),
-        }
-    }
+    let mut plain: Vec<String> = FAMILIES
+        .iter()
+        .filter(|fam| fam.lead == Lead::None)
+        .map(|fam| escape(fam.prefix))
+        .collect();
     plain.sort();
     plain.dedup();
-    leads.sort();
-    leads.dedup();
-    format!(r"\b(?:{})|{}", plain.join("|"), leads.join("|"))
+    format!(r"\b(?:{})", plain.join("|"))
+}
+
+/// The exact pattern of the families with the lead `which`: lead and literal.
+pub(crate) fn lead_regex(which: LeadKind) -> String {
+    let mut alts: Vec<String> = Vec::new();
+    for fam in FAMILIES {
+        let p = escape(fam.prefix);
+        match (fam.lead, which) {
+            (Lead::Digits(lo, hi), LeadKind::Digits) => {
+                alts.push(format!(r"\b[0-9]{{{lo},{hi}}}{p}"));
+            }
+            // No `\b`: the lead may start with `.` or `~`; the check tests what precedes.
+            (Lead::Azure, LeadKind::Azure) => alts.push(format!(r"[A-Za-z0-9_~.]{{3}}[0-9]{p}")),
+            (Lead::Terraform, LeadKind::Terraform) => {
+                alts.push(format!(r"\b[A-Za-z0-9]{{14}}\.{p}"));
+            }
+            _ => {}
+        }
+    }
+    alts.sort();
+    alts.dedup();
+    alts.join("|")
+}
+
+/// A substring every candidate of the lead pattern `which` holds.
+pub(crate) fn lead_needle(which: LeadKind) -> &'static [u8] {
+    match which {
+        LeadKind::Digits => b":A",
+        LeadKind::Azure => b"Q~",
+        LeadKind::Terraform => b".atlasv1.",
+    }
 }
 
 /// Whether some family of the table has the kind `k` (the vendor rule is on when any is).
@@ -586,7 +628,13 @@ mod tests {
     #[test]
     fn every_family_is_anchored_in_the_trigger_and_found_by_the_regex() {
         let trig = trigger_alternation();
-        let exact = regex();
+        let exact = [
+            regex(),
+            lead_regex(LeadKind::Digits),
+            lead_regex(LeadKind::Azure),
+            lead_regex(LeadKind::Terraform),
+        ]
+        .join("|");
         for fam in FAMILIES {
             let t = if fam.trigger.is_empty() {
                 escape(trigger_head(fam.prefix))
