@@ -12,6 +12,7 @@ use crate::Kind;
 
 mod assign;
 mod digits;
+mod prefixed;
 mod vendors;
 
 use assign::{
@@ -563,7 +564,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         | Check::Slack
         | Check::OpenAi
         | Check::Stripe
-        | Check::Google => vendors::token_check(check, hay, s, e),
+        | Check::Google => prefixed::check(check, hay, s, e),
         Check::Vendor | Check::VendorLead(_) => vendors::check(hay, s),
         Check::Pem => whole(Kind::PrivateKey),
         Check::UrlCredentials => {
