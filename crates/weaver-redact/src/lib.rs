@@ -40,15 +40,21 @@
 //! issuer prefix, UATP included), SSN (dashed, spaced, dotted; ITINs), IBAN (country
 //! length + mod 97), national ids validated by their check character or format (FI, ES
 //! NIF/NIE, IT codice fiscale, UK NINO and NHS, IN Aadhaar and PAN, SG NRIC/FIN, AU ABN and
-//! TFN, KR RRN; bare digit runs only after a keyword), Bearer and
-//! Basic credentials, JWT, API-key assignments, vendor keys (AWS, GitHub, Slack, OpenAI,
-//! Anthropic, Stripe, Google, private key blocks — PEM with or without `Proc-Type:` /
-//! `DEK-Info:` headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing) and
-//! credentials in URLs (IPv6 hosts included). Off by default, on through
-//! [`RedactorBuilder::enable`] / [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IP
-//! addresses (v4 with guards against versions, v6), MAC addresses, URLs, wallet addresses
-//! (Bitcoin bech32, Ethereum). See [`Kind`], and
-//! `testdata/redact/*.toml` for every rule's positive and negative vectors.
+//! TFN, KR RRN; bare digit runs only after a keyword), Bearer and Basic credentials, JWT
+//! (empty signatures and base64-wrapped `ZXlK…` ones included), API-key assignments in
+//! every common syntax, vendor keys (AWS incl. `A3T…`, GitHub, Slack incl. `xoxe-`, `xapp-`
+//! and webhooks, OpenAI, Anthropic, Stripe incl. `sk_prod_`, Google, private key blocks —
+//! PEM with or without `Proc-Type:` / `DEK-Info:` headers, OpenSSH, PGP armor — in raw,
+//! CRLF or JSON-escaped framing), a table of some 110 vendor token families recognisable by
+//! their own shape ([`Kind::VendorToken`]: GitLab `glpat-…`, npm, PyPI, Hugging Face,
+//! Atlassian, PlanetScale, Fly.io, Telegram bots, Sentry, 1Password, Shopify, Sendgrid,
+//! Twilio, Vault, …: a literal prefix, body alphabet and length range, an entropy floor) and
+//! credentials in URLs (IPv6 hosts included). A token body that is a placeholder (`EXAMPLE`
+//! in it, one byte repeated for a third of it, fewer than four distinct bytes) is kept,
+//! except for AWS ids. Off by default, on through [`RedactorBuilder::enable`] /
+//! [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IP addresses (v4 with guards against
+//! versions, v6), MAC addresses, URLs, wallet addresses (Bitcoin bech32, Ethereum). See
+//! [`Kind`], and `testdata/redact/*.toml` for every rule's positive and negative vectors.
 //!
 //! # Semantics
 //!
@@ -230,6 +236,10 @@ pub enum Kind {
     /// A cryptocurrency wallet address: Bitcoin base58check or bech32, Ethereum `0x` + 40
     /// hex. Opt-in.
     Crypto,
+    /// A token of one of the vendor families recognisable by their own shape (GitLab
+    /// `glpat-…`, npm `npm_…`, PyPI, Hugging Face, Sendgrid `SG.…`, Shopify, Twilio, …):
+    /// a literal prefix, a body alphabet and length, an entropy floor.
+    VendorToken,
     /// A match of a user-supplied pattern.
     Custom,
     /// A value under a sensitive key (`password`, `user_email`, …), whatever its type.
@@ -269,6 +279,7 @@ impl Kind {
             Kind::Mac => "mac",
             Kind::Url => "url",
             Kind::Crypto => "crypto",
+            Kind::VendorToken => "vendor_token",
             Kind::Custom => "custom",
             Kind::SensitiveKey => "sensitive_key",
             Kind::DepthLimit => "depth_limit",
@@ -277,7 +288,7 @@ impl Kind {
     }
 
     /// The kinds matched in text by a built-in rule that is on by default.
-    pub const TEXT_RULES: [Kind; 19] = [
+    pub const TEXT_RULES: [Kind; 20] = [
         Kind::Email,
         Kind::Phone,
         Kind::Card,
@@ -297,6 +308,7 @@ impl Kind {
         Kind::GoogleApiKey,
         Kind::PrivateKey,
         Kind::UrlCredentials,
+        Kind::VendorToken,
     ];
 
     /// The built-in text kinds that are off by default: data many users keep in logs (IP
@@ -426,6 +438,7 @@ fn typed_marker(kind: Kind) -> &'static str {
         Kind::Mac => "[REDACTED:mac]",
         Kind::Url => "[REDACTED:url]",
         Kind::Crypto => "[REDACTED:crypto]",
+        Kind::VendorToken => "[REDACTED:vendor_token]",
         Kind::Custom => "[REDACTED:custom]",
         Kind::SensitiveKey => "[REDACTED:sensitive_key]",
         Kind::DepthLimit => "[REDACTED:depth_limit]",

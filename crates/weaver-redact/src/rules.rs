@@ -18,6 +18,8 @@ mod national;
 mod net;
 mod phones;
 mod pii;
+mod prefixed;
+mod vendors;
 
 use assign::{
     assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
@@ -78,6 +80,11 @@ pub(crate) enum Check {
     Google,
     Pem,
     UrlCredentials,
+    /// The vendor table's families that start with their literal prefix ([`vendors`]).
+    Vendor,
+    /// The vendor families with a lead before a literal (Telegram `<digits>:A…`, Azure
+    /// `…8Q~…`, Terraform `….atlasv1.…`), one check per literal so each has a needle.
+    VendorLead(vendors::LeadKind),
     Custom,
 }
 
@@ -106,13 +113,14 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
     let keyword = syntax::trigger(&format!("{}|authorization", keywords()));
+    let vendors = vendors::trigger_alternation();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
         // `@` — or `%40`, `\u0040` —, vendor prefixes, JWTs, and keywords with their
         // separator: a keyword alone, in prose, never holds the stream), so all of them end
         // in the very same loop state.
         format!(
-            r"(?:{T}+(?:@|%40|\\u0040)|eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|AIza|{keyword}|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"
+            r"(?:{T}+(?:@|%40|\\u0040)|eyJ|A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|gh[pousr]_|github_pat_|xox[abposr]-|sk-|[rs]k_live_|[rs]k_test_|[rs]k_prod_|AIza|{vendors}|{keyword}|(?i:bearer|basic|api[_\-]?key|api[_\-]?token|access[_\-]?key)[ \t]+){TB}*"
         ),
         // 1: digit clusters of 8+ digits (phone, card, SSN): every digit rule needs at least
         // 8 digits, joined by at most two separators, so the many short numbers of a log
@@ -225,7 +233,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::BasicAuth, syntax::USER_FLAG, Check::UserFlag),
         b(
             Kind::AwsKey,
-            r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
+            r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
             Check::Aws,
         ),
         b(
@@ -241,7 +249,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::OpenAiKey, r"\bsk-[A-Za-z0-9_\-]+", Check::OpenAi),
         b(
             Kind::StripeKey,
-            r"\b[rs]k_(?:live|test)_[A-Za-z0-9]+",
+            r"\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]+",
             Check::Stripe,
         ),
         b(Kind::GoogleApiKey, r"\bAIza[0-9A-Za-z_\-]+", Check::Google),
@@ -268,6 +276,22 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::Mac, net::MAC, Check::Mac),
         b(Kind::Url, net::URL, Check::Url),
         b(Kind::Crypto, net::CRYPTO, Check::Crypto),
+        b(Kind::VendorToken, &vendors::regex(), Check::Vendor),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Digits),
+            Check::VendorLead(vendors::LeadKind::Digits),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Azure),
+            Check::VendorLead(vendors::LeadKind::Azure),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Terraform),
+            Check::VendorLead(vendors::LeadKind::Terraform),
+        ),
     ]
 }
 
@@ -333,6 +357,8 @@ fn trigger_of(check: Check) -> usize {
         | Check::OpenAi
         | Check::Stripe
         | Check::Google
+        | Check::Vendor
+        | Check::VendorLead(_)
         | Check::Bearer
         | Check::Basic
         | Check::Assignment
@@ -406,6 +432,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Ipv4 => b".",
         Check::Ipv6 => b":",
         Check::Url => b"",
+        Check::VendorLead(lead) => vendors::lead_needle(lead),
         _ => b"",
     }
 }
@@ -422,6 +449,7 @@ pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
     kinds.contains(&b.kind)
         || (b.check == Check::Email && kinds.iter().any(held))
         || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
+        || (matches!(b.check, Check::Vendor | Check::VendorLead(_)) && vendors::has_kind(kinds))
         || (b.check == Check::Authorization
             && (kinds.contains(&Kind::Bearer) || kinds.contains(&Kind::BasicAuth)))
 }
@@ -640,53 +668,13 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
                 e,
             )
         }
-        Check::Aws => whole(Kind::AwsKey),
-        Check::Github => {
-            let min = if m.starts_with(b"github_pat_") {
-                30
-            } else {
-                24
-            };
-            if m.len() >= min {
-                whole(Kind::GithubToken)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Slack => {
-            if m.len() >= 15 {
-                whole(Kind::SlackToken)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::OpenAi => {
-            let anthropic = m.starts_with(b"sk-ant-");
-            let body = &m[3..];
-            if body.len() >= 20 && body.iter().any(u8::is_ascii_digit) {
-                whole(if anthropic {
-                    Kind::AnthropicKey
-                } else {
-                    Kind::OpenAiKey
-                })
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Stripe => {
-            if m.len() >= 8 + 10 {
-                whole(Kind::StripeKey)
-            } else {
-                Verdict::Reject
-            }
-        }
-        Check::Google => {
-            if m.len() >= 4 + 30 {
-                whole(Kind::GoogleApiKey)
-            } else {
-                Verdict::Reject
-            }
-        }
+        Check::Aws
+        | Check::Github
+        | Check::Slack
+        | Check::OpenAi
+        | Check::Stripe
+        | Check::Google => prefixed::check(check, hay, s, e),
+        Check::Vendor | Check::VendorLead(_) => vendors::check(hay, s),
         Check::Pem => whole(Kind::PrivateKey),
         Check::UrlCredentials => {
             // Keep scheme and host: mask only what lies between `://` and the last `@`.

@@ -145,7 +145,7 @@ fn check_case(r: &Redactor, typed: &Redactor, file: &str, c: &Case) -> Result<()
     Ok(())
 }
 
-const KINDS: [&str; 20] = [
+const KINDS: [&str; 21] = [
     "email",
     "phone",
     "card",
@@ -165,6 +165,7 @@ const KINDS: [&str; 20] = [
     "google_api_key",
     "private_key",
     "url_credentials",
+    "vendor_token",
     "hold_limit",
 ];
 
