@@ -12,13 +12,13 @@ use crate::Kind;
 
 mod assign;
 mod digits;
-mod syntax;
-mod values;
 mod national;
 mod net;
 mod phones;
 mod pii;
 mod prefixed;
+mod syntax;
+mod values;
 mod vendors;
 
 use assign::{
