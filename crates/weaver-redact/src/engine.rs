@@ -119,6 +119,7 @@ impl Engine {
         kinds: &[Kind],
         custom: &[(String, String)],
         max_hold: usize,
+        force_two_stage: bool,
     ) -> Result<Engine, BuildError> {
         if custom.len() > MAX_PATTERNS {
             return Err(BuildError::InvalidOption(format!(
@@ -238,9 +239,19 @@ impl Engine {
         };
         engine.stride2 = engine.dfa.stride2();
         engine.cut_match = cut_matches(&engine.dfa, engine.start());
-        engine.fast = crate::fast::Fast::new(&texts, &slot_checks, &engine.dfa, max_hold, &|sid| {
-            engine.is_cut_match(sid)
-        });
+        let max_literals = if force_two_stage {
+            usize::MAX
+        } else {
+            crate::fast::MAX_LITERALS
+        };
+        engine.fast = crate::fast::Fast::new(
+            &texts,
+            &slot_checks,
+            &engine.dfa,
+            max_hold,
+            max_literals,
+            &|sid| engine.is_cut_match(sid),
+        );
         Ok(engine)
     }
 

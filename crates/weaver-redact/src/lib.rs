@@ -521,6 +521,9 @@ pub struct RedactorBuilder {
     sensitive_keys: Vec<String>,
     stop_keys: Vec<String>,
     max_hold: usize,
+    /// Use the two-stage scanner whenever it can be derived, even past the literal count
+    /// where it measured slower than the exact one (for the differential tests).
+    force_two_stage: bool,
 }
 
 impl Default for RedactorBuilder {
@@ -540,6 +543,7 @@ impl RedactorBuilder {
             sensitive_keys: Vec::new(),
             stop_keys: Vec::new(),
             max_hold: DEFAULT_MAX_HOLD,
+            force_two_stage: false,
         }
     }
 
@@ -611,6 +615,15 @@ impl RedactorBuilder {
         self
     }
 
+    /// Uses the two-stage scanner whenever its anchors can be derived, even for rule sets
+    /// with more anchor literals than it is fast with. Output is the same either way; this
+    /// exists so tests can compare both scanners on every rule set.
+    #[doc(hidden)]
+    pub fn force_two_stage(mut self) -> Self {
+        self.force_two_stage = true;
+        self
+    }
+
     /// Builds the automaton. Fails with a typed error on a bad pattern or option.
     pub fn build(self) -> Result<Redactor, BuildError> {
         if self.max_hold < 1024 {
@@ -619,7 +632,12 @@ impl RedactorBuilder {
                 self.max_hold
             )));
         }
-        let engine = engine::Engine::new(&self.kinds, &self.custom, self.max_hold)?;
+        let engine = engine::Engine::new(
+            &self.kinds,
+            &self.custom,
+            self.max_hold,
+            self.force_two_stage,
+        )?;
         let keys = keys::KeyMatcher::new(&self.sensitive_keys, &self.stop_keys)?;
         Ok(Redactor {
             inner: Arc::new(Inner {
