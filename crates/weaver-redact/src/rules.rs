@@ -473,6 +473,13 @@ pub(crate) enum Verdict {
     Reject,
 }
 
+impl Verdict {
+    /// Mask `start..end` as `kind` and go on after it.
+    pub(crate) fn whole(start: usize, end: usize, kind: Kind) -> Verdict {
+        Verdict::Mask(Span { start, end, kind }, end)
+    }
+}
+
 /// Where to search again after the candidate `hay[s..e]` of `check` was rejected: the
 /// smallest position at which a candidate with a different verdict could start. Searching
 /// again from `s + 1` would be exact too, but a long token then costs one search of the
@@ -517,16 +524,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
     let m = &hay[s..e];
     let before = |k: usize| -> Option<u8> { s.checked_sub(k).map(|i| hay[i]) };
     let after = |k: usize| -> Option<u8> { hay.get(e + k).copied() };
-    let whole = |k| {
-        Verdict::Mask(
-            Span {
-                start: s,
-                end: e,
-                kind: k,
-            },
-            e,
-        )
-    };
+    let whole = |k| Verdict::whole(s, e, k);
     // A digit rule never masks the tail of an IBAN-shaped run (`DE89 3704 0044 …`).
     if trigger_of(check) == 1 && check != Check::Iban && pii::in_iban_run(hay, s) {
         return Verdict::Reject;

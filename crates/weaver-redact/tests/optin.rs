@@ -6,22 +6,9 @@ use std::path::Path;
 
 use weaver_redact::{Kind, Redactor};
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    case: Vec<Case>,
-}
+mod support;
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    #[serde(rename = "in")]
-    input: String,
-    out: Option<String>,
-    #[allow(dead_code)]
-    note: Option<String>,
-}
+use support::File;
 
 fn stream(r: &Redactor, bytes: &[u8], size: usize) -> Vec<u8> {
     let mut s = r.stream();

@@ -7,23 +7,9 @@ use std::path::{Path, PathBuf};
 
 use weaver_redact::{MarkerStyle, Redactor};
 
-// Unknown tables or keys are errors: a misspelled vector must fail, not silently vanish.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    case: Vec<Case>,
-}
+mod support;
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    #[serde(rename = "in")]
-    input: String,
-    out: Option<String>,
-    #[allow(dead_code)]
-    note: Option<String>,
-}
+use support::{Case, File};
 
 fn vector_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/redact");

@@ -4,8 +4,8 @@
 //! masked as it stands; a bare run, which collides with ids and timestamps, only after a
 //! context keyword (see [`has_context`]).
 
+use super::Verdict;
 use super::digits::{digits_of, has_context};
-use super::{Span, Verdict};
 use crate::Kind;
 
 /// Aadhaar: 12 digits, the first 2–9, grouped 4-4-4 or bare.
@@ -29,14 +29,7 @@ const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
 const NHS_WORDS: [&[u8]; 1] = [b"nhs"];
 
 fn mask(s: usize, e: usize) -> Verdict {
-    Verdict::Mask(
-        Span {
-            start: s,
-            end: e,
-            kind: Kind::NationalId,
-        },
-        e,
-    )
+    Verdict::whole(s, e, Kind::NationalId)
 }
 
 /// Not part of a longer grouped or dotted number (`1234-5678-9012-3456`, `1.2345…`).

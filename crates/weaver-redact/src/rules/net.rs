@@ -5,7 +5,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::{Span, Verdict};
+use super::Verdict;
 use crate::Kind;
 
 /// IPv4, with an optional CIDR suffix (kept only when it is a valid prefix length).
@@ -39,14 +39,7 @@ fn word(b: Option<u8>) -> bool {
 }
 
 fn mask(s: usize, e: usize, kind: Kind) -> Verdict {
-    Verdict::Mask(
-        Span {
-            start: s,
-            end: e,
-            kind,
-        },
-        e,
-    )
+    Verdict::whole(s, e, kind)
 }
 
 /// Words that make a dotted quad a version, not an address (`version 1.2.3.4`, `v1.2.3.4`).

@@ -3,7 +3,7 @@
 //! strict format rules (UK NINO, IN PAN). Each rule is an exact pattern (no look-around)
 //! plus a check here; all of them share one loose trigger of the scanning DFA.
 
-use super::{Span, Verdict};
+use super::Verdict;
 use crate::Kind;
 
 /// The exact patterns of this module, each paired with the check that validates it. The
@@ -58,14 +58,7 @@ fn standalone(hay: &[u8], s: usize, e: usize) -> bool {
 }
 
 fn mask(s: usize, e: usize, kind: Kind) -> Verdict {
-    Verdict::Mask(
-        Span {
-            start: s,
-            end: e,
-            kind,
-        },
-        e,
-    )
+    Verdict::whole(s, e, kind)
 }
 
 /// IBAN lengths by country (ISO 13616 registry).

@@ -3,7 +3,7 @@
 //! table's placeholder test ([`super::vendors::placeholder`]).
 
 use super::vendors::placeholder;
-use super::{Check, Span, Verdict};
+use super::{Check, Verdict};
 use crate::Kind;
 
 /// The checks of the prefix rules that predate the table (AWS, GitHub, Slack, OpenAI /
@@ -14,16 +14,7 @@ use crate::Kind;
 /// `AKIA…EXAMPLE` is the workspace's own canary for a secret in many tests.
 pub(crate) fn check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
-    let whole = |k| {
-        Verdict::Mask(
-            Span {
-                start: s,
-                end: e,
-                kind: k,
-            },
-            e,
-        )
-    };
+    let whole = |k| Verdict::whole(s, e, k);
     let ok = match check {
         Check::Aws => true,
         Check::Github => {
