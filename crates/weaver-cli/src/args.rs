@@ -129,10 +129,11 @@ pub(crate) struct RedactArgs {
     /// Write typed markers (`[REDACTED:email]`) instead of `[REDACTED]`.
     #[arg(long)]
     pub(crate) typed: bool,
-    /// Turn on every built-in kind, the opt-in ones included (ip, mac, url, crypto).
+    /// Turn on every built-in kind, the opt-in ones included (ip, mac, url, crypto, iban,
+    /// national_id).
     #[arg(long)]
     pub(crate) all_kinds: bool,
-    /// Turn on one more built-in kind (repeatable), such as `ip`, `mac`, `url` or `crypto`,
+    /// Turn on one more built-in kind (repeatable), such as `ip`, `iban` or `national_id`,
     /// which are off by default.
     #[arg(long = "kind", value_name = "KIND")]
     pub(crate) kinds: Vec<String>,
