@@ -1,5 +1,6 @@
-//! `weaver redact --all-kinds` and `--kind K`: the opt-in kinds (ip, mac, url, crypto, iban, national_id) are
-//! off by default, on by flag, and an unknown kind is a usage error that lists the names.
+//! `weaver redact --all-kinds` and `--kind K`: the opt-in kinds (ip, mac, url, crypto, iban,
+//! national_id) are off by default, on by flag, and an unknown kind is a usage error that
+//! lists the names.
 
 mod support;
 
