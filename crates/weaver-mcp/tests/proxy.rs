@@ -340,6 +340,20 @@ async fn forged_foreign_and_missing_handles_are_tool_errors() {
         .await;
     assert_eq!(r["isError"], true);
     assert!(text(&r).contains("unknown argument `offsett`"));
+    // A name that could carry data is not repeated, redacted or not.
+    let r = h
+        .call(
+            5,
+            "weaver_expand",
+            json!({"handle": "x", "card 4111111111111111it": 1}),
+        )
+        .await;
+    assert_eq!(r["isError"], true);
+    assert!(
+        text(&r).contains("unknown argument (a name not shown)"),
+        "{r}"
+    );
+    assert!(!r.to_string().contains("4111111111111111"), "{r}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
