@@ -255,9 +255,17 @@ impl Firewall {
                     scope: &scope,
                     opts: &opts,
                 }
-                .deserialize(&mut de)
-                .map_err(err)?;
-                Body::Summary(summary)
+                .deserialize(&mut de);
+                match summary {
+                    Ok(summary) => Body::Summary(summary),
+                    // Rare: a top-level object with a repeated key is summarized as the
+                    // parsed `Value` sees it (one entry per key).
+                    Err(e) if e.to_string().starts_with(lazy::DUPLICATE_KEY) => {
+                        let value: serde_json::Value = serde_json::from_slice(json).map_err(err)?;
+                        return self.transform(&value, ctx);
+                    }
+                    Err(e) => return Err(err(e)),
+                }
             }
         };
         de.end().map_err(err)?;

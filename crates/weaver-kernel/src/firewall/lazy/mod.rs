@@ -392,5 +392,5 @@ impl<'de> Visitor<'de> for KeySeed {
 mod summary;
 mod table;
 
-pub(crate) use summary::SummaryTop;
+pub(crate) use summary::{DUPLICATE_KEY, SummaryTop};
 pub(crate) use table::TableTop;

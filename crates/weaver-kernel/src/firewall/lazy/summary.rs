@@ -194,6 +194,10 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     }
 }
 
+/// The error message that sends a summarized top-level object with a repeated key back to
+/// the `Value` path.
+pub(crate) const DUPLICATE_KEY: &str = "weaver: repeated key in the summarized object";
+
 /// The summary of a whole document, folded while parsing.
 pub(crate) struct SummaryTop<'s, 'a> {
     pub(crate) scope: &'s Scope<'a>,
@@ -281,7 +285,14 @@ impl<'de> Visitor<'de> for SummaryTop<'_, '_> {
             project: false,
             row: None,
         };
+        // A repeated key: the parsed `Value` keeps one entry (the last value, at the first
+        // position), which this one-pass fold cannot do after the fact; the caller parses
+        // the document instead (found by the `firewall_json` fuzz target).
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(DUPLICATE_KEY));
+            }
             if summ.wants_value(&key) {
                 // Under a key that is not plain, or one that is not shown, only the type
                 // and the scalar (a pair name) matter.
