@@ -154,32 +154,18 @@ impl<'k> Audit<'k> {
         principal_id: &str,
         args: &Value,
     ) -> Audit<'k> {
-        let trace = ActionTrace {
-            action_id,
-            event,
-            capability_id: short(capability_id),
-            principal_id: short(principal_id),
-            started_at_ms: inner.clock.now_ms(),
-            args: inner.trace_args(args),
-            ..ActionTrace::default()
-        };
         Audit {
             inner,
             started: Instant::now(),
             done: false,
-            trace,
+            trace: inner.new_trace(action_id, event, capability_id, principal_id, args),
             span: tracing::Span::none(),
         }
     }
 
     /// Records the failure and returns the error as the caller gets it (redacted).
     pub(crate) fn fail(&mut self, err: KernelError) -> KernelError {
-        let err = err.redacted(&self.inner.redactor);
-        self.trace.error_code = Some(err.code().to_owned());
-        self.trace.error = Some(self.inner.redact(&err.to_string()));
-        if let Some(code) = err.reason_code() {
-            self.trace.reason_code = Some(code.as_str().to_owned());
-        }
+        let err = self.inner.note_failure(&mut self.trace, err);
         self.finish();
         err
     }
@@ -190,14 +176,56 @@ impl<'k> Audit<'k> {
             return;
         }
         self.done = true;
-        self.trace.duration_us =
-            u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let known = self.inner.registry.get(&self.trace.capability_id).is_ok();
-        let budget = self.inner.budget.as_ref();
-        let metrics = &self.inner.metrics;
-        crate::telemetry::record(&self.span, &self.trace, known, metrics, budget);
-        let trace = std::mem::take(&mut self.trace);
-        let traces = &self.inner.traces;
+        self.inner
+            .record_action(&self.span, &mut self.trace, self.started);
+    }
+}
+
+impl Inner {
+    /// The trace of a new action.
+    pub(crate) fn new_trace(
+        &self,
+        action_id: String,
+        event: TraceEvent,
+        capability_id: &str,
+        principal_id: &str,
+        args: &Value,
+    ) -> ActionTrace {
+        ActionTrace {
+            action_id,
+            event,
+            capability_id: short(capability_id),
+            principal_id: short(principal_id),
+            started_at_ms: self.clock.now_ms(),
+            args: self.trace_args(args),
+            ..ActionTrace::default()
+        }
+    }
+
+    /// Writes the failure into `trace`; returns the error as the caller gets it (redacted).
+    pub(crate) fn note_failure(&self, trace: &mut ActionTrace, err: KernelError) -> KernelError {
+        let err = err.redacted(&self.redactor);
+        trace.error_code = Some(err.code().to_owned());
+        trace.error = Some(self.redact(&err.to_string()));
+        if let Some(code) = err.reason_code() {
+            trace.reason_code = Some(code.as_str().to_owned());
+        }
+        err
+    }
+
+    /// Records a finished action — its duration, metrics and span fields, then the trace
+    /// itself — taking the trace out of `trace`.
+    pub(crate) fn record_action(
+        &self,
+        span: &tracing::Span,
+        trace: &mut ActionTrace,
+        started: Instant,
+    ) {
+        trace.duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let known = self.registry.get(&trace.capability_id).is_ok();
+        crate::telemetry::record(span, trace, known, &self.metrics, self.budget.as_ref());
+        let trace = std::mem::take(trace);
+        let traces = &self.traces;
         // A custom store that panics must not take the caller (or a drop guard) with it.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| traces.record(trace)));
     }

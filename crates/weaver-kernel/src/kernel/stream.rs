@@ -64,30 +64,13 @@ impl Guard {
         }
         self.done = true;
         self.settle();
-        self.trace.duration_us =
-            u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         // Metrics and span fields as for `invoke` (a stream is an invocation).
-        let inner = &self.inner;
-        let known = inner.registry.get(&self.trace.capability_id).is_ok();
-        crate::telemetry::record(
-            &self.span,
-            &self.trace,
-            known,
-            &inner.metrics,
-            inner.budget.as_ref(),
-        );
-        let trace = std::mem::take(&mut self.trace);
-        let traces = &self.inner.traces;
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| traces.record(trace)));
+        self.inner
+            .record_action(&self.span, &mut self.trace, self.started);
     }
 
     fn fail(&mut self, err: KernelError) -> KernelError {
-        let err = err.redacted(&self.inner.redactor);
-        self.trace.error_code = Some(err.code().to_owned());
-        self.trace.error = Some(self.inner.redact(&err.to_string()));
-        if let Some(code) = err.reason_code() {
-            self.trace.reason_code = Some(code.as_str().to_owned());
-        }
+        let err = self.inner.note_failure(&mut self.trace, err);
         bump(&self.inner.stats.invocation_failures);
         self.record();
         err
@@ -172,15 +155,15 @@ impl Kernel {
             inner: Arc::clone(inner),
             span: span.clone(),
             trace: ActionTrace {
-                action_id: action_id.clone(),
-                event: TraceEvent::Invoke,
-                capability_id: short(capability_id),
-                principal_id: short(&principal.id),
                 token_id: Some(short(&token.token_id)),
-                started_at_ms: inner.clock.now_ms(),
-                args: inner.trace_args(&args),
                 requested_mode: Some(mode),
-                ..ActionTrace::default()
+                ..inner.new_trace(
+                    action_id.clone(),
+                    TraceEvent::Invoke,
+                    capability_id,
+                    &principal.id,
+                    &args,
+                )
             },
             started: Instant::now(),
             reservation: None,
