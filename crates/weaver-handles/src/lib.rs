@@ -112,7 +112,7 @@ pub use error::HandleError;
 pub use expand::{ExpandBudget, Expansion, MIN_EXPAND_CHARS, TextPage, authorize, expand_value};
 pub use query::{
     Condition, ExpandQuery, Filter, MAX_FILTER_CLAUSES, MAX_IN_VALUES, MAX_OPERAND_BYTES,
-    MAX_QUERY_FIELDS,
+    MAX_QUERY_FIELDS, is_plain_name,
 };
 pub use store::{HandleBackend, HandleStore};
 

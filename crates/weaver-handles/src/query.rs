@@ -169,16 +169,25 @@ const QUERY_FIELDS: [&str; 4] = ["offset", "limit", "fields", "filter"];
 /// (`card 4111111111111111it` is no card to it); a name that could carry data is not
 /// repeated. Found by the `kernel_invoke` fuzz target.
 pub(crate) fn shown(name: &str) -> String {
-    if !name.is_empty() && plain(name) {
+    if is_plain_name(name) {
         format!("'{name}'")
     } else {
         "(a name not shown)".to_owned()
     }
 }
 
-/// A short identifier with few digits: nothing a card, phone, address or key fits in.
-fn plain(s: &str) -> bool {
-    s.len() <= 32
+/// Whether a caller-supplied name is safe to repeat in an error message: a short
+/// identifier (at most 32 bytes of `[A-Za-z0-9_.-]`, at most 4 digits) that no card,
+/// phone, address or key fits in. A name that is not plain may carry data glued where a
+/// redactor cannot see it (`card 4111111111111111it`), so it is not repeated at all.
+///
+/// ```
+/// assert!(weaver_handles::is_plain_name("status"));
+/// assert!(!weaver_handles::is_plain_name("card 4111111111111111it"));
+/// ```
+pub fn is_plain_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
         && s.bytes().filter(u8::is_ascii_digit).count() <= 4
@@ -195,7 +204,7 @@ fn scrub(message: &str) -> String {
         let after = &rest[i + 1..];
         if let Some(j) = after.find(quote) {
             let inner = &after[..j];
-            out.push_str(if plain(inner) { inner } else { "…" });
+            out.push_str(if is_plain_name(inner) { inner } else { "…" });
             out.push(quote);
             rest = &after[j + 1..];
         } else {
@@ -216,15 +225,15 @@ const MAX_QUERY_DEPTH: usize = 8;
 fn exceeds_depth(value: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
     while let Some((v, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match v {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth > limit {
+        let is_container = matches!(v, Value::Array(_) | Value::Object(_));
+        if is_container && depth > limit {
             return true;
         }
-        stack.extend(children.map(|c| (c, depth + 1)));
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|c| (c, depth + 1))),
+            _ => {}
+        }
     }
     false
 }

@@ -105,18 +105,11 @@ impl Inner {
     }
 }
 
-/// An argument name from the agent as the refusal may repeat it: quoted when it is a
-/// short plain identifier, not at all otherwise. A redactor cannot be trusted with every
-/// string glued into a name (`card 4111111111111111it` is no card to it), and the refusal
-/// reaches the agent and the proxy's log. (The same rule as weaver-handles' query errors.)
+/// An argument name from the agent as the refusal may repeat it: quoted when it is plain
+/// ([`weaver_handles::is_plain_name`], the rule of the handles' query errors), not at all
+/// otherwise — a redactor cannot be trusted with every string glued into a name.
 fn shown(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name.len() <= 32
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        && name.bytes().filter(u8::is_ascii_digit).count() <= 4;
-    if plain {
+    if weaver_handles::is_plain_name(name) {
         format!("`{name}`")
     } else {
         "(a name not shown)".to_owned()
