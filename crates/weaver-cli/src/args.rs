@@ -130,7 +130,8 @@ pub(crate) struct RedactArgs {
     #[arg(long)]
     pub(crate) typed: bool,
     /// Turn on every built-in kind, the opt-in ones included (ip, mac, url, crypto, iban,
-    /// national_id).
+    /// national_id, passport, driver_license, vehicle_plate, postcode, health_id,
+    /// business_id, bank_account).
     #[arg(long)]
     pub(crate) all_kinds: bool,
     /// Turn on one more built-in kind (repeatable), such as `ip`, `iban` or `national_id`,

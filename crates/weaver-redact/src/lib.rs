@@ -202,6 +202,24 @@ pub enum Kind {
     /// identity code, ES NIF/NIE, IT codice fiscale, UK NINO and NHS number, IN Aadhaar and
     /// PAN, SG NRIC/FIN, AU TFN and ABN, KR RRN.
     NationalId,
+    /// A passport number (KR, ES, DE, IT, UK, US, IN, …): a country's letter and digit
+    /// layout, masked after a context word unless the layout is distinctive. Opt-in.
+    Passport,
+    /// A driving licence number (UK DVLA, IT, US, KR, …). Opt-in.
+    DriverLicense,
+    /// A vehicle registration plate (UK, TR, IN, NG, …). Opt-in.
+    VehiclePlate,
+    /// A postal code precise enough to locate a household (UK postcode). Opt-in.
+    Postcode,
+    /// A health or medical identifier: US NPI and MBI, DE health insurance number and
+    /// LANR, medical licence numbers. Opt-in.
+    HealthId,
+    /// A company or tax registration number: SG UEN, KR BRN, SE organisationsnummer,
+    /// IT VAT, IN GSTIN, AU ACN, … Opt-in.
+    BusinessId,
+    /// A bank account or routing number (US ABA routing number, account numbers after a
+    /// context word). Opt-in.
+    BankAccount,
     /// `Bearer <token>` credentials.
     Bearer,
     /// `Basic <base64>` credentials.
@@ -263,6 +281,13 @@ impl Kind {
             Kind::Ssn => "ssn",
             Kind::Iban => "iban",
             Kind::NationalId => "national_id",
+            Kind::Passport => "passport",
+            Kind::DriverLicense => "driver_license",
+            Kind::VehiclePlate => "vehicle_plate",
+            Kind::Postcode => "postcode",
+            Kind::HealthId => "health_id",
+            Kind::BusinessId => "business_id",
+            Kind::BankAccount => "bank_account",
             Kind::Bearer => "bearer",
             Kind::BasicAuth => "basic_auth",
             Kind::Jwt => "jwt",
@@ -311,20 +336,30 @@ impl Kind {
     ];
 
     /// The built-in text kinds that are off by default. IP and MAC addresses, URLs and
-    /// wallet addresses are data many users keep in logs. IBANs and national ids are
-    /// off for speed: their trigger fires on every digit glued to a letter (`2024-05-01T`,
-    /// hex ids) and has no literal anchor, so with them on the two-stage scanner falls
-    /// back to the exact one — `redact_str` on the text benchmark measured 57 MB/s with
-    /// them and 120 MB/s without (release, 2026-12-01). Values under keys such as `iban`
-    /// or `national_id` are masked by the key rules either way. Turn them on with
-    /// [`RedactorBuilder::enable`] or [`RedactorBuilder::all_kinds`].
-    pub const OPT_IN: [Kind; 6] = [
+    /// wallet addresses are data many users keep in logs. IBANs and national ids are off
+    /// for speed: their trigger fires on every digit glued to a letter (`2024-05-01T`, hex
+    /// ids) and has no literal anchor, so with them on the two-stage scanner falls back to
+    /// the exact one — `redact_str` on the text benchmark measured 57 MB/s with them and
+    /// 120 MB/s without (release, 2026-12-01). The regional identifiers after them
+    /// (passports, driving licences, plates, postcodes, health, company and bank numbers)
+    /// have shapes that collide with ordinary codes unless a context word or a check digit
+    /// backs them. Values under keys such as `iban` or `national_id` are masked by the key
+    /// rules either way. Turn them on with [`RedactorBuilder::enable`] or
+    /// [`RedactorBuilder::all_kinds`].
+    pub const OPT_IN: [Kind; 13] = [
         Kind::Ip,
         Kind::Mac,
         Kind::Url,
         Kind::Crypto,
         Kind::Iban,
         Kind::NationalId,
+        Kind::Passport,
+        Kind::DriverLicense,
+        Kind::VehiclePlate,
+        Kind::Postcode,
+        Kind::HealthId,
+        Kind::BusinessId,
+        Kind::BankAccount,
     ];
 
     /// Every kind a built-in text rule can find: [`TEXT_RULES`](Self::TEXT_RULES), then
@@ -432,6 +467,13 @@ fn typed_marker(kind: Kind) -> &'static str {
         Kind::Ssn => "[REDACTED:ssn]",
         Kind::Iban => "[REDACTED:iban]",
         Kind::NationalId => "[REDACTED:national_id]",
+        Kind::Passport => "[REDACTED:passport]",
+        Kind::DriverLicense => "[REDACTED:driver_license]",
+        Kind::VehiclePlate => "[REDACTED:vehicle_plate]",
+        Kind::Postcode => "[REDACTED:postcode]",
+        Kind::HealthId => "[REDACTED:health_id]",
+        Kind::BusinessId => "[REDACTED:business_id]",
+        Kind::BankAccount => "[REDACTED:bank_account]",
         Kind::Bearer => "[REDACTED:bearer]",
         Kind::BasicAuth => "[REDACTED:basic_auth]",
         Kind::Jwt => "[REDACTED:jwt]",

@@ -445,7 +445,7 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
 /// e-mail pattern (trigger 0) is built whenever one of those kinds is on, its spans
 /// dropped if e-mail itself is off.
 pub(crate) fn enabled(b: &BuiltIn, kinds: &[Kind]) -> bool {
-    let held = |k: &Kind| matches!(k, Kind::Iban | Kind::NationalId) || Kind::OPT_IN.contains(k);
+    let held = |k: &Kind| Kind::OPT_IN.contains(k);
     kinds.contains(&b.kind)
         || (b.check == Check::Email && kinds.iter().any(held))
         || (b.check == Check::OpenAi && kinds.contains(&Kind::AnthropicKey))
