@@ -285,10 +285,15 @@ impl Engine {
         })
     }
 
-    /// Every pattern over the whole of `hay` (the test oracle for segmentation).
-    pub(crate) fn match_all(&self, hay: &[u8], out: &mut Vec<Span>) {
+    /// Every pattern over the whole of `hay`, settled (the test oracle for segmentation).
+    pub(crate) fn match_all(
+        &self,
+        hay: &[u8],
+        marker: &dyn Fn(Kind) -> &'static str,
+        out: &mut Vec<Span>,
+    ) {
         let all: Vec<usize> = (0..self.groups.len()).collect();
-        self.match_segment(hay, 0, &all, out);
+        crate::fixpoint::settled_spans(self, hay, 0, &all, marker, out);
     }
 
     /// Finds the masked spans of one segment `hay[lo..]` (bytes before `lo` are context),

@@ -149,6 +149,7 @@ mod decide;
 mod engine;
 mod escapes;
 mod fast;
+mod fixpoint;
 #[cfg(feature = "json")]
 mod json;
 mod keys;

@@ -438,7 +438,15 @@ impl Scanner {
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut spans = std::mem::take(&mut self.spans);
         let hay = self.slice(chunk, base, ctx_start, end, &mut scratch);
-        inner.engine.match_segment(hay, lo, &self.seen, &mut spans);
+        let markers = &inner.markers;
+        crate::fixpoint::settled_spans(
+            &inner.engine,
+            hay,
+            lo,
+            &self.seen,
+            &|k| markers.get(k),
+            &mut spans,
+        );
         let mut prev = lo;
         for sp in &spans {
             let marker = inner.markers.get(sp.kind);

@@ -102,7 +102,10 @@ impl Redactor {
     #[doc(hidden)]
     pub fn unsegmented_spans(&self, bytes: &[u8]) -> Vec<(u64, u64, Kind)> {
         let mut spans = Vec::new();
-        self.inner.engine.match_all(bytes, &mut spans);
+        let markers = &self.inner.markers;
+        self.inner
+            .engine
+            .match_all(bytes, &|k| markers.get(k), &mut spans);
         spans
             .into_iter()
             .map(|s| (s.start as u64, s.end as u64, s.kind))

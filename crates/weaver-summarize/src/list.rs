@@ -297,6 +297,7 @@ impl<'g> ListSummarizer<'g> {
         {
             self.begin_row();
             for (k, v) in map {
+                // A parsed map has no repeated key.
                 self.cell(k, Cell::of(v));
             }
             self.end_row();
@@ -366,8 +367,12 @@ impl<'g> ListSummarizer<'g> {
         self.row_pair = false;
     }
 
-    /// Adds one field of the current row. A key repeated within a row counts once.
-    pub fn cell(&mut self, key: &str, cell: Cell<'_>) {
+    /// Adds one field of the current row. A key repeated within a row counts once, with
+    /// its first value; the return value is `false` for such a repeat (a parsed JSON
+    /// object would keep the *last* value instead, so a caller feeding raw JSON rows can
+    /// fall back to parsing them). Keys past the column limit are not tracked and return
+    /// `true`.
+    pub fn cell(&mut self, key: &str, cell: Cell<'_>) -> bool {
         let pos = self.cur_order.len();
         // Rows of one list usually repeat the same keys in the same order: try the column
         // at this position in the previous row before hashing.
@@ -376,12 +381,12 @@ impl<'g> ListSummarizer<'g> {
             _ => self.lookup(key),
         };
         let Some(idx) = idx else {
-            return;
+            return true;
         };
         self.cur_order.push(idx);
         let col = &mut self.columns[idx];
         if col.last_row == self.row {
-            return;
+            return false;
         }
         col.last_row = self.row;
         // A pair name protects its value even when the name itself is projected out.
@@ -392,7 +397,7 @@ impl<'g> ListSummarizer<'g> {
             self.row_pair = true;
         }
         if !col.allowed {
-            return;
+            return true;
         }
         col.count += 1;
         if col.checks && !col.withheld && self.guard.withhold_value(key, cell) {
@@ -403,6 +408,7 @@ impl<'g> ListSummarizer<'g> {
         if !col.withheld {
             col.add(cell);
         }
+        true
     }
 
     fn lookup(&mut self, key: &str) -> Option<usize> {

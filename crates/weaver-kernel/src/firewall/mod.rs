@@ -212,61 +212,62 @@ impl Firewall {
         let plan = self.plan(ctx);
         let scope = self.scope(&plan);
         let mut de = serde_json::Deserializer::from_slice(json);
-        let err = |e: serde_json::Error| FirewallError::from_json(&e);
-        let body = match plan.mode {
-            ResponseMode::HandleOnly => {
-                serde::Deserialize::deserialize(&mut de)
-                    .map(|_: lazy::Skip| ())
-                    .map_err(err)?;
-                Body::Empty
-            }
-            ResponseMode::Raw => {
-                let seed = lazy::Bounded {
-                    scope: &scope,
-                    depth: 0,
-                    project: true,
-                    row: None,
-                };
-                let bounded = seed.deserialize(&mut de).map_err(err)?;
-                Body::Raw(scope.copy(&bounded, 0, true, At::ROOT))
-            }
-            ResponseMode::Table => {
-                let parts = lazy::TableTop {
-                    scope: &scope,
-                    max_rows: plan.max_rows,
-                    max_fields: self.budgets.max_fields,
+        let body = (|| -> Result<Body, serde_json::Error> {
+            Ok(match plan.mode {
+                ResponseMode::HandleOnly => {
+                    serde::Deserialize::deserialize(&mut de).map(|_: lazy::Skip| ())?;
+                    Body::Empty
                 }
-                .deserialize(&mut de)
-                .map_err(err)?;
-                let rows = parts
-                    .rows
-                    .iter()
-                    .take(plan.max_rows)
-                    .map(|(v, extra)| self.table_row(&scope, v, parts.depth, *extra))
-                    .collect();
-                Body::Table {
-                    rows,
-                    total: parts.total,
+                ResponseMode::Raw => {
+                    let seed = lazy::Bounded {
+                        scope: &scope,
+                        depth: 0,
+                        project: true,
+                        row: None,
+                    };
+                    let bounded = seed.deserialize(&mut de)?;
+                    Body::Raw(scope.copy(&bounded, 0, true, At::ROOT))
                 }
-            }
-            ResponseMode::Summary => {
-                let opts = self.summary_options();
-                let summary = lazy::SummaryTop {
-                    scope: &scope,
-                    opts: &opts,
-                }
-                .deserialize(&mut de);
-                match summary {
-                    Ok(summary) => Body::Summary(summary),
-                    // Rare: a top-level object with a repeated key is summarized as the
-                    // parsed `Value` sees it (one entry per key).
-                    Err(e) if e.to_string().starts_with(lazy::DUPLICATE_KEY) => {
-                        let value: serde_json::Value = serde_json::from_slice(json).map_err(err)?;
-                        return self.transform(&value, ctx);
+                ResponseMode::Table => {
+                    let parts = lazy::TableTop {
+                        scope: &scope,
+                        max_rows: plan.max_rows,
+                        max_fields: self.budgets.max_fields,
                     }
-                    Err(e) => return Err(err(e)),
+                    .deserialize(&mut de)?;
+                    let rows = parts
+                        .rows
+                        .iter()
+                        .take(plan.max_rows)
+                        .map(|(v, extra)| self.table_row(&scope, v, parts.depth, *extra))
+                        .collect();
+                    Body::Table {
+                        rows,
+                        total: parts.total,
+                    }
                 }
+                ResponseMode::Summary => {
+                    let opts = self.summary_options();
+                    let summary = lazy::SummaryTop {
+                        scope: &scope,
+                        opts: &opts,
+                    }
+                    .deserialize(&mut de);
+                    Body::Summary(summary?)
+                }
+            })
+        })();
+        let err = |e: serde_json::Error| FirewallError::from_json(&e);
+        let body = match body {
+            Ok(body) => body,
+            // Rare: a map with a repeated key. The parsed `Value` keeps one entry per key
+            // (the last value at the first position), which a one-pass walk cannot do
+            // after the fact: the document is parsed and framed as that `Value`.
+            Err(e) if e.to_string().starts_with(lazy::DUPLICATE_KEY) => {
+                let value: serde_json::Value = serde_json::from_slice(json).map_err(err)?;
+                return self.transform(&value, ctx);
             }
+            Err(e) => return Err(err(e)),
         };
         de.end().map_err(err)?;
         Ok(self.assemble(&plan, &scope, body, ctx))

@@ -146,6 +146,25 @@ pub(super) fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::
     Ok(n)
 }
 
+/// Skips a map whose entry count the frame shows (an elision marker): the count must be
+/// the parsed `Value`'s, one per distinct key, so a repeated key sends the document to the
+/// `Value` path ([`DUPLICATE_KEY`]).
+pub(super) fn drain_map_counted<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::Error> {
+    let mut keys: Vec<Cow<'de, str>> = Vec::new();
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        map.next_value::<Skip>()?;
+        keys.push(key);
+    }
+    let n = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.len() == n {
+        Ok(n)
+    } else {
+        Err(serde::de::Error::custom(DUPLICATE_KEY))
+    }
+}
+
 /// Builds the part of a value that a frame can show (see the module docs).
 #[derive(Clone, Copy)]
 pub(crate) struct Bounded<'s, 'a> {
@@ -195,7 +214,7 @@ impl<'de> Visitor<'de> for Bounded<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         if self.depth >= self.scope.max_depth {
-            let n = drain_map(map)?;
+            let n = drain_map_counted(map)?;
             self.scope.add_elided(1);
             return Ok(Value::String(weaver_redact::elision_marker(
                 true,
@@ -214,7 +233,13 @@ impl<'de> Visitor<'de> for Bounded<'_, '_> {
         // Pair values read in full, with the elisions counted inside them.
         let mut pair_values: Vec<(String, u64)> = Vec::new();
         let redactor = self.scope.redactor();
+        // Keys read but not kept in `out` (past `max_fields`): a repeat of any key makes
+        // the `Value` path's one entry per key impossible to follow in one pass.
+        let mut dropped: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) || dropped.contains(&key) {
+                return Err(serde::de::Error::custom(DUPLICATE_KEY));
+            }
             let allowed = !self.project || self.scope.allowed(&key);
             // A pair name is kept whatever happens to its field: the `Value` path decides
             // the pair on the whole map, before projection and `max_fields`.
@@ -222,12 +247,12 @@ impl<'de> Visitor<'de> for Bounded<'_, '_> {
             if allowed && let Some((max_fields, extra)) = self.row {
                 fields += 1;
                 if fields > max_fields {
-                    match pair_name_of(&mut map, pair_name)? {
+                    if let Some(name) = pair_name_of(&mut map, pair_name)? {
                         // Kept uncounted: the row counts it as the field past the limit.
-                        Some(name) => {
-                            out.insert(key, Value::String(name));
-                        }
-                        None => extra.set(extra.get() + 1),
+                        out.insert(key, Value::String(name));
+                    } else {
+                        extra.set(extra.get() + 1);
+                        dropped.push(key);
                     }
                     continue;
                 }

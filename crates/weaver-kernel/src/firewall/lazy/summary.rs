@@ -9,7 +9,7 @@ use weaver_summarize::{
     Cell, ListSummarizer, MapSummarizer, Summary, SummaryOptions, summarize_guarded, summarize_text,
 };
 
-use super::{Bounded, KeySeed, ShapeSeed, Skip, drain_map, drain_seq};
+use super::{Bounded, KeySeed, ShapeSeed, Skip, drain_map, drain_map_counted, drain_seq};
 use crate::firewall::scope::Scope;
 
 /// One record field as the statistics need it; containers are skipped, not built.
@@ -180,7 +180,10 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
             self.summ.begin_row();
             while let Some(key) = map.next_key_seed(KeySeed)? {
                 let cell = map.next_value_seed(CellSeed)?;
-                self.summ.cell(&key, cell.cell());
+                if !self.summ.cell(&key, cell.cell()) {
+                    // The parsed `Value` keeps the last of the repeated values.
+                    return Err(serde::de::Error::custom(DUPLICATE_KEY));
+                }
             }
             self.summ.end_row();
         } else if self.summ.wants_item() {
@@ -194,8 +197,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_, '_, '_> {
     }
 }
 
-/// The error message that sends a summarized top-level object with a repeated key back to
-/// the `Value` path.
+/// The error message that sends a document with a repeated key in a map the frame reads
+/// back to the `Value` path.
 pub(crate) const DUPLICATE_KEY: &str = "weaver: repeated key in the summarized object";
 
 /// The summary of a whole document, folded while parsing.
@@ -271,7 +274,7 @@ impl<'de> Visitor<'de> for SummaryTop<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Summary, A::Error> {
         if self.scope.max_depth == 0 {
-            let n = drain_map(map)?;
+            let n = drain_map_counted(map)?;
             return Ok(summarize_text(
                 &weaver_redact::elision_marker(true, n, 0),
                 self.opts,
