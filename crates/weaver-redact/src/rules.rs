@@ -610,7 +610,9 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Bearer => {
             let tok = token_after_word(m);
             let strong = tok.len() >= 6 && tok.iter().any(|b| !b.is_ascii_alphabetic());
-            if strong || has_word_before(hay, s, b"authorization", 24) {
+            // assignment / authorization: a filled-in stand-in (`Bearer XXXXXXXXXXXX`).
+            let stand_in = values::is_placeholder(tok) || values::is_stand_in(tok);
+            if !stand_in && (strong || has_word_before(hay, s, b"authorization", 24)) {
                 whole(Kind::Bearer)
             } else {
                 Verdict::Reject
@@ -654,7 +656,14 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             // reference after it holds no credential.
             let cred = &value[value.len() - token_after_word(value).len()..];
             let bare_scheme = cred.is_empty() && kind != Kind::ApiKey;
-            if value.len() < 4 || bare_scheme || values::is_reference(cred, hay.get(e).copied()) {
+            // assignment / authorization: a stand-in (`Token **********`, `Basic ...`).
+            let last = if cred.is_empty() { value } else { cred };
+            let stand_in = values::is_placeholder(last) || values::is_stand_in(last);
+            if value.len() < 4
+                || bare_scheme
+                || stand_in
+                || values::is_reference(cred, hay.get(e).copied())
+            {
                 return Verdict::Reject;
             }
             Verdict::Mask(

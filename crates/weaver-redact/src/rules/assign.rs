@@ -198,7 +198,9 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     if value.len() <= KEEP_MAX
         && (command
             || values::is_reference(value, if p.quoted { None } else { next })
-            || values::is_placeholder(value))
+            || values::is_placeholder(value)
+            || values::is_stand_in(value)
+            || values::is_secret_name(value))
     {
         return Verdict::Reject;
     }
@@ -256,6 +258,7 @@ fn spaced_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     if value.len() < 8
         || value.iter().all(u8::is_ascii_lowercase)
         || values::is_placeholder(value)
+        || values::is_stand_in(value)
         || values::is_reference(value, hay.get(e).copied())
     {
         return Verdict::Reject;
@@ -300,6 +303,7 @@ pub(crate) fn user_flag_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         || user.first() == Some(&b'$')
         || pass.first() == Some(&b'$')
         || values::is_placeholder(value)
+        || values::is_stand_in(pass)
         || user == pass
         || slot(pass)
         || repeated(user) && repeated(pass)
