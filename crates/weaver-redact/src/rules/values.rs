@@ -153,8 +153,10 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
 /// [`is_placeholder`] keep its behaviour:
 ///
 /// * only the punctuation people elide or mask with (`...`, `***`, `--`, `??`);
-/// * a run of 8 or more of one filler byte (`xoxp-…-####################`): a value
-///   already masked or filled in by hand, even when the rest looks real;
+/// * a run of 8 or more of one mask byte (`* # . _ - ? x X`: `xoxp-…-####################`):
+///   a value already masked or filled in by hand, even when the rest looks real. Not `0`,
+///   `1`, `a` or `A`: hex and base64 of binary data with zero bytes hold such runs
+///   (`AAAAAAAAAAC7…`);
 /// * an ascending run of 12 or more letters or digits (`abcdefghijklmnop`,
 ///   `123456789abc…`): typed by hand, never drawn at random;
 /// * the word `fake` (`a-fake-api-key`);
@@ -179,7 +181,7 @@ pub(crate) fn is_stand_in(v: &[u8]) -> bool {
         } else {
             1
         };
-        if (same >= 8 && FILLERS.contains(&w[0])) || up >= 12 {
+        if (same >= 8 && b"*#._-?xX".contains(&w[0])) || up >= 12 {
             return true;
         }
     }
@@ -283,6 +285,8 @@ mod tests {
             "a1b2c3d4e5f6",
             "abcdefghijk7Q",
             "aaaaaaa1",
+            "AAAAAAAAAAC7hQ9+Lm2W",
+            "00000000deadbeef",
             "<",
             "!@#$",
         ] {
