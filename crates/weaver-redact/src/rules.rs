@@ -22,7 +22,7 @@ mod values;
 mod vendors;
 
 use assign::{
-    assignment_check, base64_has_colon, has_word_before, keyword_boundary, names_at,
+    assignment_check, base64_has_colon, bundler_check, has_word_before, keyword_boundary, names_at,
     spaced_value_start, token_after_word, user_flag_check, value_start,
 };
 use syntax::{SEP, TB, VALUE};
@@ -71,6 +71,9 @@ pub(crate) enum Check {
     AssignmentFlag,
     /// `curl -u user:pass`.
     UserFlag,
+    // assignment: Bundler source credentials
+    /// `BUNDLE_GEMS__EXAMPLE__COM=user:pass`.
+    Bundler,
     Authorization,
     Aws,
     Github,
@@ -231,6 +234,8 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::ApiKey, &authorization, Check::Authorization),
         b(Kind::ApiKey, &flag, Check::AssignmentFlag),
         b(Kind::BasicAuth, syntax::USER_FLAG, Check::UserFlag),
+        // assignment: Bundler source credentials
+        b(Kind::ApiKey, &syntax::bundler(), Check::Bundler),
         b(
             Kind::AwsKey,
             r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[0-9A-Z]{16}\b",
@@ -365,7 +370,9 @@ fn trigger_of(check: Check) -> usize {
         | Check::AssignmentSpaced
         | Check::AssignmentFlag
         | Check::UserFlag
-        | Check::Authorization => 0,
+        | Check::Authorization
+        // assignment: Bundler source credentials
+        | Check::Bundler => 0,
         Check::PhoneNanp
         | Check::PhoneIntl
         | Check::PhoneNational
@@ -429,6 +436,8 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Aws => b"A",
         Check::AssignmentFlag => b"-",
         Check::UserFlag => b"-u",
+        // assignment: Bundler source credentials
+        Check::Bundler => b"BUNDLE_",
         Check::Ipv4 => b".",
         Check::Ipv6 => b":",
         Check::Url => b"",
@@ -610,7 +619,9 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Bearer => {
             let tok = token_after_word(m);
             let strong = tok.len() >= 6 && tok.iter().any(|b| !b.is_ascii_alphabetic());
-            if strong || has_word_before(hay, s, b"authorization", 24) {
+            // assignment / authorization: a filled-in stand-in (`Bearer XXXXXXXXXXXX`).
+            let stand_in = values::is_placeholder(tok) || values::is_stand_in(tok);
+            if !stand_in && (strong || has_word_before(hay, s, b"authorization", 24)) {
                 whole(Kind::Bearer)
             } else {
                 Verdict::Reject
@@ -636,6 +647,8 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             assignment_check(check, hay, s, e)
         }
         Check::UserFlag => user_flag_check(hay, s, e),
+        // assignment: Bundler source credentials
+        Check::Bundler => bundler_check(hay, s, e),
         Check::Authorization => {
             if !keyword_boundary(hay, s) {
                 return Verdict::Reject;
@@ -654,7 +667,14 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             // reference after it holds no credential.
             let cred = &value[value.len() - token_after_word(value).len()..];
             let bare_scheme = cred.is_empty() && kind != Kind::ApiKey;
-            if value.len() < 4 || bare_scheme || values::is_reference(cred, hay.get(e).copied()) {
+            // assignment / authorization: a stand-in (`Token **********`, `Basic ...`).
+            let last = if cred.is_empty() { value } else { cred };
+            let stand_in = values::is_placeholder(last) || values::is_stand_in(last);
+            if value.len() < 4
+                || bare_scheme
+                || stand_in
+                || values::is_reference(cred, hay.get(e).copied())
+            {
                 return Verdict::Reject;
             }
             Verdict::Mask(

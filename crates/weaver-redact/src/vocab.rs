@@ -161,6 +161,8 @@ pub(crate) const VOCAB: &[Entry] = &[
     e(&["privatekey"], Class::PrivateKey, true, true),
     e(&["private", "key"], Class::PrivateKey, true, true),
     e(&["credential"], Class::Credential, true, true),
+    // The common short form (`creds = …`, `DB_CREDS`).
+    e(&["creds"], Class::Credential, false, true),
     e(&["authorization"], Class::Auth, false, true),
     e(&["sessionid"], Class::Session, true, true),
     e(&["session", "id"], Class::Session, true, true),
@@ -415,6 +417,7 @@ mod tests {
             "token",
             "credentials",
             "private_key",
+            "creds",
         ] {
             assert!(re.is_match(w), "{w} must be an assignment keyword");
         }

@@ -198,7 +198,9 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     if value.len() <= KEEP_MAX
         && (command
             || values::is_reference(value, if p.quoted { None } else { next })
-            || values::is_placeholder(value))
+            || values::is_placeholder(value)
+            || values::is_stand_in(value)
+            || values::is_secret_name(value))
     {
         return Verdict::Reject;
     }
@@ -256,6 +258,7 @@ fn spaced_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     if value.len() < 8
         || value.iter().all(u8::is_ascii_lowercase)
         || values::is_placeholder(value)
+        || values::is_stand_in(value)
         || values::is_reference(value, hay.get(e).copied())
     {
         return Verdict::Reject;
@@ -300,6 +303,7 @@ pub(crate) fn user_flag_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         || user.first() == Some(&b'$')
         || pass.first() == Some(&b'$')
         || values::is_placeholder(value)
+        || values::is_stand_in(pass)
         || user == pass
         || slot(pass)
         || repeated(user) && repeated(pass)
@@ -341,4 +345,49 @@ fn slot(v: &[u8]) -> bool {
 /// One byte repeated (`xxx`).
 fn repeated(v: &[u8]) -> bool {
     v.first().is_some_and(|&f| v.iter().all(|&b| b == f))
+}
+
+/// The check of a Bundler source credential (`BUNDLE_GEMS__EXAMPLE__COM=user:pass`,
+/// Bundler's per-host setting read from the environment): masks a `user:password` pair or a
+/// token, and keeps what other `BUNDLE_…__…` settings hold — build flags
+/// (`BUNDLE_BUILD__PG=--with-pg-config=…`), mirror URLs (`https://…`), references and
+/// stand-ins.
+pub(crate) fn bundler_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let vs = m
+        .iter()
+        .position(|&b| b == b':' || b == b'=')
+        .map_or(m.len(), |i| {
+            let mut j = i + 1;
+            while j < m.len() && matches!(m[j], b' ' | b'\t' | b'"' | b'\'') {
+                j += 1;
+            }
+            j
+        });
+    let value = &m[vs..];
+    let pair = value
+        .iter()
+        .position(|&b| b == b':')
+        .is_some_and(|c| c > 0 && c + 1 < value.len());
+    let token = value.len() >= 16
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(b));
+    if value.first() == Some(&b'-')
+        || value.contains(&b'/')
+        || !(pair || token)
+        || values::is_reference(value, hay.get(e).copied())
+        || values::is_placeholder(value)
+        || values::is_stand_in(value)
+    {
+        return Verdict::Reject;
+    }
+    Verdict::Mask(
+        Span {
+            start: s + vs,
+            end: e,
+            kind: Kind::ApiKey,
+        },
+        e,
+    )
 }

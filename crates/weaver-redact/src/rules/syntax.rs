@@ -73,12 +73,21 @@ pub(crate) const USER_FLAG: &str = r#"(?:--user|-u)[ \t]+["']?[^\s"'`<>,;&]+["']
 
 /// The keyword part of the DFA trigger: a superset of [`assignment`], [`flag`] and the
 /// Authorization pattern with the same or a larger extent, ending where the trigger's token
-/// loop takes over. `kw` already holds `authorization`. (A name tail after the keyword,
+/// loop takes over; and the head of [`bundler`]. `kw` already holds `authorization`. (A name tail after the keyword,
 /// `token_123 = …`, or any vocabulary word as a flag would double the automaton: left out.)
 pub(crate) fn trigger(kw: &str) -> String {
     format!(
-        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?"#
+        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?|{BUNDLER_HEAD}"#
     )
+}
+
+/// A Bundler source credential's name and separator: `BUNDLE_` then the host with `__`
+/// for its dots (`BUNDLE_GEMS__EXAMPLE__COM=user:pass`), up to the value's opening quote.
+const BUNDLER_HEAD: &str = r#"BUNDLE_[A-Z0-9_]*__[A-Z0-9_]*[ \t]*[:=][ \t]*["']?"#;
+
+/// The exact pattern of a Bundler source credential (see [`BUNDLER_HEAD`]).
+pub(crate) fn bundler() -> String {
+    format!(r"\b{BUNDLER_HEAD}{VALUE}")
 }
 
 /// How the value of an assignment is introduced.

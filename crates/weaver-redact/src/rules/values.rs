@@ -148,6 +148,65 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
             .any(|w| v.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
+/// Stand-ins that [`is_placeholder`] does not cover, for the keyword rules (assignments,
+/// `Authorization`, `Bearer`, flags); a separate test so other callers of
+/// [`is_placeholder`] keep its behaviour:
+///
+/// * only the punctuation people elide or mask with (`...`, `***`, `--`, `??`);
+/// * a run of 8 or more of one mask byte (`* # . _ - ? x X`: `xoxp-…-####################`):
+///   a value already masked or filled in by hand, even when the rest looks real. Not `0`,
+///   `1`, `a` or `A`: hex and base64 of binary data with zero bytes hold such runs
+///   (`AAAAAAAAAAC7…`);
+/// * an ascending run of 12 or more letters or digits (`abcdefghijklmnop`,
+///   `123456789abc…`): typed by hand, never drawn at random;
+/// * the word `fake` (`a-fake-api-key`);
+/// * markup: `<` then a letter, `/`, `%`, `!` or `?` (`<xsd:element name=`, `<%= x %>`);
+/// * code: an `=` after a space or tab (`name = ` copied into the value), which no
+///   base64 padding or generated secret has.
+///
+/// A random secret of the lengths these rules see has none of these: the chance of a run
+/// of 8 equal bytes or 12 ascending ones in a 64-byte random token is below 10⁻¹².
+pub(crate) fn is_stand_in(v: &[u8]) -> bool {
+    if !v.is_empty() && v.iter().all(|b| b"*#._-?".contains(b)) {
+        return true;
+    }
+    let (mut same, mut up) = (1usize, 1usize);
+    for w in v.windows(2) {
+        same = if w[1] == w[0] { same + 1 } else { 1 };
+        up = if w[0].is_ascii_alphanumeric()
+            && w[1] == w[0].wrapping_add(1)
+            && w[1].is_ascii_alphanumeric()
+        {
+            up + 1
+        } else {
+            1
+        };
+        if (same >= 8 && b"*#._-?xX".contains(&w[0])) || up >= 12 {
+            return true;
+        }
+    }
+    let markup = v.first() == Some(&b'<')
+        && v.get(1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b"/%!?".contains(&b));
+    let code = v
+        .windows(2)
+        .any(|w| matches!(w[0], b' ' | b'\t') && w[1] == b'=');
+    markup || code || v.windows(4).any(|w| w.eq_ignore_ascii_case(b"fake"))
+}
+
+/// Whether `v` is itself the name of a secret (`api-key`, `db_password`): a value of two
+/// or more lower-case words joined by `-`, `_` or `.`, without digits, that the key rules
+/// read as naming a secret. A manifest's `secretKey: api-key` names the entry that holds
+/// the secret; it does not hold it.
+pub(crate) fn is_secret_name(v: &[u8]) -> bool {
+    v.len() <= 40
+        && v.iter().any(|b| matches!(b, b'-' | b'_' | b'.'))
+        && v.iter()
+            .all(|&b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.'))
+        && std::str::from_utf8(v)
+            .is_ok_and(|s| matches!(crate::keys::builtin_rule(s), crate::keys::Rule::Names(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +259,55 @@ mod tests {
         }
         for v in ["hunter22", "Zq8vK2mLp4Xr", "a1b2c3d4e5f6", "abc"] {
             assert!(!is_placeholder(v.as_bytes()), "{v}");
+        }
+    }
+    #[test]
+    fn stand_ins() {
+        for v in [
+            "...",
+            "**",
+            "?",
+            "xoxp-1234-5678-########",
+            "sk_abcdefghijklmnopqr9",
+            "k-abcdefghijklm",
+            "a-fake-api-key",
+            "<xsd:element name=",
+            "<%= @secret %>",
+            "TOKEN = ",
+        ] {
+            assert!(is_stand_in(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "hunter22",
+            "Zq8vK2mLp4Xr",
+            "YWRtaW46cGFzc3dvcmQ=",
+            "abc==",
+            "a1b2c3d4e5f6",
+            "abcdefghijk7Q",
+            "aaaaaaa1",
+            "AAAAAAAAAAC7hQ9+Lm2W",
+            "00000000deadbeef",
+            "<",
+            "!@#$",
+        ] {
+            assert!(!is_stand_in(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for v in ["api-key", "db_password", "github.token", "my-secret"] {
+            assert!(is_secret_name(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "password",
+            "api-key-2",
+            "Api-Key",
+            "max-tokens",
+            "cmp2-qat",
+            "s3cr3t-x",
+        ] {
+            assert!(!is_secret_name(v.as_bytes()), "{v}");
         }
     }
 }
