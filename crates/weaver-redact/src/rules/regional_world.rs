@@ -77,11 +77,11 @@ fn word_at(hay: &[u8], i: Option<usize>) -> bool {
 /// compound (`x-M123A4567`, `M123A4567-2`).
 pub(crate) fn alone(hay: &[u8], s: usize, e: usize) -> bool {
     let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
-    let glue = |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':'));
-    !word_at(hay, s.checked_sub(1))
-        && !word_at(hay, Some(e))
-        && !(glue(at(s.checked_sub(1))) && word_at(hay, s.checked_sub(2)))
-        && !(glue(at(Some(e))) && word_at(hay, Some(e + 1)))
+    // A `:` before is a label's (`uen:…`), after it a port's or a field's.
+    let glue = |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/'));
+    let glued_before = glue(at(s.checked_sub(1))) && word_at(hay, s.checked_sub(2));
+    let glued_after = (glue(at(Some(e))) || at(Some(e)) == Some(b':')) && word_at(hay, Some(e + 1));
+    !(word_at(hay, s.checked_sub(1)) || word_at(hay, Some(e)) || glued_before || glued_after)
 }
 
 fn verdict(ok: bool, s: usize, e: usize, kind: Kind) -> Verdict {
@@ -166,7 +166,7 @@ pub(crate) fn in_plate_check(hay: &[u8], s: usize, e: usize) -> Verdict {
 /// MBI: its letters avoid `S L O I B Z`, the dashes are both there or both absent.
 pub(crate) fn mbi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
-    let dashes = m.iter().filter(|&&b| b == b'-').count();
+    let dashes = memchr::memchr_iter(b'-', m).count();
     let letters_ok = m
         .iter()
         .filter(|b| b.is_ascii_alphabetic())
