@@ -200,8 +200,8 @@ pub enum Kind {
     /// An international bank account number: known country, its length, mod-97 check.
     Iban,
     /// A national identity number validated by its check digit or format: FI personal
-    /// identity code, ES NIF/NIE, IT codice fiscale, UK NINO and NHS number, IN Aadhaar and
-    /// PAN, SG NRIC/FIN, AU TFN and ABN, KR RRN.
+    /// identity code, ES NIF/NIE, IT codice fiscale, UK NINO and NHS number, IN Aadhaar,
+    /// PAN and voter id, SG NRIC/FIN, AU TFN and ABN, KR RRN/FRN, TH and ZA ids, CA SIN.
     NationalId,
     /// A passport number (KR, ES, DE, IT, UK, US, IN, …): a country's letter and digit
     /// layout, masked after a context word unless the layout is distinctive. Opt-in.

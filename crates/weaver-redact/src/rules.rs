@@ -17,6 +17,8 @@ mod net;
 mod phones;
 mod pii;
 mod prefixed;
+mod regional_world;
+mod regional_world_digits;
 mod syntax;
 mod values;
 mod vendors;
@@ -88,6 +90,26 @@ pub(crate) enum Check {
     /// The vendor families with a lead before a literal (Telegram `<digits>:A…`, Azure
     /// `…8Q~…`, Terraform `….atlasv1.…`), one check per literal so each has a needle.
     VendorLead(vendors::LeadKind),
+    // regional: World (passports, plates, health, business and bank ids outside Europe)
+    KrPassport,
+    PassportCtx,
+    Dea,
+    InVoter,
+    NgPlate,
+    InPlate,
+    Mbi,
+    Gstin,
+    SgUen,
+    AadhaarColon,
+    ThId,
+    Npi,
+    Nine,
+    ZaId,
+    KrDl,
+    KrBrn,
+    Aba,
+    AuMedicare,
+    PhoneTr,
     Custom,
 }
 
@@ -137,6 +159,10 @@ pub(crate) fn triggers() -> Vec<String> {
         pii::trigger(),
         // 4: the opt-in kinds (see `net`): in the automaton only when one of them is on.
         net::trigger(),
+        // 5: regional: Europe (kept by its own branch; never matches here).
+        r"[^\x00-\xFF]".to_owned(),
+        // 6: regional: World (see `regional_world`), opt-in only.
+        regional_world::trigger(),
     ]
 }
 
@@ -281,6 +307,50 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::Mac, net::MAC, Check::Mac),
         b(Kind::Url, net::URL, Check::Url),
         b(Kind::Crypto, net::CRYPTO, Check::Crypto),
+        // regional: World
+        b(
+            Kind::Passport,
+            regional_world::KR_PASSPORT,
+            Check::KrPassport,
+        ),
+        b(
+            Kind::Passport,
+            regional_world::PASSPORT_CTX,
+            Check::PassportCtx,
+        ),
+        b(Kind::HealthId, regional_world::DEA, Check::Dea),
+        b(Kind::NationalId, regional_world::IN_VOTER, Check::InVoter),
+        b(Kind::VehiclePlate, regional_world::NG_PLATE, Check::NgPlate),
+        b(Kind::VehiclePlate, regional_world::IN_PLATE, Check::InPlate),
+        b(Kind::HealthId, regional_world::MBI, Check::Mbi),
+        b(Kind::BusinessId, regional_world::GSTIN, Check::Gstin),
+        b(Kind::BusinessId, regional_world::SG_UEN, Check::SgUen),
+        b(
+            Kind::NationalId,
+            regional_world::AADHAAR_COLON,
+            Check::AadhaarColon,
+        ),
+        b(Kind::NationalId, regional_world_digits::TH_ID, Check::ThId),
+        b(Kind::HealthId, regional_world_digits::NPI, Check::Npi),
+        b(Kind::NationalId, regional_world_digits::NINE, Check::Nine),
+        b(Kind::NationalId, regional_world_digits::ZA_ID, Check::ZaId),
+        b(
+            Kind::DriverLicense,
+            regional_world_digits::KR_DL,
+            Check::KrDl,
+        ),
+        b(
+            Kind::BusinessId,
+            regional_world_digits::KR_BRN,
+            Check::KrBrn,
+        ),
+        b(Kind::BankAccount, regional_world_digits::ABA, Check::Aba),
+        b(
+            Kind::HealthId,
+            regional_world_digits::AU_MEDICARE,
+            Check::AuMedicare,
+        ),
+        b(Kind::Phone, phones::TR_GROUPED, Check::PhoneTr),
         b(Kind::VendorToken, &vendors::regex(), Check::Vendor),
         b(
             Kind::VendorToken,
@@ -395,6 +465,23 @@ fn trigger_of(check: Check) -> usize {
         | Check::SgNric
         | Check::InPan => 3,
         Check::Ipv4 | Check::Ipv6 | Check::Mac | Check::Url | Check::Crypto => 4,
+        // regional: World
+        Check::KrPassport
+        | Check::Mbi
+        | Check::Gstin
+        | Check::SgUen
+        | Check::NgPlate
+        | Check::InPlate => 3,
+        Check::PassportCtx | Check::Dea | Check::InVoter | Check::AadhaarColon => 6,
+        Check::ThId
+        | Check::Npi
+        | Check::Nine
+        | Check::ZaId
+        | Check::KrDl
+        | Check::KrBrn
+        | Check::Aba
+        | Check::AuMedicare
+        | Check::PhoneTr => 1,
         Check::Custom => usize::MAX,
     }
 }
@@ -416,6 +503,17 @@ pub(crate) fn min_digits(check: Check) -> usize {
         Check::Aadhaar => 12,
         Check::KrRrn => 13,
         Check::Card => 13,
+        // regional: World (the longest digit cluster a candidate must hold: letters and
+        // `:` cut clusters)
+        Check::Mbi => 2,
+        Check::NgPlate => 3,
+        Check::KrPassport | Check::InPlate | Check::Gstin | Check::SgUen => 4,
+        Check::AadhaarColon => 4,
+        Check::PassportCtx | Check::Dea | Check::InVoter => 7,
+        Check::Nine | Check::Aba => 9,
+        Check::Npi | Check::KrBrn | Check::AuMedicare | Check::PhoneTr => 10,
+        Check::KrDl => 12,
+        Check::ThId | Check::ZaId => 13,
         _ => 0,
     }
 }
@@ -442,6 +540,8 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::Ipv6 => b":",
         Check::Url => b"",
         Check::VendorLead(lead) => vendors::lead_needle(lead),
+        // regional: World
+        Check::AadhaarColon => b":",
         _ => b"",
     }
 }
@@ -598,6 +698,26 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Mac => net::mac_check(hay, s, e),
         Check::Url => net::url_check(hay, s, e),
         Check::Crypto => net::crypto_check(hay, s, e),
+        // regional: World
+        Check::KrPassport => regional_world::kr_passport_check(hay, s, e),
+        Check::PassportCtx => regional_world::passport_ctx_check(hay, s, e),
+        Check::Dea => regional_world::dea_check(hay, s, e),
+        Check::InVoter => regional_world::voter_check(hay, s, e),
+        Check::NgPlate => regional_world::ng_plate_check(hay, s, e),
+        Check::InPlate => regional_world::in_plate_check(hay, s, e),
+        Check::Mbi => regional_world::mbi_check(hay, s, e),
+        Check::Gstin => regional_world::gstin_check(hay, s, e),
+        Check::SgUen => regional_world::uen_check(hay, s, e),
+        Check::AadhaarColon => regional_world::aadhaar_colon_check(hay, s, e),
+        Check::ThId => regional_world_digits::th_check(hay, s, e),
+        Check::Npi => regional_world_digits::npi_check(hay, s, e),
+        Check::Nine => regional_world_digits::nine_check(hay, s, e),
+        Check::ZaId => regional_world_digits::za_check(hay, s, e),
+        Check::KrDl => regional_world_digits::kr_dl_check(hay, s, e),
+        Check::KrBrn => regional_world_digits::kr_brn_check(hay, s, e),
+        Check::Aba => regional_world_digits::aba_check(hay, s, e),
+        Check::AuMedicare => regional_world_digits::medicare_check(hay, s, e),
+        Check::PhoneTr => phones::tr_grouped_check(hay, s, e),
         Check::SsnFormatted => {
             if m[3] != m[6]
                 || !ssn_guards(m[3] == b' ', before(1), before(2), after(0), after(1))

@@ -143,9 +143,14 @@ pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     Verdict::Reject
 }
 
+/// 9–11 digits, and not grouped 3-3-3 (a CA SIN's or AU TFN's layout, never a phone's).
 pub(crate) fn national_ok(m: &[u8]) -> bool {
     let n = digits_of(m).len();
-    (9..=11).contains(&n)
+    let sizes = m
+        .split(|b| !b.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(<[u8]>::len);
+    (9..=11).contains(&n) && !sizes.eq([3, 3, 3])
 }
 
 /// An SSN's ranges (no area 000, 666 or 9xx, no group 00, no serial 0000, not one digit

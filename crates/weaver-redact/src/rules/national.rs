@@ -10,19 +10,22 @@ use crate::Kind;
 
 /// Aadhaar: 12 digits, the first 2–9, grouped 4-4-4 or bare.
 pub(crate) const AADHAAR: &str = r"\b[2-9][0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}\b";
-/// KR resident registration number: `YYMMDD`, a dash (optional), the sex/century digit and
-/// six more digits.
-pub(crate) const KR_RRN: &str = r"\b[0-9]{2}[01][0-9][0-3][0-9]-?[1-4][0-9]{6}\b";
+/// KR resident registration number: `YYMMDD`, a dash (optional), the sex/century digit
+/// (1–4 for citizens, 5–8 for the foreigner registration number, FRN) and six more digits.
+pub(crate) const KR_RRN: &str = r"\b[0-9]{2}[01][0-9][0-3][0-9]-?[1-8][0-9]{6}\b";
 /// AU ABN: 11 digits, grouped 2-3-3-3 or bare.
 pub(crate) const AU_ABN: &str = r"\b[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b";
 /// AU TFN (9 digits, 3-3-3) and UK NHS number (10 digits, 3-3-4): keyword only.
 pub(crate) const TFN_NHS: &str = r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3,4}\b";
 
 const AADHAAR_WORDS: [&[u8]; 3] = [b"aadhaar", b"aadhar", b"uidai"];
-const RRN_WORDS: [&[u8]; 3] = [
+const RRN_WORDS: [&[u8]; 6] = [
     b"rrn",
     b"resident registration",
     b"\xec\xa3\xbc\xeb\xaf\xbc",
+    b"frn",
+    b"foreign",
+    b"\xec\x99\xb8\xea\xb5\xad\xec\x9d\xb8", // 외국인
 ];
 const ABN_WORDS: [&[u8]; 2] = [b"abn", b"business number"];
 const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
@@ -33,7 +36,7 @@ fn mask(s: usize, e: usize) -> Verdict {
 }
 
 /// Not part of a longer grouped or dotted number (`1234-5678-9012-3456`, `1.2345…`).
-fn not_glued(hay: &[u8], s: usize, e: usize) -> bool {
+pub(crate) fn not_glued(hay: &[u8], s: usize, e: usize) -> bool {
     let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
     let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
     let glue = |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/' | b':' | b' ' | b','));
@@ -106,7 +109,8 @@ pub(crate) fn aadhaar_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     if ok { mask(s, e) } else { Verdict::Reject }
 }
 
-/// KR RRN: a real date; dashed as it stands, bare with a valid check digit or a keyword.
+/// KR RRN / FRN: a real date; dashed as it stands, bare with a valid check digit (an FRN's
+/// is offset by two) or a keyword.
 pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     const W: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
     let m = &hay[s..e];
@@ -115,7 +119,8 @@ pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let (mm, dd) = (num(2) * 10 + num(3), num(4) * 10 + num(5));
     let date_ok = (1..=12).contains(&mm) && (1..=31).contains(&dd);
     let sum: u32 = (0..12).map(|i| num(i) * W[i]).sum();
-    let check_ok = (11 - sum % 11) % 10 == num(12);
+    let offset = if num(6) >= 5 { 13 } else { 11 };
+    let check_ok = (offset - sum % 11) % 10 == num(12);
     let dashed = m.len() == 14;
     let ok =
         date_ok && not_glued(hay, s, e) && (dashed || check_ok || has_context(hay, s, &RRN_WORDS));

@@ -14,7 +14,8 @@ pub(crate) const IPV4: &str = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?
 pub(crate) const IPV6: &str =
     r"(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:.]{0,45}(?:/[0-9]{1,3})?(?:%[A-Za-z0-9]{1,16})?";
 /// MAC addresses: six pairs joined by `:` or `-`. (Cisco's dotted quads, `0012.3a9b.77c4`,
-/// would need a trigger branch of their own and are not matched.)
+/// would need a trigger branch of their own: `[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.` alone
+/// grows the all-kinds automaton by 5 MB, past its size limit; they are not matched.)
 pub(crate) const MAC: &str = r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}";
 /// URLs with a scheme, in the token class (a URL ends at whitespace, quotes, brackets,
 /// `,`, `;` or `&`); at most 2 KiB.
@@ -108,9 +109,11 @@ pub(crate) fn ipv6_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let colons = memchr::memchr_iter(b':', &m[..n]).count();
     let b1 = s.checked_sub(1).map(|i| hay[i]);
     let after = hay.get(s + n).copied();
-    // A lone `::` (a C++ scope, a Haskell type) is not worth masking.
+    // A lone `::` (a C++ scope, a Haskell type) is not worth masking; with a prefix
+    // (`::/0`, the default route) it is an address.
+    let bare_route = n == 2 && prefix_len(hay, s + n, 128) > 0;
     if colons < 2
-        || n < 3
+        || (n < 3 && !bare_route)
         || word(b1)
         || matches!(b1, Some(b':' | b'.'))
         || word(after)

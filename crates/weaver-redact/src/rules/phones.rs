@@ -48,8 +48,10 @@ pub(crate) fn trunk_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         .iter()
         .any(|g| g.iter().all(|&b| b == b'0') && g.len() > 1)
         || groups.iter().map(|g| g.len()).eq([3, 2, 4])
+        || groups.iter().map(|g| g.len()).eq([3, 3, 3])
     {
-        // A group of zeros is a placeholder; 3-2-4 is an SSN's shape (its own rule).
+        // A group of zeros is a placeholder; 3-2-4 is an SSN's shape (its own rule), 3-3-3
+        // that of a CA SIN or an AU TFN (national ids, opt-in).
         false
     } else {
         let one_kind = seps.windows(2).all(|w| w[0] == w[1]);
@@ -77,6 +79,27 @@ pub(crate) fn trunk_check(hay: &[u8], s: usize, e: usize) -> Verdict {
             },
             e,
         )
+    } else {
+        Verdict::Reject
+    }
+}
+
+/// A TR number without its trunk `0`, in the country's 3-3-2-2 grouping (`532 000 00 00`):
+/// an area or mobile code of 2xx–5xx.
+pub(crate) const TR_GROUPED: &str = r"\b[2-5][0-9]{2}[ .\-][0-9]{3}[ .\-][0-9]{2}[ .\-][0-9]{2}\b";
+
+/// TR 3-3-2-2: one separator kind, not glued to a longer number, a decimal or a path, and
+/// no group of zeros after the area code (a placeholder).
+pub(crate) fn tr_grouped_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let before = |k: usize| s.checked_sub(k).map(|i| hay[i]);
+    let after = |k: usize| hay.get(e + k).copied();
+    let ok = phone_guards(before(1), before(2), after(0), after(1))
+        && m[3] == m[7]
+        && m[7] == m[10]
+        && m[4..7] != *b"000";
+    if ok {
+        Verdict::whole(s, e, Kind::Phone)
     } else {
         Verdict::Reject
     }

@@ -1,0 +1,235 @@
+//! Regional identifiers outside Europe made of digits only, for the opt-in kinds: TH
+//! national ids (mod 11), US NPIs (Luhn over `80840`), CA SINs (Luhn), AU TFNs (mod 11)
+//! and ACNs (mod 10), ZA ids (date and Luhn), KR driver licences (region code) and
+//! business registration numbers (weighted sum), US ABA routing numbers (3-7-1) and AU
+//! Medicare numbers (weighted sum). They ride the digit trigger (8+ digits).
+//!
+//! The policy of [`super::national`]: a valid number written in its own grouping (TH
+//! `1-2345-67890-12-1`, NPI 4-3-3, SIN 3-3-3, KR 3-2-5, ABA 4-4-1, Medicare 4-5-1) is
+//! masked as it stands; a bare run, which collides with timestamps and database ids, only
+//! after a context word. A ZA id carries a date, a citizenship digit and Luhn, and is
+//! masked bare.
+
+use super::Verdict;
+use super::digits::{digits_of, has_context, luhn_ok};
+use super::regional_world::alone;
+use crate::Kind;
+
+/// TH national id: 13 digits, the first 1–8, bare or grouped 1-4-5-2-1.
+pub(crate) const TH_ID: &str = r"\b[1-8][ \-]?[0-9]{4}[ \-]?[0-9]{5}[ \-]?[0-9]{2}[ \-]?[0-9]\b";
+/// US NPI: 10 digits, the first 1 or 2, bare or grouped 4-3-3.
+pub(crate) const NPI: &str = r"\b[12][0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}\b";
+/// 9 digits, bare or grouped 3-3-3: CA SIN, AU TFN, AU ACN, or a passport after its word.
+pub(crate) const NINE: &str = r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}\b";
+/// ZA id: `YYMMDD`, 4 digits, citizenship (0–2), a digit, the Luhn check.
+pub(crate) const ZA_ID: &str = r"\b[0-9]{2}[01][0-9][0-3][0-9][0-9]{4}[012][0-9]{2}\b";
+/// KR driver licence: region (11–28), year, 6 digits, 2 check digits; bare or 2-2-6-2.
+pub(crate) const KR_DL: &str = r"\b[12][0-9][ \-]?[0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{2}\b";
+/// KR business registration number: bare or 3-2-5.
+pub(crate) const KR_BRN: &str = r"\b[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{5}\b";
+/// US ABA routing number: bare or 4-4-1 with dashes.
+pub(crate) const ABA: &str = r"\b[0-9]{4}-?[0-9]{4}-?[0-9]\b";
+/// AU Medicare number: 10 digits, the first 2–6, bare or 4-5-1.
+pub(crate) const AU_MEDICARE: &str = r"\b[2-6][0-9]{3}[ \-]?[0-9]{5}[ \-]?[0-9]\b";
+
+const TH_WORDS: [&[u8]; 6] = [
+    b"thai",
+    b"tnin",
+    b"national id",
+    b"id card",
+    b"citizen",
+    b"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\x8a\xe0\xb8\x99", // ประชาชน
+];
+const NPI_WORDS: [&[u8]; 3] = [b"npi", b"provider", b"prescriber"];
+const SIN_WORDS: [&[u8]; 8] = [
+    b"sin ",
+    b"sin:",
+    b"sin#",
+    b"sin=",
+    b"social insurance",
+    b"nas ",
+    b"nas:",
+    b"assurance sociale",
+];
+const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
+const ACN_WORDS: [&[u8]; 3] = [b"acn ", b"acn:", b"company number"];
+const PASSPORT_WORDS: [&[u8]; 3] = [b"passport", b"travel document", b"passeport"];
+const DL_WORDS: [&[u8]; 4] = [
+    b"license",
+    b"licence",
+    b"driver",
+    b"\xeb\xa9\xb4\xed\x97\x88", // 면허
+];
+const BRN_WORDS: [&[u8]; 4] = [
+    b"brn ",
+    b"brn:",
+    b"business registration",
+    b"\xec\x82\xac\xec\x97\x85\xec\x9e\x90", // 사업자
+];
+const ABA_WORDS: [&[u8]; 5] = [b"routing", b"aba ", b"aba:", b"rtn", b"transit"];
+const MEDICARE_WORDS: [&[u8]; 1] = [b"medicare"];
+
+/// How a candidate is written.
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Layout {
+    /// Digits only.
+    Bare,
+    /// Every group boundary of the format holds the same separator.
+    Grouped,
+    /// Some separators, not all, or of different kinds.
+    Other,
+}
+
+/// The layout of `m`, whose format has `groups` groups.
+fn layout(m: &[u8], groups: usize) -> Layout {
+    let seps: Vec<u8> = m.iter().copied().filter(|b| !b.is_ascii_digit()).collect();
+    if seps.is_empty() {
+        Layout::Bare
+    } else if seps.len() + 1 == groups && seps.windows(2).all(|w| w[0] == w[1]) {
+        Layout::Grouped
+    } else {
+        Layout::Other
+    }
+}
+
+fn value(d: &[u8], i: usize) -> u32 {
+    u32::from(d[i] - b'0')
+}
+
+/// Weighted sum of the digits `d` with `w`.
+fn weighted(d: &[u8], w: &[u32]) -> u32 {
+    d.iter()
+        .zip(w)
+        .map(|(&b, &k)| u32::from(b - b'0') * k)
+        .sum()
+}
+
+/// Masks `s..e` as `kind` when the number is valid, stands alone, is not one digit
+/// repeated, and is either grouped or (bare) after one of `words`.
+fn decide(
+    hay: &[u8],
+    s: usize,
+    e: usize,
+    groups: usize,
+    valid: bool,
+    words: &[&[u8]],
+    kind: Kind,
+) -> Verdict {
+    let m = &hay[s..e];
+    let d = digits_of(m);
+    let ok = valid
+        && !d.iter().all(|&b| b == d[0])
+        && alone(hay, s, e)
+        && match layout(m, groups) {
+            Layout::Grouped => true,
+            Layout::Bare => has_context(hay, s, words),
+            Layout::Other => false,
+        };
+    if ok {
+        Verdict::whole(s, e, kind)
+    } else {
+        Verdict::Reject
+    }
+}
+
+/// TH id: the mod-11 check digit.
+pub(crate) fn th_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let sum = weighted(&d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
+    let valid = (11 - sum % 11) % 10 == value(&d, 12);
+    decide(hay, s, e, 5, valid, &TH_WORDS, Kind::NationalId)
+}
+
+/// NPI: Luhn over the card-issuer prefix `80840` and the 10 digits.
+pub(crate) fn npi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let mut d = b"80840".to_vec();
+    d.extend(digits_of(&hay[s..e]));
+    decide(hay, s, e, 3, luhn_ok(&d), &NPI_WORDS, Kind::HealthId)
+}
+
+/// 9 digits: a CA SIN (Luhn, not starting `0` or `8`) or an AU TFN (mod 11) grouped 3-3-3
+/// or after its word; an AU ACN (mod 10) grouped with a leading `0` or after its word; a
+/// passport only after its word.
+pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let sin = luhn_ok(&d) && !matches!(d[0], b'0' | b'8');
+    let tfn = weighted(&d, &[1, 4, 3, 7, 5, 8, 6, 9, 10]).is_multiple_of(11);
+    let acn = (10 - weighted(&d, &[8, 7, 6, 5, 4, 3, 2, 1]) % 10) % 10 == value(&d, 8);
+    let tries = [
+        (sin, &SIN_WORDS[..], Kind::NationalId),
+        (tfn, &TFN_WORDS[..], Kind::NationalId),
+    ];
+    for (valid, words, kind) in tries {
+        if let v @ Verdict::Mask(..) = decide(hay, s, e, 3, valid, words, kind) {
+            return v;
+        }
+    }
+    let layout_ok = layout(&hay[s..e], 3) != Layout::Other && alone(hay, s, e);
+    // No SIN starts with 0: a grouped 0xx xxx xxx with an ACN's check is the ACN's.
+    let acn_grouped = d[0] == b'0' && layout(&hay[s..e], 3) == Layout::Grouped;
+    if layout_ok && acn && (acn_grouped || has_context(hay, s, &ACN_WORDS)) {
+        return Verdict::whole(s, e, Kind::BusinessId);
+    }
+    if layout_ok && has_context(hay, s, &PASSPORT_WORDS) && d.iter().any(|&b| b != d[0]) {
+        return Verdict::whole(s, e, Kind::Passport);
+    }
+    Verdict::Reject
+}
+
+fn leap_ok(yy: u32, mm: u32, dd: u32) -> bool {
+    let days = match mm {
+        2 if yy.is_multiple_of(4) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    (1..=days).contains(&dd)
+}
+
+/// ZA id: a real date (29 February only in a leap year), Luhn, as it stands.
+pub(crate) fn za_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = &hay[s..e];
+    let two = |i: usize| value(d, i) * 10 + value(d, i + 1);
+    let ok = leap_ok(two(0), two(2), two(4)) && luhn_ok(d) && alone(hay, s, e);
+    if ok {
+        Verdict::whole(s, e, Kind::NationalId)
+    } else {
+        Verdict::Reject
+    }
+}
+
+/// KR driver licence: a region code of 11–28.
+pub(crate) fn kr_dl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let region = value(&d, 0) * 10 + value(&d, 1);
+    let valid = (11..=28).contains(&region);
+    decide(hay, s, e, 4, valid, &DL_WORDS, Kind::DriverLicense)
+}
+
+/// KR business registration number: weights 1,3,7,1,3,7,1,3,5, plus the tens of
+/// 5 × the ninth digit.
+pub(crate) fn kr_brn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let sum = weighted(&d, &[1, 3, 7, 1, 3, 7, 1, 3, 5]) + value(&d, 8) * 5 / 10;
+    let valid = (10 - sum % 10) % 10 == value(&d, 9);
+    decide(hay, s, e, 3, valid, &BRN_WORDS, Kind::BusinessId)
+}
+
+/// ABA routing number: the 3-7-1 weighted sum is a multiple of 10, and the first two
+/// digits are a Federal Reserve district (00–12, 21–32 thrift, 61–72 electronic, 80
+/// traveller's cheques).
+pub(crate) fn aba_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let prefix = value(&d, 0) * 10 + value(&d, 1);
+    let valid = weighted(&d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]).is_multiple_of(10)
+        && matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80);
+    decide(hay, s, e, 3, valid, &ABA_WORDS, Kind::BankAccount)
+}
+
+/// AU Medicare: weights 1,3,7,9 twice; the ninth digit is the sum mod 10.
+pub(crate) fn medicare_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let d = digits_of(&hay[s..e]);
+    let valid = weighted(&d, &[1, 3, 7, 9, 1, 3, 7, 9]) % 10 == value(&d, 8);
+    decide(hay, s, e, 3, valid, &MEDICARE_WORDS, Kind::HealthId)
+}
