@@ -74,6 +74,45 @@ impl Sink for Vec<u8> {
     }
 }
 
+/// Wraps the caller's sink and keeps the last [`CONTEXT`] bytes written: the look-behind of
+/// the next segment is the *output* before it, as a second pass over that output reads it,
+/// so masks never shift a context keyword into or out of reach between passes.
+pub(crate) struct TailSink<'a> {
+    inner: &'a mut dyn Sink,
+    tail: &'a mut Vec<u8>,
+}
+
+impl TailSink<'_> {
+    fn keep(&mut self, bytes: &[u8]) {
+        if bytes.len() >= CONTEXT {
+            self.tail.clear();
+            self.tail.extend_from_slice(&bytes[bytes.len() - CONTEXT..]);
+        } else {
+            self.tail.extend_from_slice(bytes);
+            if self.tail.len() > 2 * CONTEXT {
+                let cut = self.tail.len() - CONTEXT;
+                self.tail.drain(..cut);
+            }
+        }
+    }
+
+    /// The last (at most) [`CONTEXT`] bytes written.
+    fn context(&self) -> &[u8] {
+        &self.tail[self.tail.len().saturating_sub(CONTEXT)..]
+    }
+}
+
+impl Sink for TailSink<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.inner.raw(bytes);
+        self.keep(bytes);
+    }
+    fn marker(&mut self, marker: &str) {
+        self.inner.marker(marker);
+        self.keep(marker.as_bytes());
+    }
+}
+
 /// A sink for one-shot calls: allocates only once the first marker is written, so an input
 /// with nothing to mask is returned borrowed.
 pub(crate) struct LazySink<'a> {
@@ -157,6 +196,8 @@ pub(crate) struct Scanner {
     masks: u64,
     scratch: Vec<u8>,
     spans: Vec<Span>,
+    /// The last bytes of output (see [`TailSink`]).
+    tail: Vec<u8>,
     /// Walk every byte with the DFA (the oracle), never jump with stage 1.
     exact: bool,
     stage1: Stage1,
@@ -179,6 +220,7 @@ impl Scanner {
             masks: 0,
             scratch: Vec::new(),
             spans: Vec::new(),
+            tail: Vec::new(),
             exact: false,
             stage1: Stage1::default(),
         }
@@ -215,6 +257,26 @@ impl Scanner {
         chunk: &[u8],
         last: bool,
         sink: &mut dyn Sink,
+        on: &mut dyn FnMut(Finding),
+    ) {
+        if !self.started {
+            self.tail.clear();
+        }
+        let mut tail = std::mem::take(&mut self.tail);
+        let mut ts = TailSink {
+            inner: sink,
+            tail: &mut tail,
+        };
+        self.feed_inner(inner, chunk, last, &mut ts, on);
+        self.tail = tail;
+    }
+
+    fn feed_inner(
+        &mut self,
+        inner: &Inner,
+        chunk: &[u8],
+        last: bool,
+        sink: &mut TailSink<'_>,
         on: &mut dyn FnMut(Finding),
     ) {
         if !self.started {
@@ -373,7 +435,7 @@ impl Scanner {
         eoi: bool,
         chunk: &[u8],
         base: u64,
-        sink: &mut dyn Sink,
+        sink: &mut TailSink<'_>,
         on: &mut dyn FnMut(Finding),
     ) {
         if let Some(start) = self.swallow.take() {
@@ -425,7 +487,7 @@ impl Scanner {
         end: u64,
         chunk: &[u8],
         base: u64,
-        sink: &mut dyn Sink,
+        sink: &mut TailSink<'_>,
         on: &mut dyn FnMut(Finding),
     ) {
         let seg = self.last_cut;
@@ -433,11 +495,15 @@ impl Scanner {
             self.emit_raw(chunk, base, self.emitted, seg, sink);
             self.emitted = seg;
         }
-        let ctx_start = seg.saturating_sub(CONTEXT as u64);
-        let lo = (seg - ctx_start) as usize;
+        // The look-behind is the output before the segment (see `TailSink`), then the
+        // segment's own bytes.
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut spans = std::mem::take(&mut self.spans);
-        let hay = self.slice(chunk, base, ctx_start, end, &mut scratch);
+        scratch.clear();
+        scratch.extend_from_slice(sink.context());
+        let lo = scratch.len();
+        self.append_original(chunk, base, seg, end, &mut scratch);
+        let hay = &scratch[..];
         let markers = &inner.markers;
         crate::fixpoint::settled_spans(
             &inner.engine,
@@ -463,8 +529,8 @@ impl Scanner {
             }
             on(Finding {
                 kind: sp.kind,
-                start: ctx_start + sp.start as u64,
-                end: ctx_start + sp.end as u64,
+                start: seg + (sp.start - lo) as u64,
+                end: seg + (sp.end - lo) as u64,
             });
             prev = sp.end;
         }
@@ -475,26 +541,19 @@ impl Scanner {
         self.spans = spans;
     }
 
-    /// Original bytes `[a, b)`: from the buffer, the chunk, or both (copied into `scratch`).
-    fn slice<'s>(
-        &'s self,
-        chunk: &'s [u8],
-        base: u64,
-        a: u64,
-        b: u64,
-        scratch: &'s mut Vec<u8>,
-    ) -> &'s [u8] {
-        if a >= base {
-            return &chunk[(a - base) as usize..(b - base) as usize];
+    /// Appends original bytes `[a, b)` (from the buffer, the chunk, or both) to `out`.
+    fn append_original(&self, chunk: &[u8], base: u64, a: u64, b: u64, out: &mut Vec<u8>) {
+        if a >= b {
+            return;
         }
-        let bs = (a - self.buf_base) as usize;
-        if b <= base {
-            return &self.buf[bs..(b - self.buf_base) as usize];
+        if a < base {
+            let bs = (a - self.buf_base) as usize;
+            let be = (b.min(base) - self.buf_base) as usize;
+            out.extend_from_slice(&self.buf[bs..be]);
         }
-        scratch.clear();
-        scratch.extend_from_slice(&self.buf[bs..]);
-        scratch.extend_from_slice(&chunk[..(b - base) as usize]);
-        scratch
+        if b > base {
+            out.extend_from_slice(&chunk[(a.max(base) - base) as usize..(b - base) as usize]);
+        }
     }
 
     fn emit_raw(&self, chunk: &[u8], base: u64, a: u64, b: u64, sink: &mut dyn Sink) {
