@@ -17,6 +17,8 @@ mod net;
 mod phones;
 mod pii;
 mod prefixed;
+// regional: Europe
+mod regional_eu;
 mod syntax;
 mod values;
 mod vendors;
@@ -85,6 +87,9 @@ pub(crate) enum Check {
     /// The vendor families with a lead before a literal (Telegram `<digits>:A…`, Azure
     /// `…8Q~…`, Terraform `….atlasv1.…`), one check per literal so each has a needle.
     VendorLead(vendors::LeadKind),
+    // regional: Europe
+    /// The European, UK and Turkish ids of the opt-in kinds ([`regional_eu`]).
+    RegionalEu(regional_eu::Rule),
     Custom,
 }
 
@@ -134,6 +139,9 @@ pub(crate) fn triggers() -> Vec<String> {
         pii::trigger(),
         // 4: the opt-in kinds (see `net`): in the automaton only when one of them is on.
         net::trigger(),
+        // regional: Europe
+        // 5: the letter-and-digit ids, plates and postcodes (see `regional_eu`).
+        regional_eu::trigger(),
     ]
 }
 
@@ -293,6 +301,36 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::VendorLead(vendors::LeadKind::Terraform),
         ),
     ]
+    .into_iter()
+    // regional: Europe
+    .chain(regional_eu_builtins(b))
+    .collect()
+}
+
+// regional: Europe
+fn regional_eu_builtins(b: impl Fn(Kind, &str, Check) -> BuiltIn) -> Vec<BuiltIn> {
+    use regional_eu::Rule;
+    [
+        (Kind::Postcode, Rule::UkPostcode),
+        (Kind::VehiclePlate, Rule::UkPlate),
+        (Kind::VehiclePlate, Rule::UkPlateSuffix),
+        (Kind::VehiclePlate, Rule::TrPlate),
+        (Kind::NationalId, Rule::NinoSpaced),
+        (Kind::DriverLicense, Rule::UkDrivingLicence),
+        (Kind::Passport, Rule::LetterDigits),
+        (Kind::HealthId, Rule::LetterDigits),
+        (Kind::DriverLicense, Rule::LetterDigits),
+        (Kind::Passport, Rule::DePassport),
+        (Kind::NationalId, Rule::DeSocial),
+        (Kind::NationalId, Rule::Digits11),
+        (Kind::BusinessId, Rule::ItVat),
+        (Kind::NationalId, Rule::SePersonnummer),
+        (Kind::BusinessId, Rule::SeOrgNumber),
+        (Kind::HealthId, Rule::DeLanr),
+    ]
+    .into_iter()
+    .map(|(kind, rule)| b(kind, regional_eu::regex(rule), Check::RegionalEu(rule)))
+    .collect()
 }
 
 fn head_of(check: Check) -> Option<&'static str> {
@@ -388,6 +426,8 @@ fn trigger_of(check: Check) -> usize {
         | Check::SgNric
         | Check::InPan => 3,
         Check::Ipv4 | Check::Ipv6 | Check::Mac | Check::Url | Check::Crypto => 4,
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::trigger_of(rule),
         Check::Custom => usize::MAX,
     }
 }
@@ -409,6 +449,8 @@ pub(crate) fn min_digits(check: Check) -> usize {
         Check::Aadhaar => 12,
         Check::KrRrn => 13,
         Check::Card => 13,
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::min_digits(rule),
         _ => 0,
     }
 }
@@ -589,6 +631,8 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Mac => net::mac_check(hay, s, e),
         Check::Url => net::url_check(hay, s, e),
         Check::Crypto => net::crypto_check(hay, s, e),
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::check(rule, hay, s, e),
         Check::SsnFormatted => {
             if m[3] != m[6]
                 || !ssn_guards(m[3] == b' ', before(1), before(2), after(0), after(1))
