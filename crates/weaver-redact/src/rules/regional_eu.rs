@@ -241,7 +241,7 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             verdict(ok, s, e, Kind::VehiclePlate)
         }
         Rule::TrPlate => {
-            let spaces = m.iter().filter(|&&b| b == b' ').count();
+            let spaces = memchr::memchr_iter(b' ', m).count();
             let ok = one_case(m)
                 && (spaces == 0 || spaces == 2)
                 && !m.iter().any(|b| b"QWXqwx".contains(b))
