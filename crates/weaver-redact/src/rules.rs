@@ -19,6 +19,8 @@ mod pii;
 mod prefixed;
 mod regional_world;
 mod regional_world_digits;
+// regional: Europe
+mod regional_eu;
 mod syntax;
 mod values;
 mod vendors;
@@ -110,6 +112,9 @@ pub(crate) enum Check {
     Aba,
     AuMedicare,
     PhoneTr,
+    // regional: Europe
+    /// The European, UK and Turkish ids of the opt-in kinds ([`regional_eu`]).
+    RegionalEu(regional_eu::Rule),
     Custom,
 }
 
@@ -159,8 +164,9 @@ pub(crate) fn triggers() -> Vec<String> {
         pii::trigger(),
         // 4: the opt-in kinds (see `net`): in the automaton only when one of them is on.
         net::trigger(),
-        // 5: regional: Europe (kept by its own branch; never matches here).
-        r"[^\x00-\xFF]".to_owned(),
+        // regional: Europe
+        // 5: the letter-and-digit ids, plates and postcodes (see `regional_eu`).
+        regional_eu::trigger(),
         // 6: regional: World (see `regional_world`), opt-in only.
         regional_world::trigger(),
     ]
@@ -368,6 +374,36 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::VendorLead(vendors::LeadKind::Terraform),
         ),
     ]
+    .into_iter()
+    // regional: Europe
+    .chain(regional_eu_builtins(b))
+    .collect()
+}
+
+// regional: Europe
+fn regional_eu_builtins(b: impl Fn(Kind, &str, Check) -> BuiltIn) -> Vec<BuiltIn> {
+    use regional_eu::Rule;
+    [
+        (Kind::Postcode, Rule::UkPostcode),
+        (Kind::VehiclePlate, Rule::UkPlate),
+        (Kind::VehiclePlate, Rule::UkPlateSuffix),
+        (Kind::VehiclePlate, Rule::TrPlate),
+        (Kind::NationalId, Rule::NinoSpaced),
+        (Kind::DriverLicense, Rule::UkDrivingLicence),
+        (Kind::Passport, Rule::LetterDigits),
+        (Kind::HealthId, Rule::LetterDigits),
+        (Kind::DriverLicense, Rule::LetterDigits),
+        (Kind::Passport, Rule::DePassport),
+        (Kind::NationalId, Rule::DeSocial),
+        (Kind::NationalId, Rule::Digits11),
+        (Kind::BusinessId, Rule::ItVat),
+        (Kind::NationalId, Rule::SePersonnummer),
+        (Kind::BusinessId, Rule::SeOrgNumber),
+        (Kind::HealthId, Rule::DeLanr),
+    ]
+    .into_iter()
+    .map(|(kind, rule)| b(kind, regional_eu::regex(rule), Check::RegionalEu(rule)))
+    .collect()
 }
 
 fn head_of(check: Check) -> Option<&'static str> {
@@ -482,6 +518,8 @@ fn trigger_of(check: Check) -> usize {
         | Check::Aba
         | Check::AuMedicare
         | Check::PhoneTr => 1,
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::trigger_of(rule),
         Check::Custom => usize::MAX,
     }
 }
@@ -514,6 +552,8 @@ pub(crate) fn min_digits(check: Check) -> usize {
         Check::Npi | Check::KrBrn | Check::AuMedicare | Check::PhoneTr => 10,
         Check::KrDl => 12,
         Check::ThId | Check::ZaId => 13,
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::min_digits(rule),
         _ => 0,
     }
 }
@@ -718,6 +758,8 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::Aba => regional_world_digits::aba_check(hay, s, e),
         Check::AuMedicare => regional_world_digits::medicare_check(hay, s, e),
         Check::PhoneTr => phones::tr_grouped_check(hay, s, e),
+        // regional: Europe
+        Check::RegionalEu(rule) => regional_eu::check(rule, hay, s, e),
         Check::SsnFormatted => {
             if m[3] != m[6]
                 || !ssn_guards(m[3] == b' ', before(1), before(2), after(0), after(1))

@@ -21,8 +21,8 @@ pub(crate) const ES_ID: &str = r"(?:[XYZxyz]-?[0-9]{7}|[0-9]{7,8})-?[A-Za-z]";
 /// IT codice fiscale (omocodia letters allowed in the digit places).
 pub(crate) const IT_CF: &str =
     r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]";
-/// UK National Insurance number, written without spaces (see [`trigger`] for why the
-/// spaced form is not matched).
+/// UK National Insurance number, written without spaces (the spaced form, `AB 12 34 56 C`,
+/// needs a trigger branch that starts with letters: see `regional_eu`).
 pub(crate) const UK_NINO: &str = r"[A-Za-z]{2}[0-9]{6}[A-Da-d]";
 /// SG NRIC / FIN.
 pub(crate) const SG_NRIC: &str = r"[STFGstfg][0-9]{7}[A-Za-z]";
@@ -62,7 +62,7 @@ fn mask(s: usize, e: usize, kind: Kind) -> Verdict {
 }
 
 /// IBAN lengths by country (ISO 13616 registry).
-const IBAN_LENGTHS: [(&[u8; 2], u8); 84] = [
+const IBAN_LENGTHS: [(&[u8; 2], u8); 87] = [
     (b"AD", 24),
     (b"AE", 23),
     (b"AL", 28),
@@ -147,6 +147,9 @@ const IBAN_LENGTHS: [(&[u8; 2], u8); 84] = [
     (b"TN", 24),
     (b"TR", 26),
     (b"UA", 29),
+    (b"VA", 22),
+    (b"VG", 24),
+    (b"XK", 20),
 ];
 
 fn iban_length(cc: &[u8]) -> Option<usize> {
@@ -221,7 +224,7 @@ pub(crate) fn iban_check(hay: &[u8], s: usize) -> Verdict {
 }
 
 /// Whether the digits at `s` continue an IBAN-shaped run (`DE89 3704 0044 …`): the bytes
-/// before are uppercase groups joined by single spaces or dashes, the first of which is a
+/// before are alphanumeric groups joined by single spaces or dashes, the first of which is a
 /// country code and two digits. A phone, card or SSN rule must not mask the tail of an
 /// account number that failed its own check. Looks at most 60 bytes back.
 pub(crate) fn in_iban_run(hay: &[u8], s: usize) -> bool {
@@ -233,7 +236,7 @@ pub(crate) fn in_iban_run(hay: &[u8], s: usize) -> bool {
         }
         let end = p - 1;
         let mut st = end;
-        while st > lo && (hay[st - 1].is_ascii_uppercase() || hay[st - 1].is_ascii_digit()) {
+        while st > lo && hay[st - 1].is_ascii_alphanumeric() {
             st -= 1;
         }
         let g = &hay[st..end];
