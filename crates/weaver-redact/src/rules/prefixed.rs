@@ -27,13 +27,14 @@ pub(crate) fn check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
         // file name such as `hugs-xoxo-party-2024.png` is not one.
         Check::Slack if m[3] == b'o' || m[3] == b's' => slack_legacy(&m[5..]) && m.len() >= 15,
         Check::Slack => slack_current(m),
-        Check::OpenAi => match anthropic_body(m) {
-            Some(body) => anthropic_shape(body),
-            None => {
+        Check::OpenAi => {
+            if let Some(body) = anthropic_body(m) {
+                anthropic_shape(body)
+            } else {
                 let body = &m[3..];
                 body.len() >= 20 && body.iter().any(u8::is_ascii_digit)
             }
-        },
+        }
         Check::Stripe => m.len() >= 8 + 10 && !placeholder(&m[8..]),
         // `AIza` and exactly 35 more: a longer run is some other identifier.
         Check::Google => m.len() == 4 + 35 && !placeholder(&m[4..]) && !sequential(&m[4..]),
