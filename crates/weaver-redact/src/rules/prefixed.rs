@@ -91,12 +91,21 @@ fn anthropic_shape(body: &[u8]) -> bool {
     body.len() == 95 && body.ends_with(b"AA") && !placeholder(&body[..93])
 }
 
-/// Whether a JWT candidate (`eyJ….eyJ…[.sig]`) has a real header: its first segment
-/// decodes (base64url) to text that reads as a whole JSON object, `{"…"…}`. Mangled samples
-/// whose header was cut or edited decode to an object that never closes, or to binary.
+/// Whether a JWT candidate (`eyJ….eyJ…[.sig]`) has a real header or payload: one of its
+/// first two segments decodes (base64url) to text that reads as a whole JSON object,
+/// `{"…"…}`. Samples made of filler (`eyJ0.eyJ1.…`) decode to objects that never close, or
+/// to binary. One good segment is enough (fail closed: an edited header does not make a
+/// token's claims and signature harmless).
 pub(crate) fn jwt_ok(m: &[u8]) -> bool {
-    let header = m.split(|&b| b == b'.').next().unwrap_or(b"");
-    let Some(json) = base64url(header) else {
+    let mut parts = m.split(|&b| b == b'.');
+    let header = parts.next().unwrap_or(b"");
+    let payload = parts.next().unwrap_or(b"");
+    json_object(header) || json_object(payload)
+}
+
+/// Whether a base64url segment decodes to text reading as a whole JSON object.
+fn json_object(segment: &[u8]) -> bool {
+    let Some(json) = base64url(segment) else {
         return false;
     };
     let end = json.iter().rposition(|b| !b.is_ascii_whitespace());
