@@ -254,7 +254,8 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         ),
         b(
             Kind::Jwt,
-            r"\beyJ[A-Za-z0-9_\-]+\.eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*",
+            // The signature may be missing (`alg: none`, or cut off by the caller).
+            r"\beyJ[A-Za-z0-9_\-]+\.eyJ[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]*)?",
             Check::Jwt,
         ),
         b(Kind::ApiKey, &assignment, Check::Assignment),
@@ -372,6 +373,22 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Kind::VendorToken,
             &vendors::lead_regex(vendors::LeadKind::Terraform),
             Check::VendorLead(vendors::LeadKind::Terraform),
+        ),
+        // vendor: lead families without a literal start (issue 20)
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::AppId),
+            Check::VendorLead(vendors::LeadKind::AppId),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Mailchimp),
+            Check::VendorLead(vendors::LeadKind::Mailchimp),
+        ),
+        b(
+            Kind::VendorToken,
+            &vendors::lead_regex(vendors::LeadKind::Discord),
+            Check::VendorLead(vendors::LeadKind::Discord),
         ),
     ]
     .into_iter()
@@ -799,7 +816,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             }
         }
         Check::Jwt => {
-            if m.len() >= 16 {
+            if m.len() >= 16 && prefixed::jwt_ok(m) {
                 whole(Kind::Jwt)
             } else {
                 Verdict::Reject
@@ -855,7 +872,8 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         | Check::Stripe
         | Check::Google => prefixed::check(check, hay, s, e),
         Check::Vendor | Check::VendorLead(_) => vendors::check(hay, s),
-        Check::Pem => whole(Kind::PrivateKey),
+        Check::Pem if prefixed::pem_ok(m) => whole(Kind::PrivateKey),
+        Check::Pem => Verdict::Reject,
         Check::UrlCredentials => {
             // Keep scheme and host: mask only what lies between `://` and the last `@`.
             let sep = memchr::memmem::find(m, b"://").map_or(0, |i| i + 3);

@@ -86,9 +86,14 @@ fn rules_can_be_selected() {
         .kinds([Kind::AnthropicKey])
         .build()
         .unwrap();
+    // An Anthropic key in its public layout: `sk-ant-api03-`, 93 bytes, `AA`.
+    let anthropic = concat!(
+        "sk-ant-api03-",
+        "PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqFY",
+        "AA"
+    );
     assert_eq!(
-        anthropic_only
-            .redact_str("sk-ant-api03-abc123def456ghi789jkl sk-proj-abc123def456ghi789jkl"),
+        anthropic_only.redact_str(&format!("{anthropic} sk-proj-abc123def456ghi789jkl")),
         "[REDACTED] sk-proj-abc123def456ghi789jkl"
     );
     let none = Redactor::builder().kinds([]).build().unwrap();

@@ -2,7 +2,7 @@
 //! OpenAI / Anthropic, Stripe, Google): each has its own pattern and kind, and shares the
 //! table's placeholder test ([`super::vendors::placeholder`]).
 
-use super::vendors::placeholder;
+use super::vendors::{placeholder, sequential};
 use super::{Check, Verdict};
 use crate::Kind;
 
@@ -26,13 +26,18 @@ pub(crate) fn check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
         // Legacy `xoxo-` / `xoxs-` tokens are digit groups then hex (`xoxs-1-2-3-abc…`): a
         // file name such as `hugs-xoxo-party-2024.png` is not one.
         Check::Slack if m[3] == b'o' || m[3] == b's' => slack_legacy(&m[5..]) && m.len() >= 15,
-        Check::Slack => m.len() >= 15 && m[5..].iter().any(u8::is_ascii_digit),
+        Check::Slack => slack_current(m),
         Check::OpenAi => {
-            let body = &m[3..];
-            body.len() >= 20 && body.iter().any(u8::is_ascii_digit)
+            if let Some(body) = anthropic_body(m) {
+                anthropic_shape(body)
+            } else {
+                let body = &m[3..];
+                body.len() >= 20 && body.iter().any(u8::is_ascii_digit)
+            }
         }
         Check::Stripe => m.len() >= 8 + 10 && !placeholder(&m[8..]),
-        Check::Google => m.len() >= 4 + 30,
+        // `AIza` and exactly 35 more: a longer run is some other identifier.
+        Check::Google => m.len() == 4 + 35 && !placeholder(&m[4..]) && !sequential(&m[4..]),
         _ => false,
     };
     if !ok {
@@ -47,6 +52,127 @@ pub(crate) fn check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
         Check::Stripe => Kind::StripeKey,
         _ => Kind::GoogleApiKey,
     })
+}
+
+/// Whether a current Slack token (`xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`) has its shape: at
+/// least 15 bytes with a digit after the prefix, and for bot and user tokens two digit
+/// groups before the secret (`xoxb-<team>-<bot>-<secret>`), or one of 8+ digits (legacy
+/// `xoxb-<team>-<secret>`), or 100+ bytes (configuration tokens, `xoxp-1-<…>`).
+/// `xoxb-12345-abcd234` is a shortened example.
+fn slack_current(m: &[u8]) -> bool {
+    let body = &m[5..];
+    if m.len() < 15 || !body.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    if m[3] != b'b' && m[3] != b'p' {
+        return true;
+    }
+    let groups: Vec<&[u8]> = body.split(|&b| b == b'-').collect();
+    let digits = |g: &&[u8]| !g.is_empty() && g.iter().all(u8::is_ascii_digit);
+    let team = groups
+        .first()
+        .map_or(0, |g| if digits(g) { g.len() } else { 0 });
+    let numbered = groups.len() >= 3 && groups[..2].iter().all(digits);
+    team >= 8 || numbered || m.len() >= 100
+}
+
+/// The versioned body of an Anthropic key whose layout is public (`sk-ant-api03-` and
+/// `sk-ant-admin01-`: 93 bytes of `[A-Za-z0-9_-]`, then `AA`), if `m` starts so.
+fn anthropic_body(m: &[u8]) -> Option<&[u8]> {
+    [b"sk-ant-api03-".as_slice(), b"sk-ant-admin01-"]
+        .iter()
+        .find(|p| m.starts_with(p))
+        .map(|p| &m[p.len()..])
+}
+
+/// Whether an Anthropic body has the public layout (see [`anthropic_body`]) and is not a
+/// placeholder.
+fn anthropic_shape(body: &[u8]) -> bool {
+    body.len() == 95 && body.ends_with(b"AA") && !placeholder(&body[..93])
+}
+
+/// Whether a JWT candidate (`eyJ….eyJ…[.sig]`) has a real header or payload: one of its
+/// first two segments decodes (base64url) to text that reads as a whole JSON object,
+/// `{"…"…}`. Samples made of filler (`eyJ0.eyJ1.…`) decode to objects that never close, or
+/// to binary. One good segment is enough (fail closed: an edited header does not make a
+/// token's claims and signature harmless).
+pub(crate) fn jwt_ok(m: &[u8]) -> bool {
+    let mut parts = m.split(|&b| b == b'.');
+    let header = parts.next().unwrap_or(b"");
+    let payload = parts.next().unwrap_or(b"");
+    json_object(header) || json_object(payload)
+}
+
+/// Whether a base64url segment decodes to text reading as a whole JSON object.
+fn json_object(segment: &[u8]) -> bool {
+    let Some(json) = base64url(segment) else {
+        return false;
+    };
+    let end = json.iter().rposition(|b| !b.is_ascii_whitespace());
+    let text = std::str::from_utf8(&json).is_ok_and(|t| {
+        !t.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    });
+    text && json.starts_with(b"{\"") && end.is_some_and(|i| json[i] == b'}')
+}
+
+/// Decodes unpadded base64url (or standard base64) text; `None` if a byte is outside the
+/// alphabet or the length cannot be a whole encoding.
+fn base64url(s: &[u8]) -> Option<Vec<u8>> {
+    let val = |b: u8| -> Option<u32> {
+        Some(u32::from(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        }))
+    };
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for chunk in s.chunks(4) {
+        let mut n = 0u32;
+        for (i, &b) in chunk.iter().enumerate() {
+            n |= val(b)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+/// Whether a private key block holds a key: a header line (`Proc-Type:`, `Version:`), at
+/// least 16 base64 bytes of body, or a shorter body that is not a bare word (a digit or one
+/// of `+/=`). A block around a word (`anything`) or around nothing is a sample of the
+/// framing, not a key.
+pub(crate) fn pem_ok(m: &[u8]) -> bool {
+    // The BEGIN line ends at the first `-----` after `PRIVATE KEY`.
+    let key = memchr::memmem::find(m, b"PRIVATE KEY").map_or(0, |i| i + 11);
+    let start = memchr::memmem::find(&m[key..], b"-----").map_or(m.len(), |i| key + i + 5);
+    let rest = &m[start..];
+    let end = memchr::memmem::find(rest, b"-----END").unwrap_or(rest.len());
+    let body = &rest[..end];
+    let header = body.split(|&b| b == b'\n').any(|l| {
+        let l = l.trim_ascii();
+        memchr::memchr(b':', l).is_some_and(|i| {
+            i > 0
+                && l[..i]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        })
+    });
+    let b64 = body
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b))
+        .count();
+    // A short body may still be a cut key (`MIIEvQ==`), but not a word: letters only.
+    let word = !body
+        .iter()
+        .any(|b| b.is_ascii_digit() || b"+/=".contains(b));
+    header || b64 >= 16 || (b64 > 0 && !word)
 }
 
 /// `<digits>-<digits>-<digits>-<hex>`: the body of a legacy Slack token.

@@ -63,6 +63,12 @@ pub(crate) enum LeadKind {
     Azure,
     /// Terraform Cloud: fourteen bytes, then `.atlasv1.`.
     Terraform,
+    /// Facebook app tokens: the app id's digits, then `|`.
+    AppId,
+    /// Mailchimp: 32 lowercase hex, then `-us` and the data centre's number.
+    Mailchimp,
+    /// Discord bot tokens: the base64 user id, then `.`.
+    Discord,
 }
 
 /// How a family's token may begin before its literal prefix.
@@ -76,7 +82,22 @@ enum Lead {
     Azure,
     /// Fourteen of `[a-z0-9]` and a `.` (Terraform Cloud tokens: `….atlasv1.…`).
     Terraform,
+    /// `min..=max` digits, then the prefix `|` (Facebook app tokens: `<app id>|<secret>`).
+    AppId(usize, usize),
+    /// Exactly this many lowercase hex bytes (Mailchimp: `<32 hex>-us<N>`); the entropy
+    /// floor and the placeholder test apply to them, not to the short body.
+    Hex(usize),
+    /// A Discord bot token's first part: the user id (17 to 19 decimal digits) in
+    /// base64, 24 to 26 of `[A-Za-z0-9_-]`. Base64 of ASCII digits starts with one of
+    /// [`SNOWFLAKE_HEADS`] (first digit 1-9, second any) and a third byte of
+    /// `[AEIMQUYcgk]` (third digit's top bits are always `0011`).
+    Snowflake,
 }
+
+/// The first two bytes of the base64 of a decimal number that does not start with `0`.
+const SNOWFLAKE_HEADS: [&[u8; 2]; 9] = [
+    b"MT", b"Mj", b"Mz", b"ND", b"NT", b"Nj", b"Nz", b"OD", b"OT",
+];
 
 /// Extra structure verified on the body.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -87,6 +108,10 @@ enum Extra {
     /// The body ends with this byte and then exactly this many bytes (Sentry's
     /// `…_<43-byte signature>`).
     Tail(u8, usize),
+    /// The body holds exactly one `.`, at this index (Discord's `<6>.<27+>` after the id).
+    DotAt(usize),
+    /// The prefix is a name (`AccountKey=`): only the body is masked, the name is kept.
+    Named,
 }
 
 /// One token family.
@@ -111,177 +136,8 @@ struct Family {
     extra: Extra,
 }
 
-const fn f(
-    id: &'static str,
-    prefix: &'static str,
-    body: Alpha,
-    min: usize,
-    max: usize,
-    entropy: f32,
-) -> Family {
-    Family {
-        id,
-        kind: Kind::VendorToken,
-        prefix,
-        lead: Lead::None,
-        trigger: "",
-        body,
-        min,
-        max,
-        entropy,
-        extra: Extra::None,
-    }
-}
-
-const fn kind(mut fam: Family, kind: Kind) -> Family {
-    fam.kind = kind;
-    fam
-}
-
-const fn extra(mut fam: Family, extra: Extra) -> Family {
-    fam.extra = extra;
-    fam
-}
-
-/// A family whose first [`TRIGGER_HEAD`] bytes are a common word (`auth…`, `sha2…`,
-/// `v1.0`): the DFA holds `trigger` (a literal, escaped) instead.
-const fn trig(mut fam: Family, trigger: &'static str) -> Family {
-    fam.trigger = trigger;
-    fam
-}
-
-const fn lead(mut fam: Family, lead: Lead, trigger: &'static str) -> Family {
-    fam.lead = lead;
-    fam.trigger = trigger;
-    fam
-}
-
-/// The families, one line each: id, prefix, body alphabet, body length range, entropy
-/// floor (then kind, lead and extra checks where they differ from the default). Several
-/// lines may share a prefix: the first that verifies wins.
-#[rustfmt::skip]
-static FAMILIES: &[Family] = &[
-    f("1password-service-account-token", "ops_eyJ", B64, 250, 2000, 3.5),
-    extra(f("1password-secret-key", "A3-", Alpha(UP | DI, b"-"), 36, 37, 3.0), Extra::Contains(b"-")),
-    f("adobe-client-secret", "p8e-", AN, 32, 32, 2.0),
-    f("age-secret-key", "AGE-SECRET-KEY-1", Alpha(0, b"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"), 58, 58, 0.0),
-    f("alibaba-access-key-id", "LTAI", AN, 20, 20, 2.0),
-    f("artifactory-api-key", "AKCp", AN, 69, 69, 3.5),
-    f("artifactory-reference-token", "cmVmd", AN, 59, 59, 3.5),
-    f("atlassian-api-token", "ATATT3", Alpha(UP | LO | DI, b"_-="), 186, 186, 3.0),
-    trig(extra(f("authress-service-client-access-key", "authress_", Alpha(UP | LO | DI, b"._+/=-"), 50, 200, 2.0), Extra::Contains(b".acc")), r"authress_"),
-    extra(f("authress-service-client-access-key", "scauth_", Alpha(UP | LO | DI, b"._+/=-"), 50, 200, 2.0), Extra::Contains(b".acc")),
-    f("aws-bedrock-long-lived", "ABSKQmVkcm9ja0FQSUtleS", B64, 90, 400, 3.0),
-    trig(extra(f("aws-bedrock-short-lived", "bedrock-api-key-", B64, 20, 2000, 3.0), Extra::Contains(b"YmVkcm9jay5hbWF6b25hd3MuY29t")), r"bedrock\-api"),
-    lead(f("azure-ad-client-secret", "Q~", Alpha(UP | LO | DI, b"_~.-"), 31, 34, 3.0), Lead::Azure, "[0-9]Q~"),
-    f("clickhouse-cloud-api-secret-key", "4b1d", AN, 38, 38, 3.0),
-    f("clojars-api-token", "CLOJARS_", AN, 60, 60, 2.0),
-    trig(f("cloudflare-origin-ca-key", "v1.0-", Alpha(DI | HL, b"-"), 171, 171, 2.0), r"v1\.0\-"),
-    f("databricks-api-token", "dapi", Alpha(DI | HL, b"-"), 32, 34, 3.0),
-    f("digitalocean-access-token", "doo_v1_", HEXL, 64, 64, 3.0),
-    f("digitalocean-pat", "dop_v1_", HEXL, 64, 64, 3.0),
-    f("digitalocean-refresh-token", "dor_v1_", HEXL, 64, 64, 3.0),
-    f("doppler-api-token", "dp.pt.", AN, 43, 43, 2.0),
-    f("dropbox-short-lived-api-token", "sl.", Alpha(UP | LO | DI, b"_=-"), 130, 1400, 3.0),
-    f("duffel-api-token", "duffel_live_", Alpha(UP | LO | DI, b"_=-"), 43, 43, 2.0),
-    f("duffel-api-token", "duffel_test_", Alpha(UP | LO | DI, b"_=-"), 43, 43, 2.0),
-    f("dynatrace-api-token", "dt0c01.", Alpha(UP | LO | DI, b"."), 89, 89, 3.0),
-    f("easypost-api-token", "EZAK", AN, 54, 54, 2.0),
-    f("easypost-test-api-token", "EZTK", AN, 54, 54, 2.0),
-    f("facebook-page-access-token", "EAAM", AN, 96, 1000, 3.5),
-    f("facebook-page-access-token", "EAAC", AN, 96, 1000, 3.5),
-    f("flutterwave-secret-key", "FLWSECK_TEST-", Alpha(UP | LO | DI, b"-"), 12, 34, 2.0),
-    f("flutterwave-secret-key", "FLWSECK-", Alpha(UP | LO | DI, b"-"), 12, 34, 2.0),
-    f("flutterwave-public-key", "FLWPUBK_TEST-", Alpha(UP | LO | DI, b"-"), 32, 34, 2.0),
-    f("flyio-access-token", "fo1_", WD, 43, 43, 3.5),
-    f("flyio-access-token", "fm1a_", B64, 100, 4000, 3.5),
-    f("flyio-access-token", "fm1r_", B64, 100, 4000, 3.5),
-    f("flyio-access-token", "fm2_", B64, 100, 4000, 3.5),
-    f("frameio-api-token", "fio-u-", Alpha(UP | LO | DI, b"_=-"), 64, 64, 2.0),
-    f("gitlab-cicd-job-token", "glcbt-", WD, 20, 50, 3.0),
-    f("gitlab-deploy-token", "gldt-", WD, 20, 50, 3.0),
-    f("gitlab-feature-flag-client-token", "glffct-", WD, 20, 50, 3.0),
-    f("gitlab-feed-token", "glft-", WD, 20, 50, 3.0),
-    f("gitlab-incoming-mail-token", "glimt-", WD, 20, 50, 3.0),
-    f("gitlab-kubernetes-agent-token", "glagent-", WD, 50, 50, 3.0),
-    f("gitlab-oauth-app-secret", "gloas-", WD, 64, 64, 3.0),
-    f("gitlab-pat-routable", "glpat-", Alpha(UP | LO | DI, b"_.-"), 37, 310, 3.5),
-    f("gitlab-pat", "glpat-", WD, 20, 50, 3.0),
-    f("gitlab-ptt", "glptt-", HEXL, 40, 40, 3.0),
-    f("gitlab-rrt", "GR1348941", WD, 20, 50, 3.0),
-    f("gitlab-runner-authentication-token-routable", "glrt-", Alpha(UP | LO | DI, b"_.-"), 37, 310, 3.5),
-    f("gitlab-runner-authentication-token", "glrt-", WD, 20, 50, 3.0),
-    f("gitlab-scim-token", "glsoat-", WD, 20, 50, 3.0),
-    f("gitlab-session-cookie", "_gitlab_session=", ANL, 32, 32, 3.0),
-    f("grafana-api-key", "eyJrIjoi", B64, 70, 400, 3.0),
-    f("grafana-cloud-api-token", "glc_", B64, 32, 400, 3.0),
-    f("grafana-service-account-token", "glsa_", WORD, 41, 41, 3.0),
-    f("harness-api-key", "pat.", Alpha(UP | LO | DI, b"_.-"), 68, 68, 3.0),
-    f("harness-api-key", "sat.", Alpha(UP | LO | DI, b"_.-"), 68, 68, 3.0),
-    lead(f("hashicorp-tf-api-token", "atlasv1.", Alpha(UP | LO | DI, b"_=-"), 60, 70, 3.0), Lead::Terraform, r"\.atlasv1\."),
-    f("heroku-api-key-v2", "HRKU-AA", WD, 58, 58, 3.5),
-    f("huggingface-access-token", "hf_", Alpha(UP | LO, b""), 34, 34, 2.0),
-    trig(f("huggingface-organization-api-token", "api_org_", Alpha(UP | LO, b""), 34, 34, 2.0), r"api_org_"),
-    f("infracost-api-token", "ico-", AN, 32, 32, 3.0),
-    f("intra42-client-secret", "s-s4t2ud-", HEX, 64, 64, 3.0),
-    f("intra42-client-secret", "s-s4t2af-", HEX, 64, 64, 3.0),
-    kind(f("jwt-base64", "ZXlK", Alpha(UP | LO | DI, b"+/_=-"), 40, 8000, 3.0), Kind::Jwt),
-    f("linear-api-key", "lin_api_", AN, 40, 40, 2.0),
-    f("mapbox-api-token", "pk.ey", Alpha(UP | LO | DI, b"."), 81, 81, 3.0),
-    f("mapbox-secret-token", "sk.ey", Alpha(UP | LO | DI, b"."), 81, 81, 3.0),
-    trig(f("microsoft-teams-webhook", "webhook.office.com/webhookb2/", Alpha(UP | LO | DI, b"@/-"), 120, 200, 3.0), r"webhook\.office"),
-    f("new-relic-browser-api-token", "NRJS-", HEXL, 19, 19, 2.0),
-    f("new-relic-insert-key", "NRII-", Alpha(UP | LO | DI, b"-"), 32, 32, 2.0),
-    f("new-relic-user-api-key", "NRAK-", AN, 27, 27, 2.0),
-    f("notion-api-token", "ntn_", AN, 46, 46, 3.5),
-    f("npm-access-token", "npm_", AN, 36, 36, 2.0),
-    f("octopus-deploy-api-key", "API-", ANU, 26, 26, 3.0),
-    trig(f("openshift-user-token", "sha256~", WD, 43, 43, 3.5), r"sha256~"),
-    f("perplexity-api-key", "pplx-", AN, 48, 48, 3.5),
-    f("planetscale-api-token", "pscale_tkn_", Alpha(UP | LO | DI, b"_=.-"), 32, 64, 3.0),
-    f("planetscale-oauth-token", "pscale_oauth_", Alpha(UP | LO | DI, b"_=.-"), 32, 64, 3.0),
-    f("planetscale-password", "pscale_pw_", Alpha(UP | LO | DI, b"_=.-"), 32, 64, 3.0),
-    f("postman-api-token", "PMAK-", Alpha(DI | HL | HU, b"-"), 59, 59, 3.0),
-    f("prefect-api-token", "pnu_", AN, 36, 36, 2.0),
-    f("pulumi-api-token", "pul-", HEXL, 40, 40, 2.0),
-    trig(f("pypi-upload-token", "pypi-AgEIcHlwaS5vcmc", WD, 50, 1000, 3.0), r"pypi\-AgE"),
-    f("readme-api-token", "rdme_", ANL, 70, 70, 2.0),
-    f("rubygems-api-token", "rubygems_", HEXL, 48, 48, 2.0),
-    f("scalingo-api-token", "tk-us-", WD, 48, 48, 2.0),
-    f("sendgrid-api-token", "SG.", Alpha(UP | LO | DI, b"_=.-"), 66, 66, 2.0),
-    f("sendinblue-api-token", "xkeysib-", Alpha(UP | LO | DI, b"-"), 81, 81, 2.0),
-    extra(f("sentry-org-token", "sntrys_eyJ", Alpha(UP | LO | DI, b"+/=_"), 60, 600, 4.0), Extra::Tail(b'_', 43)),
-    f("sentry-user-token", "sntryu_", HEXL, 64, 64, 3.5),
-    f("settlemint-application-access-token", "sm_aat_", AN, 16, 16, 3.0),
-    f("settlemint-personal-access-token", "sm_pat_", AN, 16, 16, 3.0),
-    f("settlemint-service-access-token", "sm_sat_", AN, 16, 16, 3.0),
-    trig(f("shippo-api-token", "shippo_live_", HEX, 40, 40, 2.0), r"shippo_"),
-    trig(f("shippo-api-token", "shippo_test_", HEX, 40, 40, 2.0), r"shippo_"),
-    f("shopify-access-token", "shpat_", HEX, 32, 32, 2.0),
-    f("shopify-custom-access-token", "shpca_", HEX, 32, 32, 2.0),
-    f("shopify-private-app-access-token", "shppa_", HEX, 32, 32, 2.0),
-    f("shopify-shared-secret", "shpss_", HEX, 32, 32, 2.0),
-    kind(f("slack-app-token", "xapp-", Alpha(UP | LO | DI, b"-"), 20, 200, 2.0), Kind::SlackToken),
-    kind(f("slack-config-access-token", "xoxe.xoxb-", Alpha(UP | LO | DI, b"-"), 150, 200, 2.0), Kind::SlackToken),
-    kind(f("slack-config-access-token", "xoxe.xoxp-", Alpha(UP | LO | DI, b"-"), 150, 200, 2.0), Kind::SlackToken),
-    kind(f("slack-config-refresh-token", "xoxe-", Alpha(UP | LO | DI, b"-"), 20, 200, 2.0), Kind::SlackToken),
-    kind(f("slack-client-token", "xoxc-", Alpha(UP | LO | DI, b"-"), 20, 200, 2.0), Kind::SlackToken),
-    kind(f("slack-cookie-token", "xoxd-", Alpha(UP | LO | DI, b"%-"), 20, 400, 2.0), Kind::SlackToken),
-    trig(kind(f("slack-webhook-url", "hooks.slack.com/services/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
-    trig(kind(f("slack-webhook-url", "hooks.slack.com/workflows/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
-    trig(kind(f("slack-webhook-url", "hooks.slack.com/triggers/", B64, 43, 120, 2.5), Kind::SlackToken), r"hooks\.slack"),
-    f("sourcegraph-access-token", "sgp_", Alpha(DI | HL | HU, b"_locaLOCA"), 40, 57, 3.0),
-    f("square-access-token", "EAAA", WD, 22, 60, 2.0),
-    f("square-access-token", "sq0atp-", WD, 22, 60, 2.0),
-    f("square-secret", "sq0csp-", WD, 40, 50, 2.0),
-    lead(f("telegram-bot-api-token", ":A", WD, 34, 34, 3.0), Lead::Digits(5, 16), "[0-9]:A"),
-    f("twilio-api-key", "SK", HEX, 32, 32, 3.0),
-    f("twitter-bearer-token", "AAAAAAAAAAAAAAAAAAAAA", Alpha(UP | LO | DI, b"%"), 80, 100, 3.0),
-    f("typeform-api-token", "tfp_", Alpha(UP | LO | DI, b"_.=-"), 59, 59, 3.0),
-    f("vault-batch-token", "hvb.", WD, 138, 300, 3.5),
-    f("vault-service-token", "hvs.", WD, 90, 120, 3.5),
-    f("yandex-api-key", "AQVN", WD, 35, 38, 3.0),
-];
+mod families;
+use families::FAMILIES;
 
 /// The regex-escaped literal of `s` (the prefixes hold only `.` as a meta character, but
 /// escape every one to be safe).
@@ -352,6 +208,15 @@ pub(crate) fn lead_regex(which: LeadKind) -> String {
             (Lead::Terraform, LeadKind::Terraform) => {
                 alts.push(format!(r"\b[A-Za-z0-9]{{14}}\.{p}"));
             }
+            (Lead::AppId(lo, hi), LeadKind::AppId) => {
+                alts.push(format!(r"\b[0-9]{{{lo},{hi}}}{p}"));
+            }
+            (Lead::Hex(n), LeadKind::Mailchimp) => alts.push(format!(r"\b[0-9a-f]{{{n}}}{p}")),
+            (Lead::Snowflake, LeadKind::Discord) => {
+                alts.push(format!(
+                    r"\b(?:M[Tjz]|N[DTjz]|O[DT])[AEIMQUYcgk][A-Za-z0-9_\-]{{21,23}}{p}"
+                ));
+            }
             _ => {}
         }
     }
@@ -366,6 +231,9 @@ pub(crate) fn lead_needle(which: LeadKind) -> &'static [u8] {
         LeadKind::Digits => b":A",
         LeadKind::Azure => b"Q~",
         LeadKind::Terraform => b".atlasv1.",
+        LeadKind::AppId => b"|",
+        LeadKind::Mailchimp => b"-us",
+        LeadKind::Discord => b".",
     }
 }
 
@@ -379,7 +247,7 @@ fn lead_len(fam: &Family, hay: &[u8], s: usize) -> Option<usize> {
     let at = |i: usize| hay.get(s + i).copied();
     match fam.lead {
         Lead::None => Some(0),
-        Lead::Digits(lo, hi) => {
+        Lead::Digits(lo, hi) | Lead::AppId(lo, hi) => {
             let n = hay[s..]
                 .iter()
                 .take(hi + 1)
@@ -399,6 +267,25 @@ fn lead_len(fam: &Family, hay: &[u8], s: usize) -> Option<usize> {
             let ok = (0..14).all(|i| at(i).is_some_and(|b| b.is_ascii_alphanumeric()))
                 && at(14) == Some(b'.');
             ok.then_some(15)
+        }
+        Lead::Hex(n) => {
+            let glued = s
+                .checked_sub(1)
+                .is_some_and(|i| hay[i].is_ascii_alphanumeric());
+            let ok = !glued
+                && (0..n).all(|i| {
+                    at(i).is_some_and(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
+            ok.then_some(n)
+        }
+        Lead::Snowflake => {
+            let id = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+            let glued = s.checked_sub(1).is_some_and(|i| id(hay[i]));
+            let n = hay[s..].iter().take(27).take_while(|&&b| id(b)).count();
+            let head = SNOWFLAKE_HEADS.iter().any(|h| hay[s..].starts_with(*h));
+            let third = at(2).is_some_and(|b| b"AEIMQUYcgk".contains(&b));
+            let ok = head && third && (24..=26).contains(&n);
+            (ok && !glued).then_some(n)
         }
     }
 }
@@ -450,6 +337,27 @@ pub(crate) fn placeholder(body: &[u8]) -> bool {
     longest * 3 >= body.len() || distinct < 4
 }
 
+/// Whether half of `body` or more lies in ascending runs of four or more bytes (`abcd`,
+/// `1234`, `ABCDEF`): a body typed as `abcdefghijklmnopqrstuvwxyz1234567` is a slot, not a
+/// key. Random bytes almost never form such runs (for base62, one start in ~10⁵). Used
+/// where a family's fixtures are known to be written so (Google's `AIza…`); the table's
+/// [`placeholder`] does not apply it, since many tests' sample tokens are such runs.
+pub(crate) fn sequential(body: &[u8]) -> bool {
+    let mut covered = 0;
+    let mut run = 1;
+    for i in 1..=body.len() {
+        if i < body.len() && body[i] == body[i - 1].wrapping_add(1) {
+            run += 1;
+            continue;
+        }
+        if run >= 4 {
+            covered += run;
+        }
+        run = 1;
+    }
+    !body.is_empty() && covered * 2 >= body.len()
+}
+
 /// Verifies the candidate starting at `s` of the vendor pattern: the first family whose
 /// lead, prefix, body length, closing boundary, entropy floor and extra check fit. Reads at
 /// most the family's longest body plus two bytes.
@@ -490,7 +398,13 @@ pub(crate) fn check(hay: &[u8], s: usize) -> Verdict {
         if n < fam.min || n > fam.max || glued {
             continue;
         }
-        if (fam.entropy > 0.0 && entropy(body) < fam.entropy) || placeholder(body) {
+        // A Mailchimp key's randomness is in its lead; its body is the data centre.
+        let random = if matches!(fam.lead, Lead::Hex(_)) {
+            &hay[s..p]
+        } else {
+            body
+        };
+        if (fam.entropy > 0.0 && entropy(random) < fam.entropy) || placeholder(random) {
             continue;
         }
         let extra_ok = match fam.extra {
@@ -499,13 +413,17 @@ pub(crate) fn check(hay: &[u8], s: usize) -> Verdict {
             Extra::Tail(sep, k) => {
                 memchr::memrchr(sep, body).is_some_and(|i| body.len() - i - 1 == k)
             }
+            Extra::DotAt(k) => {
+                memchr::memchr(b'.', body) == Some(k) && memchr::memrchr(b'.', body) == Some(k)
+            }
+            Extra::Named => true,
         };
         if !extra_ok {
             continue;
         }
         return Verdict::Mask(
             Span {
-                start: s,
+                start: if fam.extra == Extra::Named { b } else { s },
                 end,
                 kind: fam.kind,
             },
@@ -536,6 +454,9 @@ mod tests {
             lead_regex(LeadKind::Digits),
             lead_regex(LeadKind::Azure),
             lead_regex(LeadKind::Terraform),
+            lead_regex(LeadKind::AppId),
+            lead_regex(LeadKind::Mailchimp),
+            lead_regex(LeadKind::Discord),
         ]
         .join("|");
         for fam in FAMILIES {
@@ -544,8 +465,9 @@ mod tests {
             } else {
                 fam.trigger.to_owned()
             };
+            // (A trigger text may itself be an alternation: compare it whole.)
             assert!(
-                trig.split('|').any(|a| a == t),
+                format!("|{trig}|").contains(&format!("|{t}|")),
                 "{}: not in the trigger",
                 fam.id
             );
@@ -580,6 +502,9 @@ mod tests {
         assert!(placeholder(b"abEXAMPLEcdefgh1234"));
         assert!(placeholder(b"abababababababab"));
         assert!(placeholder(b"a0000000000000000000b1c2"));
+        assert!(sequential(b"Syabcdefghijklmnopqrstuvwxyz1234567"));
+        assert!(!sequential(b"q8Zr2Lmabcd0pT4vN7wK3sY9"));
+        assert!(!sequential(b""));
         assert!(!placeholder(b"q8Zr2LmX0pT4vN7w"));
         assert!(!placeholder(b"short"));
     }
