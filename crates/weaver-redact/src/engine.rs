@@ -26,8 +26,8 @@ use crate::{BuildError, Kind};
 pub(crate) const CONTEXT: usize = 64;
 
 /// Limits that make an oversized user pattern fail fast with a typed error.
-const DETERMINIZE_LIMIT: usize = 32 << 20;
-const DFA_LIMIT: usize = 24 << 20;
+const DETERMINIZE_LIMIT: usize = 96 << 20;
+const DFA_LIMIT: usize = 64 << 20;
 const NFA_LIMIT: usize = 4 << 20;
 /// The longest user pattern accepted (bytes of pattern text).
 const MAX_PATTERN_LEN: usize = 4096;
