@@ -90,3 +90,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_typed_markers_kind_name_is_no_context_word() {
+    // `ssn` in the marker must not make the bare run an SSN: the first pass never saw it.
+    let typed = &redactors()[2];
+    let text = "[REDACTED:ssn] 234567890";
+    assert_eq!(typed.redact_str(text), text);
+    assert_eq!(typed.redact_str("ssn 234567890"), "ssn [REDACTED:ssn]");
+}

@@ -183,6 +183,10 @@ pub(crate) fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
         if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
             continue;
         }
+        // A typed marker's kind name (`[REDACTED:passport]`) is no context word.
+        if hay[..lo + i].ends_with(b"[REDACTED:") {
+            continue;
+        }
         for w in words {
             if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
                 return true;
