@@ -53,8 +53,11 @@
 //! (country length + mod 97), national ids validated by their check character or format
 //! (FI, ES NIF/NIE, IT codice fiscale, UK NINO and NHS, IN Aadhaar and PAN, SG NRIC/FIN, AU
 //! ABN and TFN, KR RRN; bare digit runs only after a keyword), IP addresses (v4 with guards
-//! against versions, v6), MAC addresses, URLs, wallet addresses (Bitcoin bech32, Ethereum).
-//! See
+//! against versions, v6), MAC addresses, URLs, wallet addresses (Bitcoin bech32, Ethereum),
+//! and regional identifiers — passports, driving licences, vehicle plates, UK postcodes,
+//! health, company and bank numbers of Europe, the UK, Turkey, Asia, the Americas, Africa and
+//! Oceania, masked as they stand when a check digit or a layout only they use backs them,
+//! otherwise after a context word. See
 //! [`Kind`], and `testdata/redact/*.toml` for every rule's positive and negative vectors.
 //!
 //! # Semantics
