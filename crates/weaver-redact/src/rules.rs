@@ -644,6 +644,15 @@ impl Verdict {
     pub(crate) fn whole(start: usize, end: usize, kind: Kind) -> Verdict {
         Verdict::Mask(Span { start, end, kind }, end)
     }
+
+    /// [`whole`](Self::whole) when the check passed (`ok`), else a rejection.
+    pub(crate) fn of(ok: bool, start: usize, end: usize, kind: Kind) -> Verdict {
+        if ok {
+            Verdict::whole(start, end, kind)
+        } else {
+            Verdict::Reject
+        }
+    }
 }
 
 /// Where to search again after the candidate `hay[s..e]` of `check` was rejected: the

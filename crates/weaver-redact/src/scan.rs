@@ -502,7 +502,7 @@ impl Scanner {
         scratch.clear();
         scratch.extend_from_slice(sink.context());
         let lo = scratch.len();
-        self.append_original(chunk, base, seg, end, &mut scratch);
+        self.emit_raw(chunk, base, seg, end, &mut scratch);
         let hay = &scratch[..];
         let markers = &inner.markers;
         crate::fixpoint::settled_spans(
@@ -541,21 +541,7 @@ impl Scanner {
         self.spans = spans;
     }
 
-    /// Appends original bytes `[a, b)` (from the buffer, the chunk, or both) to `out`.
-    fn append_original(&self, chunk: &[u8], base: u64, a: u64, b: u64, out: &mut Vec<u8>) {
-        if a >= b {
-            return;
-        }
-        if a < base {
-            let bs = (a - self.buf_base) as usize;
-            let be = (b.min(base) - self.buf_base) as usize;
-            out.extend_from_slice(&self.buf[bs..be]);
-        }
-        if b > base {
-            out.extend_from_slice(&chunk[(a.max(base) - base) as usize..(b - base) as usize]);
-        }
-    }
-
+    /// Writes original bytes `[a, b)` (from the buffer, the chunk, or both) to `sink`.
     fn emit_raw(&self, chunk: &[u8], base: u64, a: u64, b: u64, sink: &mut dyn Sink) {
         if a >= b {
             return;
@@ -570,12 +556,10 @@ impl Scanner {
         }
     }
 
-    /// Keeps the undecided bytes and the context before them; drops the rest.
+    /// Keeps the undecided bytes; drops the rest (a segment's look-behind is the output
+    /// already written, see [`TailSink`]).
     fn retain(&mut self, chunk: &[u8], base: u64) {
-        let keep_from = self
-            .emitted
-            .saturating_sub(CONTEXT as u64)
-            .max(self.buf_base);
+        let keep_from = self.emitted.max(self.buf_base);
         let end = base + chunk.len() as u64;
         if keep_from >= base {
             self.buf.clear();

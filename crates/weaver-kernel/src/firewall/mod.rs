@@ -204,61 +204,14 @@ impl Firewall {
         json: &[u8],
         ctx: &TransformContext,
     ) -> Result<Frame, FirewallError> {
-        use serde::de::DeserializeSeed;
-
         if json.iter().all(u8::is_ascii_whitespace) {
             return Err(FirewallError::EmptyInput);
         }
         let plan = self.plan(ctx);
         let scope = self.scope(&plan);
         let mut de = serde_json::Deserializer::from_slice(json);
-        let body = (|| -> Result<Body, serde_json::Error> {
-            Ok(match plan.mode {
-                ResponseMode::HandleOnly => {
-                    serde::Deserialize::deserialize(&mut de).map(|_: lazy::Skip| ())?;
-                    Body::Empty
-                }
-                ResponseMode::Raw => {
-                    let seed = lazy::Bounded {
-                        scope: &scope,
-                        depth: 0,
-                        project: true,
-                        row: None,
-                    };
-                    let bounded = seed.deserialize(&mut de)?;
-                    Body::Raw(scope.copy(&bounded, 0, true, At::ROOT))
-                }
-                ResponseMode::Table => {
-                    let parts = lazy::TableTop {
-                        scope: &scope,
-                        max_rows: plan.max_rows,
-                        max_fields: self.budgets.max_fields,
-                    }
-                    .deserialize(&mut de)?;
-                    let rows = parts
-                        .rows
-                        .iter()
-                        .take(plan.max_rows)
-                        .map(|(v, extra)| self.table_row(&scope, v, parts.depth, *extra))
-                        .collect();
-                    Body::Table {
-                        rows,
-                        total: parts.total,
-                    }
-                }
-                ResponseMode::Summary => {
-                    let opts = self.summary_options();
-                    let summary = lazy::SummaryTop {
-                        scope: &scope,
-                        opts: &opts,
-                    }
-                    .deserialize(&mut de);
-                    Body::Summary(summary?)
-                }
-            })
-        })();
         let err = |e: serde_json::Error| FirewallError::from_json(&e);
-        let body = match body {
+        let body = match self.lazy_body(&plan, &scope, &mut de) {
             Ok(body) => body,
             // Rare: a map with a repeated key. The parsed `Value` keeps one entry per key
             // (the last value at the first position), which a one-pass walk cannot do
@@ -271,6 +224,56 @@ impl Firewall {
         };
         de.end().map_err(err)?;
         Ok(self.assemble(&plan, &scope, body, ctx))
+    }
+
+    /// The body of a frame, read from `de` in one pass.
+    fn lazy_body(
+        &self,
+        plan: &Plan<'_>,
+        scope: &Scope<'_>,
+        de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    ) -> Result<Body, serde_json::Error> {
+        use serde::de::DeserializeSeed;
+
+        Ok(match plan.mode {
+            ResponseMode::HandleOnly => {
+                serde::Deserialize::deserialize(&mut *de).map(|_: lazy::Skip| ())?;
+                Body::Empty
+            }
+            ResponseMode::Raw => {
+                let seed = lazy::Bounded {
+                    scope,
+                    depth: 0,
+                    project: true,
+                    row: None,
+                };
+                let bounded = seed.deserialize(&mut *de)?;
+                Body::Raw(scope.copy(&bounded, 0, true, At::ROOT))
+            }
+            ResponseMode::Table => {
+                let parts = lazy::TableTop {
+                    scope,
+                    max_rows: plan.max_rows,
+                    max_fields: self.budgets.max_fields,
+                }
+                .deserialize(&mut *de)?;
+                let rows = parts
+                    .rows
+                    .iter()
+                    .take(plan.max_rows)
+                    .map(|(v, extra)| self.table_row(scope, v, parts.depth, *extra))
+                    .collect();
+                Body::Table {
+                    rows,
+                    total: parts.total,
+                }
+            }
+            ResponseMode::Summary => {
+                let opts = self.summary_options();
+                let summary = lazy::SummaryTop { scope, opts: &opts }.deserialize(&mut *de)?;
+                Body::Summary(summary)
+            }
+        })
     }
 
     /// [`transform_json`](Self::transform_json) over shared bytes.

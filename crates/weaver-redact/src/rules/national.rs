@@ -31,10 +31,6 @@ const ABN_WORDS: [&[u8]; 2] = [b"abn", b"business number"];
 const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
 const NHS_WORDS: [&[u8]; 1] = [b"nhs"];
 
-fn mask(s: usize, e: usize) -> Verdict {
-    Verdict::whole(s, e, Kind::NationalId)
-}
-
 /// Not part of a longer grouped or dotted number (`1234-5678-9012-3456`, `1.2345…`).
 pub(crate) fn not_glued(hay: &[u8], s: usize, e: usize) -> bool {
     let digit = |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
@@ -106,7 +102,7 @@ pub(crate) fn aadhaar_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let ok = verhoeff_ok(&d)
         && not_glued(hay, s, e)
         && (grouped || sep == Seps::Bare && has_context(hay, s, &AADHAAR_WORDS));
-    if ok { mask(s, e) } else { Verdict::Reject }
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// KR RRN / FRN: a real date; dashed as it stands, bare with a valid check digit (an FRN's
@@ -124,7 +120,7 @@ pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let dashed = m.len() == 14;
     let ok =
         date_ok && not_glued(hay, s, e) && (dashed || check_ok || has_context(hay, s, &RRN_WORDS));
-    if ok { mask(s, e) } else { Verdict::Reject }
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// Whether the ABN's weighted sum (first digit less one) is a multiple of 89.
@@ -150,7 +146,7 @@ pub(crate) fn abn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         && abn_ok(&digits_of(m))
         && not_glued(hay, s, e)
         && (spaced || has_context(hay, s, &ABN_WORDS));
-    if ok { mask(s, e) } else { Verdict::Reject }
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// AU TFN (9 digits, weighted mod 11) or UK NHS number (10 digits, mod 11), after its
@@ -173,5 +169,5 @@ pub(crate) fn tfn_nhs_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         let check = (11 - sum % 11) % 11;
         check != 10 && check == v(9) && has_context(hay, s, &NHS_WORDS)
     };
-    if ok { mask(s, e) } else { Verdict::Reject }
+    Verdict::of(ok, s, e, Kind::NationalId)
 }

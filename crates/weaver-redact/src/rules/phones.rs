@@ -98,9 +98,5 @@ pub(crate) fn tr_grouped_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         && m[3] == m[7]
         && m[7] == m[10]
         && m[4..7] != *b"000";
-    if ok {
-        Verdict::whole(s, e, Kind::Phone)
-    } else {
-        Verdict::Reject
-    }
+    Verdict::of(ok, s, e, Kind::Phone)
 }

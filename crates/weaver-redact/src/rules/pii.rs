@@ -4,6 +4,7 @@
 //! plus a check here; all of them share one loose trigger of the scanning DFA.
 
 use super::Verdict;
+use super::digits::is_word;
 use crate::Kind;
 
 /// The exact patterns of this module, each paired with the check that validates it. The
@@ -47,13 +48,13 @@ pub(crate) fn trigger() -> String {
     r"[0-9]-?[A-Za-z]|[0-9]\+[0-9]|[0-9]{2} [A-Z0-9]{4} [0-9]".to_owned()
 }
 
-fn alnum_at(hay: &[u8], i: Option<usize>) -> bool {
-    i.and_then(|i| hay.get(i))
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+/// Whether `hay[i]` exists and is a letter, digit or `_`.
+pub(crate) fn alnum_at(hay: &[u8], i: Option<usize>) -> bool {
+    i.and_then(|i| hay.get(i)).is_some_and(|&b| is_word(b))
 }
 
 /// Whether `hay[s..e]` stands alone: no letter, digit or `_` glued to either end.
-fn standalone(hay: &[u8], s: usize, e: usize) -> bool {
+pub(crate) fn standalone(hay: &[u8], s: usize, e: usize) -> bool {
     !alnum_at(hay, s.checked_sub(1)) && !alnum_at(hay, Some(e))
 }
 

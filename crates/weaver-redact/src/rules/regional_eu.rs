@@ -19,6 +19,8 @@ mod ids;
 
 use super::Verdict;
 use super::digits::has_context;
+use super::pii::standalone;
+use super::regional_world::dea_ok;
 use crate::Kind;
 use ids::{
     de_social_ok, de_tax_ok, icao_ok, it_vat_ok, lanr_ok, org_number_ok, personnummer_ok, pesel_ok,
@@ -142,16 +144,6 @@ pub(crate) fn trigger() -> String {
     r"[0-9][A-Za-z]|[A-Za-z][0-9]|[0-9][ \-][A-Za-z]|[0-9][A-Z]? [0-9]|GIR 0|[0-9]{2} [A-Za-z]{1,3} [0-9]|[A-Z]{2} [0-9]".to_owned()
 }
 
-fn alnum_at(hay: &[u8], i: Option<usize>) -> bool {
-    i.and_then(|i| hay.get(i))
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-}
-
-/// Whether `hay[s..e]` stands alone: no letter, digit or `_` glued to either end.
-fn standalone(hay: &[u8], s: usize, e: usize) -> bool {
-    !alnum_at(hay, s.checked_sub(1)) && !alnum_at(hay, Some(e))
-}
-
 /// Whether the letters of `m` are all capitals or all small.
 fn one_case(m: &[u8]) -> bool {
     let mut letters = m.iter().filter(|b| b.is_ascii_alphabetic());
@@ -206,18 +198,6 @@ const TAX_WORDS: [&[u8]; 6] = [
     b"taxid",
 ];
 
-fn mask(s: usize, e: usize, kind: Kind) -> Verdict {
-    Verdict::whole(s, e, kind)
-}
-
-fn verdict(ok: bool, s: usize, e: usize, kind: Kind) -> Verdict {
-    if ok {
-        mask(s, e, kind)
-    } else {
-        Verdict::Reject
-    }
-}
-
 /// Runs the check of `rule` on the candidate `hay[s..e]`.
 pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
     if !standalone(hay, s, e) {
@@ -227,7 +207,7 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
     match rule {
         Rule::UkPostcode => {
             let hash = s.checked_sub(1).map(|i| hay[i]) == Some(b'#');
-            verdict(!hash && postcode_ok(m), s, e, Kind::Postcode)
+            Verdict::of(!hash && postcode_ok(m), s, e, Kind::Postcode)
         }
         Rule::UkPlate | Rule::UkPlateSuffix => {
             let ok = one_case(m)
@@ -238,7 +218,7 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
                     Plate::Old => has_context(hay, s, &PLATE_WORDS),
                     Plate::No => false,
                 };
-            verdict(ok, s, e, Kind::VehiclePlate)
+            Verdict::of(ok, s, e, Kind::VehiclePlate)
         }
         Rule::TrPlate => {
             let spaces = memchr::memchr_iter(b' ', m).count();
@@ -246,33 +226,33 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
                 && (spaces == 0 || spaces == 2)
                 && !m.iter().any(|b| b"QWXqwx".contains(b))
                 && has_context(hay, s, &PLATE_WORDS);
-            verdict(ok, s, e, Kind::VehiclePlate)
+            Verdict::of(ok, s, e, Kind::VehiclePlate)
         }
         Rule::NinoSpaced => super::pii::nino_check(hay, s, e),
-        Rule::UkDrivingLicence => verdict(uk_dl_ok(m), s, e, Kind::DriverLicense),
+        Rule::UkDrivingLicence => Verdict::of(uk_dl_ok(m), s, e, Kind::DriverLicense),
         Rule::LetterDigits => letter_digits(hay, s, e),
         Rule::DePassport => {
             let ok = one_case(m)
                 && (upper(m) || !hex_like(m) || has_context(hay, s, &PASSPORT_WORDS))
                 && icao_ok(m);
-            verdict(ok, s, e, Kind::Passport)
+            Verdict::of(ok, s, e, Kind::Passport)
         }
-        Rule::DeSocial => verdict(one_case(m) && de_social_ok(m), s, e, Kind::NationalId),
+        Rule::DeSocial => Verdict::of(one_case(m) && de_social_ok(m), s, e, Kind::NationalId),
         Rule::Digits11 => {
             let ok =
                 tr_id_ok(m) || pesel_ok(m) || (de_tax_ok(m) && has_context(hay, s, &TAX_WORDS));
-            verdict(ok, s, e, Kind::NationalId)
+            Verdict::of(ok, s, e, Kind::NationalId)
         }
-        Rule::ItVat => verdict(it_vat_ok(m), s, e, Kind::BusinessId),
-        Rule::SePersonnummer => verdict(personnummer_ok(m), s, e, Kind::NationalId),
+        Rule::ItVat => Verdict::of(it_vat_ok(m), s, e, Kind::BusinessId),
+        Rule::SePersonnummer => Verdict::of(personnummer_ok(m), s, e, Kind::NationalId),
         // Bare ten digits with a Luhn digit are too common to stand alone.
-        Rule::SeOrgNumber => verdict(
+        Rule::SeOrgNumber => Verdict::of(
             org_number_ok(m) && (m.len() == 11 || has_context(hay, s, &ORG_WORDS)),
             s,
             e,
             Kind::BusinessId,
         ),
-        Rule::DeLanr => verdict(
+        Rule::DeLanr => Verdict::of(
             lanr_ok(m) && has_context(hay, s, &LANR_WORDS),
             s,
             e,
@@ -369,11 +349,11 @@ fn letter_digits(hay: &[u8], s: usize, e: usize) -> Verdict {
         (3, 6, 0) => (up || ctx(&PASSPORT_WORDS), Kind::Passport),
         // Two capitals and seven digits with a valid DEA check are a US DEA number.
         (2, 7, 0) => (
-            (up && !ids::dea_ok(m)) || ctx(&PASSPORT_WORDS),
+            (up && !dea_ok(&m[2..])) || ctx(&PASSPORT_WORDS),
             Kind::Passport,
         ),
         (2, 7, 1) => (up || ctx(&DL_WORDS), Kind::DriverLicense),
         _ => (false, Kind::Passport),
     };
-    verdict(ok, s, e, kind)
+    Verdict::of(ok, s, e, kind)
 }

@@ -13,6 +13,7 @@
 use super::Verdict;
 use super::digits::has_context;
 use super::national::verhoeff_ok;
+use super::pii::alnum_at;
 use crate::Kind;
 
 /// The DFA trigger of the opt-in rules of this module that trigger 3's digit-then-letter
@@ -68,33 +69,21 @@ const PASSPORT_WORDS: [&[u8]; 8] = [
 ];
 const VOTER_WORDS: [&[u8]; 3] = [b"vote", b"epic", b"election"];
 
-fn word_at(hay: &[u8], i: Option<usize>) -> bool {
-    i.and_then(|i| hay.get(i))
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-}
-
 /// No letter, digit or `_` glued to either end, and not a piece of a dashed or dotted
 /// compound (`x-M123A4567`, `M123A4567-2`).
 pub(crate) fn alone(hay: &[u8], s: usize, e: usize) -> bool {
     let at = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
     // A `:` before is a label's (`uen:…`), after it a port's or a field's.
     let glue = |b: Option<u8>| matches!(b, Some(b'-' | b'.' | b'/'));
-    let glued_before = glue(at(s.checked_sub(1))) && word_at(hay, s.checked_sub(2));
-    let glued_after = (glue(at(Some(e))) || at(Some(e)) == Some(b':')) && word_at(hay, Some(e + 1));
-    !(word_at(hay, s.checked_sub(1)) || word_at(hay, Some(e)) || glued_before || glued_after)
-}
-
-fn verdict(ok: bool, s: usize, e: usize, kind: Kind) -> Verdict {
-    if ok {
-        Verdict::whole(s, e, kind)
-    } else {
-        Verdict::Reject
-    }
+    let glued_before = glue(at(s.checked_sub(1))) && alnum_at(hay, s.checked_sub(2));
+    let glued_after =
+        (glue(at(Some(e))) || at(Some(e)) == Some(b':')) && alnum_at(hay, Some(e + 1));
+    !(alnum_at(hay, s.checked_sub(1)) || alnum_at(hay, Some(e)) || glued_before || glued_after)
 }
 
 /// KR passport (`M123A4567`): the layout as it stands.
 pub(crate) fn kr_passport_check(hay: &[u8], s: usize, e: usize) -> Verdict {
-    verdict(alone(hay, s, e), s, e, Kind::Passport)
+    Verdict::of(alone(hay, s, e), s, e, Kind::Passport)
 }
 
 /// A letter and 7–8 digits after a passport keyword; not a run of one digit.
@@ -102,12 +91,12 @@ pub(crate) fn passport_ctx_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = &hay[s + 1..e];
     let ok =
         alone(hay, s, e) && !d.iter().all(|&b| b == d[0]) && has_context(hay, s, &PASSPORT_WORDS);
-    verdict(ok, s, e, Kind::Passport)
+    Verdict::of(ok, s, e, Kind::Passport)
 }
 
 /// Whether `d` (7 ASCII digits) passes the DEA check: the odd-placed digits plus twice the
 /// even-placed ones end in the last digit.
-fn dea_ok(d: &[u8]) -> bool {
+pub(crate) fn dea_ok(d: &[u8]) -> bool {
     let v = |i: usize| u32::from(d[i] - b'0');
     (v(0) + v(2) + v(4) + 2 * (v(1) + v(3) + v(5))) % 10 == v(6)
 }
@@ -119,13 +108,13 @@ pub(crate) fn dea_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         && dea_ok(&m[2..])
         && !m[2..].iter().all(|&b| b == m[2])
         && alone(hay, s, e);
-    verdict(ok, s, e, Kind::HealthId)
+    Verdict::of(ok, s, e, Kind::HealthId)
 }
 
 /// IN voter id: after a keyword (`voter`, `EPIC`, `election`).
 pub(crate) fn voter_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let ok = alone(hay, s, e) && has_context(hay, s, &VOTER_WORDS);
-    verdict(ok, s, e, Kind::NationalId)
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// NG plate: the letters in one case; lower case only with its separator (`abc123de` is
@@ -137,7 +126,7 @@ pub(crate) fn ng_plate_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let lower = letters.iter().all(u8::is_ascii_lowercase);
     let separated = m.len() == 9;
     let ok = (upper || (lower && separated)) && alone(hay, s, e);
-    verdict(ok, s, e, Kind::VehiclePlate)
+    Verdict::of(ok, s, e, Kind::VehiclePlate)
 }
 
 /// The state and union-territory codes of IN number plates (and `BH`, the Bharat series).
@@ -160,7 +149,7 @@ pub(crate) fn in_plate_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         && district.iter().any(|&b| b != b'0')
         && &m[m.len() - 4..] != b"0000"
         && alone(hay, s, e);
-    verdict(ok, s, e, Kind::VehiclePlate)
+    Verdict::of(ok, s, e, Kind::VehiclePlate)
 }
 
 /// MBI: its letters avoid `S L O I B Z`, the dashes are both there or both absent.
@@ -172,7 +161,7 @@ pub(crate) fn mbi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         .filter(|b| b.is_ascii_alphabetic())
         .all(|b| !b"SLOIBZ".contains(&b.to_ascii_uppercase()));
     let ok = (dashes == 0 || dashes == 2) && letters_ok && alone(hay, s, e);
-    verdict(ok, s, e, Kind::HealthId)
+    Verdict::of(ok, s, e, Kind::HealthId)
 }
 
 /// GSTIN: a state code in use (01–38, 97 other territory, 99 central); the layout, with
@@ -181,7 +170,7 @@ pub(crate) fn gstin_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
     let state = u32::from(m[0] - b'0') * 10 + u32::from(m[1] - b'0');
     let ok = (matches!(state, 1..=38 | 97 | 99)) && alone(hay, s, e);
-    verdict(ok, s, e, Kind::BusinessId)
+    Verdict::of(ok, s, e, Kind::BusinessId)
 }
 
 /// The position of `c` in the UEN's alphabet of other entities' codes.
@@ -232,7 +221,7 @@ pub(crate) fn uen_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let one_case =
         letters.clone().all(u8::is_ascii_uppercase) || letters.clone().all(u8::is_ascii_lowercase);
     let ok = one_case && uen_ok(m) && alone(hay, s, e);
-    verdict(ok, s, e, Kind::BusinessId)
+    Verdict::of(ok, s, e, Kind::BusinessId)
 }
 
 /// Aadhaar with colons: Verhoeff-valid, as it stands.
@@ -243,5 +232,5 @@ pub(crate) fn aadhaar_colon_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         .filter(u8::is_ascii_digit)
         .collect();
     let ok = verhoeff_ok(&d) && alone(hay, s, e);
-    verdict(ok, s, e, Kind::NationalId)
+    Verdict::of(ok, s, e, Kind::NationalId)
 }

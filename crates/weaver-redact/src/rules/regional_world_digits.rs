@@ -125,11 +125,7 @@ fn decide(
             Layout::Bare => has_context(hay, s, words),
             Layout::Other => false,
         };
-    if ok {
-        Verdict::whole(s, e, kind)
-    } else {
-        Verdict::Reject
-    }
+    Verdict::of(ok, s, e, kind)
 }
 
 /// TH id: the mod-11 check digit.
@@ -192,11 +188,7 @@ pub(crate) fn za_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = &hay[s..e];
     let two = |i: usize| value(d, i) * 10 + value(d, i + 1);
     let ok = leap_ok(two(0), two(2), two(4)) && luhn_ok(d) && alone(hay, s, e);
-    if ok {
-        Verdict::whole(s, e, Kind::NationalId)
-    } else {
-        Verdict::Reject
-    }
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// KR driver licence: a region code of 11–28.

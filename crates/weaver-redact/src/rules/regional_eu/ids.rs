@@ -2,7 +2,7 @@
 //! a candidate its pattern matched (so lengths and character classes hold) and says
 //! whether the id is valid.
 
-use super::super::digits::digits_of;
+use super::super::digits::{digits_of, luhn_ok};
 
 fn num(d: u8) -> u32 {
     u32::from(d.wrapping_sub(b'0') % 10)
@@ -29,25 +29,6 @@ fn cross_sum(n: u32) -> u32 {
 
 fn two(d: &[u8]) -> u32 {
     num(d[0]) * 10 + num(d[1])
-}
-
-/// The Luhn check over ASCII digits (the last one is the check digit).
-fn luhn_ok(d: &[u8]) -> bool {
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &c)| {
-            let v = num(c);
-            if i % 2 == 1 {
-                let x = v * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                v
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
 }
 
 /// ICAO 9303 check digit (weights 7, 3, 1) of the first eight characters, the ninth.
@@ -216,14 +197,4 @@ pub(crate) fn uk_dl_ok(m: &[u8]) -> bool {
     let month = two(&m[6..8]);
     let month = if month > 50 { month - 50 } else { month };
     day_month_ok(two(&m[8..10]), month)
-}
-
-/// US DEA registration number: two letters and seven digits, the last the units digit of
-/// the odd places' sum plus twice the even places' sum.
-pub(crate) fn dea_ok(m: &[u8]) -> bool {
-    if m.len() != 9 {
-        return false;
-    }
-    let d: Vec<u32> = m[2..].iter().map(|&c| num(c)).collect();
-    (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
 }
