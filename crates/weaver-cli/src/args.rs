@@ -47,7 +47,12 @@ pub(crate) enum Command {
   weaver redact server.log > server.redacted.log
   weaver redact --kind ip --kind url access.log
   weaver redact --all-kinds --typed dump.txt
-  weaver redact --json --pretty examples/api-response.json")]
+  weaver redact --json --pretty examples/api-response.json
+
+Environment:
+  WEAVER_CACHE_DIR  where the automaton for --kind/--all-kinds is kept between runs (building
+                    it takes seconds, loading it milliseconds); empty: no cache. Default:
+                    $XDG_CACHE_HOME/weaver, else ~/.cache/weaver")]
     Redact(RedactArgs),
     /// The exact size in bytes of the document's compact JSON serialization (what
     /// serde_json re-prints), measured on the bytes in one pass: any depth, memory ≈ the input.

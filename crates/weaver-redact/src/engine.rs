@@ -99,6 +99,23 @@ pub(crate) fn build_dfa(texts: &[String]) -> Result<dense::DFA<Vec<u32>>, BuildE
         })
 }
 
+/// The automaton for `texts` from the cache directory when it holds a valid one, else
+/// built (and written there for the next process).
+fn load_or_build(
+    texts: &[String],
+    cache: Option<&std::path::Path>,
+) -> Result<dense::DFA<Vec<u32>>, BuildError> {
+    if let Some(dfa) = cache.and_then(|dir| crate::cache::load(dir, texts)) {
+        return Ok(dfa);
+    }
+    let dfa = build_dfa(texts)?;
+    if let Some(dir) = cache {
+        // A cache that cannot be written costs the next start-up, nothing else.
+        let _ = crate::cache::store(dir, texts, &dfa);
+    }
+    Ok(dfa)
+}
+
 /// The DFA pattern texts of the default rule set (every built-in kind, no user pattern).
 #[cfg(test)]
 pub(crate) fn default_trigger_texts() -> Vec<String> {
@@ -120,6 +137,7 @@ impl Engine {
         custom: &[(String, String)],
         max_hold: usize,
         force_two_stage: bool,
+        cache: Option<&std::path::Path>,
     ) -> Result<Engine, BuildError> {
         if custom.len() > MAX_PATTERNS {
             return Err(BuildError::InvalidOption(format!(
@@ -219,7 +237,7 @@ impl Engine {
         // every process start); any other pattern list is built here.
         let dfa = match crate::prebuilt::load(&texts) {
             Some(dfa) => dfa,
-            None => build_dfa(&texts)?,
+            None => load_or_build(&texts, cache)?,
         };
         let mut engine = Engine {
             fast: None,

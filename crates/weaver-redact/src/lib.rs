@@ -147,6 +147,7 @@
 
 #[cfg(feature = "tokio")]
 mod adapters;
+mod cache;
 #[cfg(feature = "json")]
 mod decide;
 mod engine;
@@ -570,6 +571,7 @@ pub struct RedactorBuilder {
     /// Use the two-stage scanner whenever it can be derived, even past the literal count
     /// where it measured slower than the exact one (for the differential tests).
     force_two_stage: bool,
+    cache: Option<std::path::PathBuf>,
 }
 
 impl Default for RedactorBuilder {
@@ -590,6 +592,7 @@ impl RedactorBuilder {
             stop_keys: Vec::new(),
             max_hold: DEFAULT_MAX_HOLD,
             force_two_stage: false,
+            cache: None,
         }
     }
 
@@ -670,6 +673,45 @@ impl RedactorBuilder {
         self
     }
 
+    /// Keeps built automata in `dir` so the next process with the same rules starts in
+    /// milliseconds.
+    ///
+    /// The default rule set ships its automaton prebuilt and never touches the cache. Any
+    /// other set — an opt-in kind, a user pattern — is determinized at [`build`](Self::build),
+    /// which costs seconds of CPU for the full rule set (its triggers run side by side in
+    /// one DFA). With a cache directory, the first build writes the automaton there
+    /// (tens of MB for every kind on; one file per crate version and rule set, written to a
+    /// temporary file and renamed) and later builds load it. A file is used only if the
+    /// rule texts stored in it match exactly and it passes a checksum and the automaton's
+    /// own validation; otherwise it is rebuilt and rewritten. Failing to write the cache is
+    /// not an error: the next build just determinizes again.
+    ///
+    /// Whoever can write `dir` can change what is masked: give it the same trust as the
+    /// binary (the `weaver` CLI uses `$WEAVER_CACHE_DIR`, else the user's cache directory;
+    /// a directory this creates is owner-only on Unix).
+    ///
+    /// ```
+    /// use weaver_redact::Redactor;
+    /// let dir = std::env::temp_dir().join(format!("weaver-doc-cache-{}", std::process::id()));
+    /// let build = || {
+    ///     Redactor::builder()
+    ///         .kinds([]) // a small rule set, so the example builds fast
+    ///         .pattern("ticket", "TCK-[0-9]{6}")
+    ///         .automaton_cache(&dir)
+    ///         .build()
+    ///         .unwrap()
+    /// };
+    /// let first = build(); // determinizes and writes the cache
+    /// let again = build(); // loads it
+    /// assert_eq!(again.redact_str("see TCK-123456"), "see [REDACTED]");
+    /// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn automaton_cache(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.cache = Some(dir.into());
+        self
+    }
+
     /// Builds the automaton. Fails with a typed error on a bad pattern or option.
     pub fn build(self) -> Result<Redactor, BuildError> {
         if self.max_hold < 1024 {
@@ -683,6 +725,7 @@ impl RedactorBuilder {
             &self.custom,
             self.max_hold,
             self.force_two_stage,
+            self.cache.as_deref(),
         )?;
         let keys = keys::KeyMatcher::new(&self.sensitive_keys, &self.stop_keys)?;
         Ok(Redactor {

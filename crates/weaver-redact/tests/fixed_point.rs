@@ -15,9 +15,17 @@ fn redactors() -> &'static [Redactor] {
 }
 
 fn build_redactors() -> Vec<Redactor> {
-    let plain = Redactor::builder().all_kinds().build().expect("builds");
+    // Both share one automaton (markers do not change it): the second loads it from the
+    // cache the first wrote, as do other test binaries with every kind on.
+    let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("automata");
+    let plain = Redactor::builder()
+        .all_kinds()
+        .automaton_cache(&cache)
+        .build()
+        .expect("builds");
     let typed = Redactor::builder()
         .all_kinds()
+        .automaton_cache(&cache)
         .marker(MarkerStyle::Typed)
         .build()
         .expect("builds");

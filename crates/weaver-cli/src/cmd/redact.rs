@@ -1,6 +1,7 @@
 //! `weaver redact`: streaming text redaction, or structural JSON redaction with `--json`.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 
 use weaver_redact::{Kind, MarkerStyle, Policy, Redactor};
 
@@ -44,7 +45,25 @@ fn build(args: &RedactArgs) -> Result<Redactor, CliError> {
         })?;
         b = b.enable(kind);
     }
+    if let Some(dir) = cache_dir() {
+        b = b.automaton_cache(dir);
+    }
     b.build().map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Where automata for rule sets other than the default one are kept between runs:
+/// `$WEAVER_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/weaver`, else
+/// `$HOME/.cache/weaver`. Building the automaton for `--all-kinds` costs seconds of CPU;
+/// loading it, milliseconds.
+fn cache_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(v) = std::env::var_os("WEAVER_CACHE_DIR") {
+        return (!v.is_empty()).then(|| PathBuf::from(v));
+    }
+    if let Some(x) = var("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(x).join("weaver"));
+    }
+    var("HOME").map(|h| PathBuf::from(h).join(".cache").join("weaver"))
 }
 
 fn stream(redactor: &Redactor, mut input: Input) -> Result<(), CliError> {

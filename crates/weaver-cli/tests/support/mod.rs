@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 pub(crate) fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_weaver"))
         .args(args)
+        // Opt-in kinds build their automaton once per test binary, never in the user's cache.
+        .env("WEAVER_CACHE_DIR", cache_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -21,4 +23,10 @@ pub(crate) fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     let out = child.wait_with_output().expect("wait weaver");
     writer.join().unwrap();
     out
+}
+
+/// The automaton cache the tests share (under the target directory, so `cargo clean`
+/// removes it; separate processes write it atomically).
+pub(crate) fn cache_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weaver-cli-automata")
 }
