@@ -4,10 +4,12 @@
 //! qualifiers) costs about as much as summarising the small record it sits in, and
 //! successive tool results repeat the same keys. The rule depends only on the key and on
 //! the redactor, which a firewall never changes: each firewall has an owner number, and a
-//! thread keeps the rules of its last few owners. Keys longer than [`MAX_KEY`] bytes are
-//! decided afresh every time, and a memo holds at most [`MAX_RULES`] keys, so hostile
-//! results cannot grow it.
+//! thread keeps the rules of its last few owners. Only clean keys are remembered — keys
+//! the redactor leaves unchanged as text — so no secret outlives its call in the memo;
+//! keys longer than [`MAX_KEY`] bytes are decided afresh every time, and a memo holds at
+//! most [`MAX_RULES`] keys, so hostile results cannot grow it.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -79,7 +81,7 @@ pub(crate) fn key_rule(owner: u64, redactor: &Redactor, key: &str) -> KeyRule {
             return Some(rule);
         }
         let rule = redactor.key_rule(key);
-        if rules.len() < MAX_RULES {
+        if rules.len() < MAX_RULES && matches!(redactor.redact_str(key), Cow::Borrowed(_)) {
             rules.insert(key.into(), rule);
         }
         Some(rule)
@@ -124,6 +126,22 @@ mod tests {
         }
         assert!(!key_rule(b, &custom, "customer").is_plain());
         assert!(key_rule(a, &plain, "customer").is_plain());
+    }
+
+    #[test]
+    fn keys_that_hold_a_secret_are_not_remembered() {
+        let r = Redactor::new();
+        let owner = new_owner();
+        let secret = "ann.lee@example.com";
+        assert!(matches!(r.redact_str(secret), Cow::Owned(_)));
+        assert_eq!(key_rule(owner, &r, secret), r.key_rule(secret));
+        assert_eq!(key_rule(owner, &r, "status"), r.key_rule("status"));
+        MEMO.with(|m| {
+            let m = m.borrow();
+            let rules = &m.iter().find(|(o, _)| *o == owner).expect("owner kept").1;
+            assert!(rules.contains_key("status"));
+            assert!(!rules.contains_key(secret));
+        });
     }
 
     #[test]
