@@ -1,7 +1,8 @@
 //! `cargo run --release -p weaver-benches --example hot -- OP [ITERS]` — runs one hot path
 //! in a loop on the scale-1 workloads, for a profiler (`perf record`) or `perf stat -e
-//! task-clock`: OP is `store_expand` (small_calls), `redact_value` (rows_50k) or `summary`
-//! (Firewall summary of rows_50k). Prints the CPU time per iteration (this thread).
+//! task-clock`: OP is `store_expand` (small_calls), `invoke` (`Kernel::invoke` summary per
+//! small call, as the kernel bench), `redact_value` (rows_50k) or `summary` (Firewall
+//! summary of rows_50k). Prints the CPU time per iteration (this thread).
 
 use std::sync::Arc;
 
@@ -52,6 +53,7 @@ fn main() {
                 per * 1e6
             );
         }
+        "invoke" => invoke(&w, iters),
         "redact_value" => {
             let rows = w.json("rows_50k").expect("rows_50k");
             let bytes = w.bytes("rows_50k").expect("bytes").len();
@@ -95,4 +97,70 @@ fn main() {
         other => panic!("unknown op {other}"),
     }
     eprintln!("total CPU {:.2} s", t.elapsed_s());
+}
+
+/// `Kernel::invoke` in summary mode over every small call, a fresh kernel per iteration
+/// (as `benches/src/kernel.rs`): token check, reservation, driver, store, frame, commit.
+fn invoke(w: &weaver_testkit::Workloads, iters: usize) {
+    use weaver_kernel::{
+        BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture,
+        ExecutionContext, Kernel, Principal, Registry,
+    };
+    struct Calls(Vec<Arc<Value>>);
+    impl Driver for Calls {
+        fn id(&self) -> &'static str {
+            "memory"
+        }
+        fn execute<'a>(&'a self, ctx: &'a ExecutionContext) -> DriverFuture<'a> {
+            let i = ctx.args["i"].as_u64().unwrap_or(0) as usize;
+            let out = self
+                .0
+                .get(i)
+                .cloned()
+                .ok_or_else(|| DriverError::new("no such call"));
+            Box::pin(async move { out })
+        }
+    }
+    let Ok(Value::Array(calls)) = w.json("small_calls") else {
+        panic!("small_calls")
+    };
+    let calls: Vec<Arc<Value>> = calls.into_iter().map(Arc::new).collect();
+    let args: Vec<Value> = (0..calls.len()).map(|i| json!({ "i": i })).collect();
+    let p = Principal::new("agent")
+        .with_role("reader")
+        .with_attribute("tenant", "acme");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a tokio runtime");
+    let t = weaver_benches::CpuTimer::start();
+    let mut facts = 0;
+    for _ in 0..iters {
+        let mut reg = Registry::new();
+        reg.register(Capability::new("bench.call"))
+            .expect("capability");
+        let k = Kernel::builder(reg)
+            .driver(Calls(calls.clone()))
+            .budget(BudgetManager::new(u64::MAX / 2, BudgetConfig::default()).expect("budget"))
+            .build()
+            .expect("kernel");
+        let token = k
+            .grant_capability("bench.call", &p, "")
+            .expect("grant")
+            .token;
+        rt.block_on(async {
+            for a in &args {
+                let f = k
+                    .invoke(&token, &p, "bench.call", a.clone(), ResponseMode::Summary)
+                    .await
+                    .expect("invoke");
+                facts += f.facts.len();
+            }
+        });
+    }
+    let per = t.elapsed_s() / (iters * calls.len()) as f64;
+    println!(
+        "invoke summary: {:.2} µs CPU per call ({facts} facts)",
+        per * 1e6
+    );
 }

@@ -90,19 +90,35 @@ impl FieldNotes {
 /// fact would then show all but the first. Fails closed (the guard's marker) when the
 /// name and value cannot be told apart after scrubbing.
 fn label_in_context(name: &str, value: &str, guard: &dyn Guard) -> String {
-    let prefix = format!("{name}: ");
+    let text = in_context(name, value);
+    let prefix = &text[..name.len() + 2];
     let max = prefix.chars().count() + DISTRIBUTION_VALUE_CHARS;
-    let (head, cut) = guard.scrub_head(&format!("{prefix}{value}"), max);
-    match head.strip_prefix(&prefix) {
-        Some(label) if cut => format!("{label}…"),
+    let (head, cut) = guard.scrub_head(&text, max);
+    match head.strip_prefix(prefix) {
+        Some(label) if cut => {
+            let mut out = String::with_capacity(label.len() + '…'.len_utf8());
+            out.push_str(label);
+            out.push('…');
+            out
+        }
         Some(label) => label.to_owned(),
         None => guard.withheld().to_owned(),
     }
 }
 
+/// `"{name}: {value}"`, built without the formatting machinery (a summary builds one per
+/// distinct value and per statistic).
+fn in_context(name: &str, value: &str) -> String {
+    let mut text = String::with_capacity(name.len() + 2 + value.len());
+    text.push_str(name);
+    text.push_str(": ");
+    text.push_str(value);
+    text
+}
+
 /// Whether a printed statistic changes when scrubbed after its column name.
 fn changes_in_context(name: &str, stat: &str, guard: &dyn Guard) -> bool {
-    let text = format!("{name}: {stat}");
+    let text = in_context(name, stat);
     guard.scrub(&text) != text
 }
 
@@ -544,8 +560,19 @@ impl<'g> ListSummarizer<'g> {
                         None => shown.push((label, *c)),
                     }
                 }
-                let parts: Vec<String> = shown.iter().map(|(l, c)| format!("{l}={c}")).collect();
-                facts.push(format!("{name} distribution: {}", parts.join(", ")));
+                let mut fact = String::with_capacity(
+                    name.len() + 16 + shown.iter().map(|(l, _)| l.len() + 8).sum::<usize>(),
+                );
+                fact.push_str(name);
+                fact.push_str(" distribution: ");
+                for (i, (l, c)) in shown.iter().enumerate() {
+                    if i > 0 {
+                        fact.push_str(", ");
+                    }
+                    fact.push_str(l);
+                    let _ = write!(fact, "={c}");
+                }
+                facts.push(fact);
             }
         }
         Summary::from_candidates(facts, 0, self.opts.max_facts)

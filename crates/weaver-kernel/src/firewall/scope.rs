@@ -41,6 +41,8 @@ pub(crate) struct Scope<'a> {
     /// copy them as they are, so a piece is not judged again out of its context — except
     /// that a key's rule for the string under it still applies (safety over exactness).
     pub(crate) strings_clean: bool,
+    /// The firewall whose per-thread memo of key rules this scope uses.
+    rules_owner: u64,
     report: RefCell<Report>,
     elided: Cell<u64>,
     notes: RefCell<(Vec<String>, bool)>,
@@ -83,6 +85,7 @@ impl At<'_> {
 impl<'a> Scope<'a> {
     pub(crate) fn new(
         redactor: &'a Redactor,
+        rules_owner: u64,
         allowed: Option<&'a [String]>,
         max_depth: usize,
     ) -> Self {
@@ -92,6 +95,7 @@ impl<'a> Scope<'a> {
             max_depth,
             cell_chars: None,
             strings_clean: false,
+            rules_owner,
             report: RefCell::new(Report::new()),
             elided: Cell::new(0),
             notes: RefCell::new((Vec::new(), false)),
@@ -108,14 +112,14 @@ impl<'a> Scope<'a> {
 
     /// What `key` says about the values under it (the typed rule of weaver-redact).
     pub(crate) fn rule(&self, key: &str) -> KeyRule {
-        self.redactor.key_rule(key)
+        super::rules::key_rule(self.rules_owner, self.redactor, key)
     }
 
     /// Whether `v` under `k` leaves as the marker: by the typed key rule, or as the value
     /// of a sensitive name/value pair (`pair`: the rule of the map's pair name, decided on
     /// the whole map before projection). The one decision both paths make.
     pub(crate) fn masks(&self, k: &str, v: &Value, pair: Option<KeyRule>) -> bool {
-        self.redactor.masks_value(k, v) || self.redactor.pair_masks(pair, k, v)
+        self.redactor.rule_masks(self.rule(k), Shape::of(v)) || self.redactor.pair_masks(pair, k, v)
     }
 
     pub(crate) fn add_elided(&self, n: u64) {
@@ -397,7 +401,7 @@ impl Guard for Scope<'_> {
     }
 
     fn withhold_value(&self, key: &str, value: SummaryCell<'_>) -> bool {
-        self.redactor.masks(key, shape(value))
+        self.redactor.rule_masks(self.rule(key), shape(value))
     }
 
     fn is_pair_name(&self, key: &str) -> bool {
