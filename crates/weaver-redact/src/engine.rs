@@ -61,6 +61,8 @@ pub(crate) struct Engine {
     /// Stage 1 of the two-stage scanner, when the patterns yield anchors and the DFA walk
     /// proves the cut rule (see [`crate::fast`]); `None` runs the exact scanner alone.
     pub(crate) fast: Option<crate::fast::Fast>,
+    /// The anchors as a yes/no test for one short string (see `leaf::Prefilter`).
+    pub(crate) leaf_filter: Option<crate::leaf::Prefilter>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -241,6 +243,7 @@ impl Engine {
         };
         let mut engine = Engine {
             fast: None,
+            leaf_filter: None,
             dfa,
             patterns,
             groups,
@@ -270,6 +273,7 @@ impl Engine {
             max_literals,
             &|sid| engine.is_cut_match(sid),
         );
+        engine.leaf_filter = crate::leaf::Prefilter::new(&texts, &slot_checks);
         Ok(engine)
     }
 

@@ -278,7 +278,15 @@ struct Walk<'r> {
     pointer: String,
     /// Scratch for the kinds found in one string.
     kinds: Vec<(Kind, u64)>,
+    /// Scratch: the rule of each key of the object being handled (`None`: it changes).
+    key_rules: Vec<Option<KeyRule>>,
+    /// Depth markers already written, by (is object, entries): rows of a record list
+    /// elide the same few shapes, and formatting each marker costs more than a copy.
+    markers: Vec<(bool, usize, String)>,
 }
+
+/// The most distinct depth markers a walk keeps.
+const MAX_MARKERS: usize = 16;
 
 /// Pointers name at most this many levels (deeper ones end in `/…`)…
 const MAX_POINTER_SEGMENTS: usize = 32;
@@ -296,6 +304,8 @@ impl<'r> Walk<'r> {
             report: Report::new(),
             pointer: String::new(),
             kinds: Vec::new(),
+            key_rules: Vec::new(),
+            markers: Vec::new(),
         }
     }
 
@@ -309,15 +319,34 @@ impl<'r> Walk<'r> {
         keymemo::clean_key_rule(self.redactor, key)
     }
 
-    fn key_changes(&mut self, key: &str) -> bool {
-        self.clean_key(key).is_none()
+    /// The rules of `keys` into `rules` (`None` for a key that changes); whether any
+    /// changes. Each key is decided once per object: the walk then reuses its rule.
+    fn key_rules<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k str>,
+        rules: &mut Vec<Option<KeyRule>>,
+    ) -> bool {
+        rules.clear();
+        let mut changes = false;
+        for k in keys {
+            let rule = self.clean_key(k);
+            changes |= rule.is_none();
+            rules.push(rule);
+        }
+        changes
     }
 
     /// Whether `value` under `name` (a key as it leaves) must be masked: by the typed key
     /// rule, or as the value of a sensitive name/value pair (`pair`, decided on the whole
-    /// map before any projection).
-    fn masks_entry(&mut self, name: &str, value: &Value, pair: Option<KeyRule>) -> bool {
-        let rule = match self.clean_key(name) {
+    /// map before any projection). `known`: the rule of `name` when the walk has it.
+    fn masks_entry(
+        &mut self,
+        name: &str,
+        value: &Value,
+        pair: Option<KeyRule>,
+        known: Option<KeyRule>,
+    ) -> bool {
+        let rule = match known.or_else(|| self.clean_key(name)) {
             Some(rule) => rule,
             None => self.redactor.key_rule(name),
         };
@@ -360,13 +389,24 @@ impl<'r> Walk<'r> {
     }
 
     /// The marker for a container beyond the depth budget.
-    fn elide(&self, v: &Value) -> Value {
+    fn elide(&mut self, v: &Value) -> Value {
         let (is_object, len) = match v {
             Value::Object(m) => (true, m.len()),
             Value::Array(a) => (false, a.len()),
             _ => (false, 0),
         };
-        Value::String(elision_marker(is_object, len, self.max_depth))
+        if let Some((_, _, m)) = self
+            .markers
+            .iter()
+            .find(|(o, n, _)| *o == is_object && *n == len)
+        {
+            return Value::String(m.clone());
+        }
+        let marker = elision_marker(is_object, len, self.max_depth);
+        if self.markers.len() < MAX_MARKERS {
+            self.markers.push((is_object, len, marker.clone()));
+        }
+        Value::String(marker)
     }
 
     /// The marker replacing a number whose digits must not leave (in any JSON form), if any.
@@ -374,30 +414,20 @@ impl<'r> Walk<'r> {
         self.redactor.scan_number(n)
     }
 
-    /// Records the findings of `text` (which is known to change under redaction).
-    /// Records the findings of `text` (which is known to change under redaction); `key`:
-    /// the key it sits under, which gives it context (see
-    /// [`Redactor::redact_leaf`]).
-    fn record_text<'s>(
-        &mut self,
-        text: &str,
-        key: Option<&str>,
-        at: impl Iterator<Item = Seg<'s>>,
-    ) {
+    /// Records the findings of `text` (a key known to change under redaction).
+    fn record_text<'s>(&mut self, text: &str, at: impl Iterator<Item = Seg<'s>>) {
         self.kinds.clear();
         let kinds = &mut self.kinds;
-        let mut on = |f: crate::Finding| match kinds.iter_mut().find(|(k, _)| *k == f.kind) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((f.kind, 1)),
-        };
-        if let Some(k) = key {
-            let _ = self.redactor.redact_leaf_with(k, text, &mut on);
-        } else {
-            let mut sink = String::new();
-            self.redactor.redact_str_into(text, &mut sink, &mut on);
-        }
+        let mut sink = String::new();
+        self.redactor
+            .redact_str_into(text, &mut sink, &mut |f| count_kind(kinds, f.kind));
+        self.record_kinds(at);
+    }
+
+    /// Records the kinds counted in `self.kinds` at `at` (a text that changed: when no
+    /// finding was reported, the mask is still counted).
+    fn record_kinds<'s>(&mut self, at: impl Iterator<Item = Seg<'s>>) {
         if self.kinds.is_empty() {
-            // The text changed but no finding was reported: still count the mask.
             self.kinds.push((Kind::Custom, 1));
         }
         build_pointer(&mut self.pointer, at);
@@ -406,11 +436,20 @@ impl<'r> Walk<'r> {
         }
     }
 
-    /// The redaction of a string leaf: after its key when it has one.
-    fn redact_leaf<'t>(&self, text: &'t str, seg: Option<Seg<'_>>) -> Cow<'t, str> {
+    /// The redaction of a string leaf: after its key when it has one (see
+    /// [`Redactor::redact_leaf`]); its findings are counted in `self.kinds` in the same
+    /// pass. A leaf the key gives no context and that holds no anchor
+    /// ([`Redactor::may_change`]) is not scanned.
+    fn redact_leaf<'t>(&mut self, text: &'t str, seg: Option<Seg<'_>>) -> Cow<'t, str> {
+        self.kinds.clear();
+        let kinds = &mut self.kinds;
+        let mut on = |f: crate::Finding| count_kind(kinds, f.kind);
         match seg {
-            Some(Seg::Key(k)) => self.redactor.redact_leaf(k, text),
-            _ => self.redactor.redact_str(text),
+            Some(Seg::Key(k)) if self.redactor.leaf_wants_key(text) => {
+                self.redactor.redact_leaf_with(k, text, &mut on)
+            }
+            _ if !self.redactor.may_change(text) => Cow::Borrowed(text),
+            _ => self.redactor.redact_str_with(text, &mut on),
         }
     }
 
@@ -429,6 +468,14 @@ impl<'r> Walk<'r> {
         });
         build_pointer(&mut self.pointer, parent.chain([Seg::Key(&name)]));
         self.report.record_dropped(&self.pointer, 1);
+    }
+}
+
+/// Counts one finding of `kind`.
+fn count_kind(kinds: &mut Vec<(Kind, u64)>, kind: Kind) {
+    match kinds.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, n)) => *n += 1,
+        None => kinds.push((kind, 1)),
     }
 }
 

@@ -6,10 +6,35 @@
 //! alone would let the same number through, and text and JSON would disagree. So a string
 //! value under a key is scanned as `key: value`, and only the value's part of the result is
 //! kept.
+//!
+//! Most string values hold nothing to mask; [`Redactor::may_change`] tells those apart
+//! without the scanner (see [`prefilter`]), which is what keeps structural redaction cheap.
 
 use std::borrow::Cow;
 
+use regex_automata::dfa::Automaton as _;
+
 use crate::{Finding, Redactor};
+
+mod prefilter;
+
+pub(crate) use prefilter::Prefilter;
+
+/// Whether the trigger automaton, walked over `bytes` from its start state as the scanner
+/// walks it, reaches a match state (at the end of input included). The scanner writes a
+/// marker only after such a match, or when a run grows past the hold cap (a caller's
+/// concern), so `false` means the text is returned unchanged with no finding.
+fn trigger_matches(engine: &crate::engine::Engine, bytes: &[u8]) -> bool {
+    let dfa = &engine.dfa;
+    let mut sid = engine.start();
+    for &b in bytes {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) && dfa.is_match_state(sid) {
+            return true;
+        }
+    }
+    dfa.is_match_state(dfa.next_eoi_state(sid))
+}
 
 /// Only values with a run of this many digits can need context (bare SSNs are 9 digits,
 /// bare phones 10); every other value is scanned alone, at no extra cost.
@@ -32,6 +57,43 @@ fn needs_context(text: &str) -> bool {
 }
 
 impl Redactor {
+    /// Whether [`redact_str`](Self::redact_str) can change `text`: `false` guarantees that
+    /// it returns `text` borrowed and reports no finding. Decided without the scanner: a
+    /// search for the anchors the rules' trigger patterns yield (literals such as `@` or
+    /// `token`, case-insensitive, and runs of digits long enough for a digit check), and
+    /// only where one is found, a walk of the trigger automaton alone. `true` means the
+    /// text must be scanned (most such texts do change). Use it to skip the scan of the
+    /// many short strings of a structured document; [`redact_value`](Self::redact_value)
+    /// does.
+    ///
+    /// Always `true` for a text longer than [`max_hold`](Self::max_hold) (the scanner may
+    /// fail closed on it). A rule set with a pattern that yields no anchor (a user pattern
+    /// such as `[a-z][0-9]+`) walks the automaton over every text.
+    ///
+    /// ```
+    /// use weaver_redact::Redactor;
+    /// let r = Redactor::new();
+    /// assert!(!r.may_change("delivered"));
+    /// assert!(r.may_change("mail bob@example.com"));
+    /// ```
+    pub fn may_change(&self, text: &str) -> bool {
+        let engine = &self.inner.engine;
+        let bytes = text.as_bytes();
+        if bytes.len() > engine.max_hold() {
+            return true;
+        }
+        if engine
+            .leaf_filter
+            .as_ref()
+            .is_some_and(|f| !f.has_anchor(bytes))
+        {
+            return false;
+        }
+        // An anchor (or no filter): the scanner changes the text only where the trigger
+        // automaton matches, so walk it alone, without the scanner's per-call state.
+        trigger_matches(engine, bytes)
+    }
+
     /// Whether [`redact_leaf`](Self::redact_leaf) of `text` can differ from
     /// [`redact_str`](Self::redact_str) (it holds a run of 9 or more digits): callers that
     /// redact only the head of a long text use the whole-text path only then.
@@ -90,7 +152,11 @@ impl Redactor {
     }
 
     /// [`redact_str`](Self::redact_str), reporting each finding.
-    fn redact_str_with<'a>(&self, text: &'a str, on: &mut dyn FnMut(Finding)) -> Cow<'a, str> {
+    pub(crate) fn redact_str_with<'a>(
+        &self,
+        text: &'a str,
+        on: &mut dyn FnMut(Finding),
+    ) -> Cow<'a, str> {
         match self.redact_bytes_with(text.as_bytes(), on) {
             Cow::Borrowed(_) => Cow::Borrowed(text),
             Cow::Owned(v) => match String::from_utf8(v) {

@@ -134,11 +134,7 @@ impl Walk<'_> {
             Value::String(s) => Some(match self.redact_leaf(s, seg) {
                 Cow::Borrowed(_) => Value::String(s.clone()),
                 Cow::Owned(clean) => {
-                    let key = match seg {
-                        Some(Seg::Key(k)) => Some(k),
-                        _ => None,
-                    };
-                    self.record_text(s, key, frames_at(frames, seg));
+                    self.record_kinds(frames_at(frames, seg));
                     Value::String(clean)
                 }
             }),
@@ -234,24 +230,25 @@ impl Walk<'_> {
         // the ones the projection keeps.
         let (allowed, redactor, projected) = (self.allowed, self.redactor, kept.is_some());
         let mut names: Vec<Option<String>> = Vec::new();
-        if entries().any(|(k, _)| self.key_changes(k)) {
+        let mut rules = std::mem::take(&mut self.key_rules);
+        if self.key_rules(entries().map(|(k, _)| k.as_str()), &mut rules) {
             names = self.rename_plan(
                 entries().map(|(k, _)| k.as_str()),
                 |n| {
                     map.get(n)
                         .is_some_and(|v| !projected || keeps(allowed, redactor, n, v))
                 },
-                &mut |w, k, name| w.record_text(k, None, frames_at(frames, Some(Seg::Key(name)))),
+                &mut |w, k, name| w.record_text(k, frames_at(frames, Some(Seg::Key(name)))),
             );
         }
         let mut names = names.into_iter();
         let mut out = Map::with_capacity(map.len());
-        for (k, v) in entries() {
-            let name: Cow<'a, str> = match names.next().flatten() {
-                Some(n) => Cow::Owned(n),
-                None => Cow::Borrowed(k.as_str()),
+        for ((k, v), rule) in entries().zip(&rules) {
+            let (name, known): (Cow<'a, str>, _) = match names.next().flatten() {
+                Some(n) => (Cow::Owned(n), None),
+                None => (Cow::Borrowed(k.as_str()), *rule),
             };
-            if self.masks_entry(&name, v, pair) {
+            if self.masks_entry(&name, v, pair, known) {
                 self.record(Kind::SensitiveKey, frames_at(frames, Some(Seg::Key(&name))));
                 let marker = self.redactor.marker(Kind::SensitiveKey);
                 out.insert(name.into_owned(), Value::String(marker.to_owned()));
@@ -264,6 +261,7 @@ impl Walk<'_> {
                 todo.push((name, v, ctx.field(v)));
             }
         }
+        self.key_rules = rules;
         out
     }
 }

@@ -94,11 +94,7 @@ impl<'a> Walk<'_> {
         match value {
             Value::String(s) => {
                 if let Cow::Owned(clean) = self.redact_leaf(s, seg) {
-                    let key = match seg {
-                        Some(Seg::Key(k)) => Some(k),
-                        _ => None,
-                    };
-                    self.record_text(s, key, at(path, seg));
+                    self.record_kinds(at(path, seg));
                     *s = clean;
                 }
             }
@@ -129,23 +125,30 @@ impl<'a> Walk<'_> {
                 false
             });
         }
-        if map.keys().any(|k| self.key_changes(k)) {
+        let mut rules = std::mem::take(&mut self.key_rules);
+        let renamed = self.key_rules(map.keys().map(String::as_str), &mut rules);
+        if renamed {
             let old = std::mem::take(map);
             let names = self.rename_plan(
                 old.keys().map(String::as_str),
                 |n| old.contains_key(n),
-                &mut |w, k, name| w.record_text(k, None, at(path, Some(Seg::Key(name)))),
+                &mut |w, k, name| w.record_text(k, at(path, Some(Seg::Key(name)))),
             );
             for ((k, v), name) in old.into_iter().zip(names) {
                 // Names are unique by construction, so nothing is replaced here.
                 map.insert(name.unwrap_or(k), v);
             }
         }
-        for (k, v) in map.iter_mut() {
+        for (i, (k, v)) in map.iter_mut().enumerate() {
             let seg = Some(Seg::Key(k.as_str()));
             // Sensitivity is decided on the key as it leaves (redacted), so a second pass
-            // decides the same way.
-            if self.masks_entry(k, v, pair) {
+            // decides the same way; a key that stayed keeps the rule decided above.
+            let known = if renamed {
+                None
+            } else {
+                rules.get(i).copied().flatten()
+            };
+            if self.masks_entry(k, v, pair, known) {
                 let marker = self.redactor.marker(Kind::SensitiveKey);
                 if v.as_str() != Some(marker) {
                     drop_deep(std::mem::replace(v, Value::String(marker.to_owned())));
@@ -155,5 +158,6 @@ impl<'a> Walk<'_> {
             }
             self.slot(v, depth + 1, path, seg);
         }
+        self.key_rules = rules;
     }
 }

@@ -107,7 +107,7 @@ pub(super) fn clean_key_rule(redactor: &Redactor, key: &str) -> Option<KeyRule> 
 
 /// The decision itself: `None` when redaction changes `key`, else its rule.
 pub(super) fn decide(redactor: &Redactor, key: &str) -> Option<KeyRule> {
-    if matches!(redactor.redact_str(key), Cow::Owned(_)) {
+    if redactor.may_change(key) && matches!(redactor.redact_str(key), Cow::Owned(_)) {
         return None;
     }
     Some(redactor.key_rule(key))
