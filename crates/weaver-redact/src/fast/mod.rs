@@ -22,23 +22,160 @@ pub(crate) mod derive;
 pub(crate) mod proof;
 mod simd;
 
+use std::fmt::Write as _;
+
 use regex_automata::dfa::dense;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
 
-use derive::{Anchors, ClassRun};
+use derive::{Anchors, ClassRun, Lit};
 
 /// Bytes of text lower-cased and searched at a time for literal anchors.
 const BLOCK: usize = 64 * 1024;
 
+/// One set of literal anchors, searched in one text (the chunk as it is, or its
+/// lower-cased copy for the folded ones); a candidate is then confirmed on the chunk with
+/// its case and follow byte.
+struct LitSet {
+    lits: Vec<Lit>,
+    /// Literal indices by first byte (lower-cased for a folded set).
+    by_first: Vec<Vec<usize>>,
+    /// Single-byte literals, searched with memchr (at most three).
+    single: Vec<u8>,
+    /// The other literals: Teddy searchers over groups of them (see [`GROUP`]).
+    multi: Vec<aho_corasick::packed::Searcher>,
+    /// The longest literal (without its follow byte).
+    max_len: usize,
+    fold: bool,
+}
+
+impl LitSet {
+    fn new(lits: Vec<Lit>, fold: bool) -> Option<LitSet> {
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, l) in lits.iter().enumerate() {
+            by_first[usize::from(*l.bytes.first()?)].push(i);
+        }
+        let mut single: Vec<u8> = lits
+            .iter()
+            .filter(|l| l.bytes.len() == 1)
+            .map(|l| l.bytes[0])
+            .collect();
+        single.sort_unstable();
+        single.dedup();
+        let longer: Vec<&[u8]> = if single.len() > 3 {
+            // memchr takes at most three bytes: all of them go to Aho-Corasick.
+            single.clear();
+            lits.iter().map(|l| l.bytes.as_slice()).collect()
+        } else {
+            lits.iter()
+                .filter(|l| l.bytes.len() > 1)
+                .map(|l| l.bytes.as_slice())
+                .collect()
+        };
+        let mut longer = longer;
+        longer.sort_by_key(|l| (l.len().min(4), l.to_vec()));
+        let mut multi = Vec::new();
+        let mut rest = longer.as_slice();
+        while !rest.is_empty() {
+            // Literals of each length below four apart: they would shorten every group's
+            // fingerprint (Teddy reads at most four bytes).
+            let len = rest[0].len().min(4);
+            let same = rest.iter().take_while(|l| l.len().min(4) == len).count();
+            let take = same.min(GROUP);
+            let (g, r) = rest.split_at(take);
+            rest = r;
+            multi.push(
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .heuristic_pattern_limits(false)
+                    .builder()
+                    .extend(g)
+                    .build()?,
+            );
+        }
+        Some(LitSet {
+            max_len: lits.iter().map(|l| l.bytes.len()).max().unwrap_or(1),
+            lits,
+            by_first,
+            single,
+            multi,
+            fold,
+        })
+    }
+
+    /// Whether a literal of the set, with its case and follow byte, starts at `hay[p..]`.
+    fn confirm(&self, hay: &[u8], p: usize) -> bool {
+        let b = hay[p];
+        let b = if self.fold { b.to_ascii_lowercase() } else { b };
+        self.by_first[usize::from(b)]
+            .iter()
+            .any(|&i| self.lits[i].at(hay, p))
+    }
+
+    /// The first confirmed literal starting in `[at, lim)`, searched in `text` (which holds
+    /// `hay[off..off + text.len()]`, lower-cased for a folded set); every literal starting
+    /// before `lim` must lie within `text`.
+    ///
+    /// `cache[g]` (kept across calls within a chunk): searcher `g` has no candidate in
+    /// `[.0, .1)`, and one at `.1` when `.2`; so no byte is searched twice by a searcher.
+    fn find(
+        &self,
+        text: &[u8],
+        off: usize,
+        hay: &[u8],
+        mut at: usize,
+        lim: usize,
+        cache: &mut Vec<(usize, usize, bool)>,
+    ) -> Option<usize> {
+        cache.resize(self.multi.len(), (1, 0, false));
+        while at < lim {
+            // Teddy first (each stops at its first candidate), then memchr up to it.
+            let mut cand: Option<usize> = None;
+            for (ps, c) in self.multi.iter().zip(cache.iter_mut()) {
+                if !(c.0 <= at && (at < c.1 || at == c.1 && c.2)) {
+                    let end = off + text.len();
+                    *c = match ps.find_in(text, aho_corasick::Span::from(at - off..text.len())) {
+                        Some(m) => (at, m.start() + off, true),
+                        None => (at, end, false),
+                    };
+                }
+                if c.2 {
+                    cand = Some(cand.map_or(c.1, |x| x.min(c.1)));
+                }
+            }
+            let cand_lim = cand.map_or(lim, |c| c.min(lim));
+            let mut cand = cand.filter(|&p| p < lim);
+            let window = &text[at - off..cand_lim - off];
+            let single = match self.single.as_slice() {
+                [] => None,
+                [a] => memchr::memchr(*a, window),
+                [a, b] => memchr::memchr2(*a, *b, window),
+                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
+            };
+            if let Some(q) = single {
+                cand = Some(at + q);
+            }
+            let p = cand?;
+            if self.confirm(hay, p) {
+                return Some(p);
+            }
+            at = p + 1;
+        }
+        None
+    }
+}
+
+/// The most literals in one Teddy searcher.
+const GROUP: usize = 64;
+
 /// Stage 1 for one engine.
 pub(crate) struct Fast {
-    /// Single-byte literal anchors (lower case), searched with memchr.
-    single: Vec<u8>,
-    /// Longer literal anchors (lower case).
-    multi: Option<aho_corasick::AhoCorasick>,
-    /// The longest literal anchor.
-    max_lit: usize,
+    /// Case-sensitive literal anchors, searched in the text as it is.
+    raw: Option<LitSet>,
+    /// Folded literal anchors, searched in a lower-cased copy.
+    folded: Option<LitSet>,
+    /// The most bytes a literal anchor spans (its follow byte included).
+    max_span: usize,
     runs: Vec<ClassRun>,
     /// The vector form of each class run, when it has one.
     specs: Vec<Option<simd::Spec>>,
@@ -48,7 +185,7 @@ pub(crate) struct Fast {
     max_hold: usize,
     /// The anchors, for tests and docs.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) literals: Vec<Vec<u8>>,
+    pub(crate) literals: Vec<Lit>,
 }
 
 impl std::fmt::Debug for Fast {
@@ -68,6 +205,14 @@ pub(crate) struct Stage1 {
     /// The first literal anchor at or after `lit_from` is at `lit_at`.
     lit_from: usize,
     lit_at: usize,
+    /// The same for each literal set alone (case-sensitive, folded).
+    raw_from: usize,
+    raw_at: usize,
+    fold_from: usize,
+    fold_at: usize,
+    /// Each Teddy searcher's next candidate (see [`LitSet::find`]).
+    raw_cache: Vec<(usize, usize, bool)>,
+    fold_cache: Vec<(usize, usize, bool)>,
     /// The first class-run candidate in `[run_from, run_to)` is at `run_at` (`run_to`: none).
     run_from: usize,
     run_to: usize,
@@ -83,6 +228,12 @@ impl Stage1 {
     pub(crate) fn reset(&mut self) {
         self.lit_from = 1;
         self.lit_at = 0;
+        self.raw_from = 1;
+        self.raw_at = 0;
+        self.fold_from = 1;
+        self.fold_at = 0;
+        self.raw_cache.clear();
+        self.fold_cache.clear();
         self.run_from = 1;
         self.run_at = 0;
         self.run_to = usize::MAX;
@@ -256,7 +407,7 @@ impl Fast {
         is_cut_match: &dyn Fn(StateID) -> bool,
     ) -> Option<Fast> {
         let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut literals: Vec<Lit> = Vec::new();
         let mut runs = Vec::new();
         let mut harmless = vec![false; texts.len()];
         for (p, t) in texts.iter().enumerate() {
@@ -281,21 +432,34 @@ impl Fast {
                 }
             }
         }
-        literals.sort();
+        literals.sort_by(|a, b| (&a.bytes, a.fold).cmp(&(&b.bytes, b.fold)));
         literals.dedup();
         if literals.len() > max_literals {
             return None;
         }
-        let ac_all = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::dfa::DFA::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .build(&literals)
-                    .ok()?,
-            )
+        let (folded_lits, raw_lits): (Vec<Lit>, Vec<Lit>) =
+            literals.iter().cloned().partition(|l| l.fold);
+        let ac_of = |lits: &[Lit]| -> Option<Option<aho_corasick::dfa::DFA>> {
+            if lits.is_empty() {
+                return Some(None);
+            }
+            aho_corasick::dfa::DFA::builder()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(lits.iter().map(|l| l.bytes.as_slice()))
+                .ok()
+                .map(Some)
         };
+        let (ac_raw, ac_fold) = (ac_of(&raw_lits)?, ac_of(&folded_lits)?);
+        let la_raw = ac_raw.as_ref().map(|dfa| proof::LitAutomaton {
+            dfa,
+            lits: &raw_lits,
+            fold: false,
+        });
+        let la_fold = ac_fold.as_ref().map(|dfa| proof::LitAutomaton {
+            dfa,
+            lits: &folded_lits,
+            fold: true,
+        });
         let start = {
             use regex_automata::dfa::Automaton as _;
             dfa.start_state(
@@ -305,8 +469,8 @@ impl Fast {
         };
         let cut_state = proof::prove(
             dfa,
-            ac_all.as_ref(),
-            &literals,
+            la_raw.as_ref(),
+            la_fold.as_ref(),
             &runs,
             &harmless,
             start,
@@ -319,33 +483,18 @@ impl Fast {
         if !cut_byte.iter().any(|&b| b) {
             return None;
         }
-        let single: Vec<u8> = literals
-            .iter()
-            .filter(|l| l.len() == 1)
-            .map(|l| l[0])
-            .collect();
-        let longer: Vec<&Vec<u8>> = literals.iter().filter(|l| l.len() > 1).collect();
-        let (single, longer) = if single.len() > 3 {
-            // memchr takes at most three bytes: all of them go to Aho-Corasick.
-            (Vec::new(), literals.iter().collect())
-        } else {
-            (single, longer)
-        };
-        let multi = if longer.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(longer)
-                    .ok()?,
-            )
+        let set = |lits: Vec<Lit>, fold| -> Option<Option<LitSet>> {
+            if lits.is_empty() {
+                Some(None)
+            } else {
+                LitSet::new(lits, fold).map(Some)
+            }
         };
         Some(Fast {
             specs: runs.iter().map(simd::Spec::of).collect(),
-            single,
-            multi,
-            max_lit: literals.iter().map(Vec::len).max().unwrap_or(1),
+            raw: set(raw_lits, false)?,
+            folded: set(folded_lits, true)?,
+            max_span: literals.iter().map(Lit::span).max().unwrap_or(1),
             runs,
             cut_state,
             cut_byte,
@@ -359,7 +508,17 @@ impl Fast {
         let lits: Vec<String> = self
             .literals
             .iter()
-            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .map(|l| {
+                let mut t = String::from_utf8_lossy(&l.bytes).into_owned();
+                if l.fold {
+                    t.insert_str(0, "(?i)");
+                }
+                if let Some(f) = &l.follow {
+                    let f: Vec<u8> = (0..=255u8).filter(|&b| f[usize::from(b)]).collect();
+                    let _ = write!(t, "[{}]", String::from_utf8_lossy(&f));
+                }
+                t
+            })
             .collect();
         let cuts: Vec<u8> = (0..=255u8)
             .filter(|&b| self.cut_byte[usize::from(b)])
@@ -390,55 +549,60 @@ impl Fast {
     }
 
     /// The first literal anchor starting in `hay[from..]`, or where one might start that
-    /// runs past the end (`hay.len()` with `last`). The chunk is lower-cased once, a block
-    /// at a time, and each search stops at the first anchor, so the cost stays
-    /// proportional to the distance to it.
+    /// runs past the end (`hay.len()` with `last`). Case-sensitive literals are searched in
+    /// the chunk, folded ones in a lower-cased copy made a block at a time; each set
+    /// remembers its next anchor, so every byte is searched once per set.
     fn next_literal(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> usize {
         let n = hay.len();
+        // An anchor starting at or past `edge` may run past the end of the chunk.
+        let edge = if last {
+            n
+        } else {
+            n.saturating_sub(self.max_span - 1).max(from)
+        };
+        let mut best = edge;
+        if let Some(r) = &self.raw {
+            if !(st.raw_from <= from && from <= st.raw_at) {
+                st.raw_from = from;
+                st.raw_at = r
+                    .find(hay, 0, hay, from, edge, &mut st.raw_cache)
+                    .unwrap_or(edge);
+            }
+            best = best.min(st.raw_at);
+        }
+        if let Some(f) = &self.folded {
+            if !(st.fold_from <= from && from <= st.fold_at) {
+                st.fold_from = from;
+                st.fold_at = Self::next_folded(f, hay, from, edge, st);
+            }
+            best = best.min(st.fold_at);
+        }
+        best
+    }
+
+    /// The first folded anchor starting in `hay[from..edge]`, or `edge`.
+    fn next_folded(f: &LitSet, hay: &[u8], from: usize, edge: usize, st: &mut Stage1) -> usize {
+        let n = hay.len();
         let mut at = from;
-        while at < n {
-            let covered = st.fold_lo <= at && (at + self.max_lit <= st.fold_hi || st.fold_hi == n);
+        while at < edge {
+            let covered = st.fold_lo <= at && (at + f.max_len <= st.fold_hi || st.fold_hi == n);
             if !covered {
                 st.fold_lo = at;
                 st.fold_hi = (at + BLOCK).min(n);
                 st.folded.clear();
-                st.folded.resize(st.fold_hi - at, 0);
-                for (f, &b) in st.folded.iter_mut().zip(&hay[at..st.fold_hi]) {
-                    *f = b.to_ascii_lowercase();
-                }
+                st.folded
+                    .extend(hay[at..st.fold_hi].iter().map(u8::to_ascii_lowercase));
+                st.fold_cache.clear();
             }
             let end = st.fold_hi;
-            // An anchor starting before `limit` lies wholly in the block.
-            let limit = if end == n { n } else { end + 1 - self.max_lit };
-            let (lo, folded) = (st.fold_lo, &st.folded);
-            let window = &folded[at - lo..limit - lo];
-            // Aho-Corasick first (it stops at its first anchor), then memchr only up to it.
-            let mut best = self.multi.as_ref().and_then(|ac| {
-                let input = aho_corasick::Input::new(&folded[at - lo..end - lo]);
-                ac.find(input)
-                    .map(|m| m.start())
-                    .filter(|&p| at + p < limit)
-            });
-            let window = &window[..best.unwrap_or(window.len())];
-            let single = match self.single.as_slice() {
-                [] => None,
-                [a] => memchr::memchr(*a, window),
-                [a, b] => memchr::memchr2(*a, *b, window),
-                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
-            };
-            if single.is_some() {
-                best = single;
+            // A literal starting before `lim` lies wholly in the block.
+            let lim = if end == n { n } else { end + 1 - f.max_len }.min(edge);
+            if let Some(p) = f.find(&st.folded, st.fold_lo, hay, at, lim, &mut st.fold_cache) {
+                return p;
             }
-            if let Some(p) = best {
-                return at + p;
-            }
-            at = limit;
+            at = lim;
         }
-        if last {
-            n
-        } else {
-            n.saturating_sub(self.max_lit - 1).max(from)
-        }
+        edge
     }
 
     /// The first class-run candidate in `hay[from..to]` (its start, clamped to `from`), or
