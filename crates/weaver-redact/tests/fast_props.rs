@@ -265,6 +265,22 @@ fn chained_tokens_past_the_default_cap_match_the_exact_scanner() {
             "{unit:?} repeated"
         );
     }
+    // Issue 19 item 3, on both paths: a chain of tokens is cut after every completed token
+    // (a match state that behaves like the start state is a cut), so the benign bytes
+    // between tokens survive and no `hold_limit` marker swallows the chain.
+    let n = 70_000 / "a@b.io ".len() + 1;
+    let t = "a@b.io ".repeat(n);
+    assert_eq!(r.redact_str(&t), "[REDACTED] ".repeat(n));
+    let t = "x@y\n".repeat(70_000 / 4 + 1);
+    assert_eq!(r.redact_str(&t), t);
+    let mut s = r.stream();
+    let mut out = Vec::new();
+    for c in t.as_bytes().chunks(4096) {
+        s.push(c, &mut out);
+        assert!(s.held() < 64, "a chain of non-tokens is not held");
+    }
+    s.finish(&mut out);
+    assert_eq!(out, t.as_bytes());
 }
 
 #[test]
