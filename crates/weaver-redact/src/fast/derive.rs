@@ -1,9 +1,12 @@
 //! What stage 1 looks for, read off the trigger patterns' syntax trees (never a hand-kept
 //! list, so a rule added to `rules.rs` or `vocab.rs` brings its anchors with it):
 //!
-//! * **literal anchors**: a set of lower-case literals one of which every match of the
-//!   pattern contains (matched against lower-cased text, so case-insensitive groups cost one
-//!   literal per word, not one per case variant);
+//! * **literal anchors**: a set of literals one of which every match of the pattern
+//!   contains ([`Lit`]): as written where the pattern is case-sensitive, lower-cased where
+//!   it accepts both cases (matched against lower-cased text, so a case-insensitive word
+//!   costs one literal, not one per case variant), and with the bytes that may follow it
+//!   when the rest of the pattern must go on (`auth` only before `_`, `=`, `:`, …, not in
+//!   `author`);
 //! * **class runs**, for a pattern without such literals (the digit trigger): every match is
 //!   a run of bytes of a class `B` holding at least `k` bytes of a class `D ⊆ B`, so only a
 //!   maximal `B`-run with `k` `D`-bytes can hold one.

@@ -2,8 +2,10 @@
 //!
 //! The exact scanner (`scan.rs`) walks the dense DFA over every byte, which tops out near
 //! 500 MB/s. Stage 1 finds, much faster, the places where a rule could match — *anchors*
-//! (literals every match of a trigger contains, found with memchr / Aho-Corasick on
-//! lower-cased text, and class runs such as "a run of digits and separators holding at
+//! (literals every match of a trigger contains — case-sensitive ones searched in the text
+//! as it is, case-insensitive ones in a lower-cased copy, either with a *follow set* when
+//! the pattern says which bytes come right after — found with memchr and Teddy, and class
+//! runs such as "a run of digits and separators holding at
 //! least 8 digits") — and *proven cuts*: positions after a cut byte with no anchor since
 //! the last start state, where the DFA is known to be in a start state. Whenever the
 //! scanner sits in a start state with nothing pending, it asks [`Fast::skip`] for the last
@@ -19,7 +21,9 @@
 //! cannot vouch for, leaves the redactor on the exact scanner alone.
 
 pub(crate) mod derive;
+mod lits;
 pub(crate) mod proof;
+mod runs;
 mod simd;
 
 use std::fmt::Write as _;
@@ -29,144 +33,11 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
 
 use derive::{Anchors, ClassRun, Lit};
+use lits::LitSet;
+use runs::first_run;
 
 /// Bytes of text lower-cased and searched at a time for literal anchors.
 const BLOCK: usize = 64 * 1024;
-
-/// One set of literal anchors, searched in one text (the chunk as it is, or its
-/// lower-cased copy for the folded ones); a candidate is then confirmed on the chunk with
-/// its case and follow byte.
-struct LitSet {
-    lits: Vec<Lit>,
-    /// Literal indices by first byte (lower-cased for a folded set).
-    by_first: Vec<Vec<usize>>,
-    /// Single-byte literals, searched with memchr (at most three).
-    single: Vec<u8>,
-    /// The other literals: Teddy searchers over groups of them (see [`GROUP`]).
-    multi: Vec<aho_corasick::packed::Searcher>,
-    /// The longest literal (without its follow byte).
-    max_len: usize,
-    fold: bool,
-}
-
-impl LitSet {
-    fn new(lits: Vec<Lit>, fold: bool) -> Option<LitSet> {
-        let mut by_first = vec![Vec::new(); 256];
-        for (i, l) in lits.iter().enumerate() {
-            by_first[usize::from(*l.bytes.first()?)].push(i);
-        }
-        let mut single: Vec<u8> = lits
-            .iter()
-            .filter(|l| l.bytes.len() == 1)
-            .map(|l| l.bytes[0])
-            .collect();
-        single.sort_unstable();
-        single.dedup();
-        let longer: Vec<&[u8]> = if single.len() > 3 {
-            // memchr takes at most three bytes: all of them go to Aho-Corasick.
-            single.clear();
-            lits.iter().map(|l| l.bytes.as_slice()).collect()
-        } else {
-            lits.iter()
-                .filter(|l| l.bytes.len() > 1)
-                .map(|l| l.bytes.as_slice())
-                .collect()
-        };
-        let mut longer = longer;
-        longer.sort_by_key(|l| (l.len().min(4), l.to_vec()));
-        let mut multi = Vec::new();
-        let mut rest = longer.as_slice();
-        while !rest.is_empty() {
-            // Literals of each length below four apart: they would shorten every group's
-            // fingerprint (Teddy reads at most four bytes).
-            let len = rest[0].len().min(4);
-            let same = rest.iter().take_while(|l| l.len().min(4) == len).count();
-            let take = same.min(GROUP);
-            let (g, r) = rest.split_at(take);
-            rest = r;
-            multi.push(
-                aho_corasick::packed::Config::new()
-                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-                    .heuristic_pattern_limits(false)
-                    .builder()
-                    .extend(g)
-                    .build()?,
-            );
-        }
-        Some(LitSet {
-            max_len: lits.iter().map(|l| l.bytes.len()).max().unwrap_or(1),
-            lits,
-            by_first,
-            single,
-            multi,
-            fold,
-        })
-    }
-
-    /// Whether a literal of the set, with its case and follow byte, starts at `hay[p..]`.
-    fn confirm(&self, hay: &[u8], p: usize) -> bool {
-        let b = hay[p];
-        let b = if self.fold { b.to_ascii_lowercase() } else { b };
-        self.by_first[usize::from(b)]
-            .iter()
-            .any(|&i| self.lits[i].at(hay, p))
-    }
-
-    /// The first confirmed literal starting in `[at, lim)`, searched in `text` (which holds
-    /// `hay[off..off + text.len()]`, lower-cased for a folded set); every literal starting
-    /// before `lim` must lie within `text`.
-    ///
-    /// `cache[g]` (kept across calls within a chunk): searcher `g` has no candidate in
-    /// `[.0, .1)`, and one at `.1` when `.2`; so no byte is searched twice by a searcher.
-    fn find(
-        &self,
-        text: &[u8],
-        off: usize,
-        hay: &[u8],
-        mut at: usize,
-        lim: usize,
-        cache: &mut Vec<(usize, usize, bool)>,
-    ) -> Option<usize> {
-        cache.resize(self.multi.len(), (1, 0, false));
-        while at < lim {
-            // Teddy first (each stops at its first candidate), then memchr up to it.
-            let mut cand: Option<usize> = None;
-            for (ps, c) in self.multi.iter().zip(cache.iter_mut()) {
-                if !(c.0 <= at && (at < c.1 || at == c.1 && c.2)) {
-                    let end = off + text.len();
-                    *c = match ps.find_in(text, aho_corasick::Span::from(at - off..text.len())) {
-                        Some(m) => (at, m.start() + off, true),
-                        None => (at, end, false),
-                    };
-                }
-                if c.2 {
-                    cand = Some(cand.map_or(c.1, |x| x.min(c.1)));
-                }
-            }
-            let cand_lim = cand.map_or(lim, |c| c.min(lim));
-            let mut cand = cand.filter(|&p| p < lim);
-            let window = &text[at - off..cand_lim - off];
-            let single = match self.single.as_slice() {
-                [] => None,
-                [a] => memchr::memchr(*a, window),
-                [a, b] => memchr::memchr2(*a, *b, window),
-                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
-            };
-            if let Some(q) = single {
-                cand = Some(at + q);
-            }
-            let p = cand?;
-            if self.confirm(hay, p) {
-                return Some(p);
-            }
-            at = p + 1;
-        }
-        None
-    }
-}
-
-/// The most literals in one Teddy searcher.
-const GROUP: usize = 64;
 
 /// Stage 1 for one engine.
 pub(crate) struct Fast {
@@ -243,144 +114,15 @@ impl Stage1 {
     }
 }
 
-/// Whether the run `[s, e)` (with its counted bytes and need bits) is a candidate.
-fn accepts(r: &ClassRun, count: u32, need: u32) -> bool {
-    r.alts
-        .iter()
-        .enumerate()
-        .any(|(a, (k, nd))| count as usize >= *k && (nd.is_none() || need & (1 << a) != 0))
-}
-
-/// The first candidate run of `r` starting in `hay[from..to]` (clamped to `from`), found 64
-/// bytes at a time on bit masks: one bit per byte for "run byte", "counted byte" and each
-/// alternative's "needed byte", so a block without a run of `min_k` bytes costs a few
-/// word operations, and a run's count is one popcount.
-fn first_run(
-    r: &ClassRun,
-    spec: Option<&simd::Spec>,
-    hay: &[u8],
-    from: usize,
-    to: usize,
-) -> Option<usize> {
-    let min_k = r.min_k.max(1);
-    // A run entering the current block: where it starts, its count, its need bits.
-    let mut carry: Option<(usize, u32, u32)> = None;
-    let mut x = from;
-    while x < to || carry.is_some() {
-        if x >= hay.len() {
-            // A run reaching the end of the text.
-            let (s, c, nd) = carry?;
-            return accepts(r, c, nd).then_some(s);
-        }
-        let end = (x + 64).min(hay.len());
-        let mut mn = [0u64; 6];
-        let (mb, md) = simd::masks(r, spec, &hay[x..end], &mut mn);
-        let len = end - x;
-        let full = if len == 64 {
-            u64::MAX
-        } else {
-            (1u64 << len) - 1
-        };
-        let need_bits = |mask: u64| -> u32 {
-            let mut v = 0u32;
-            for (a, m) in mn.iter().enumerate() {
-                if m & mask != 0 {
-                    v |= 1 << a;
-                }
-            }
-            v
-        };
-        // The run touching bit 0, when one enters from the previous block.
-        let mut skip_below = 0u32;
-        if let Some((s, c, nd)) = carry.take() {
-            let run_len = (!mb & full).trailing_zeros().min(len as u32);
-            let mask = if run_len == 64 {
-                u64::MAX
-            } else {
-                (1u64 << run_len) - 1
-            };
-            let (c, nd) = (c + (md & mask).count_ones(), nd | need_bits(mask));
-            if (run_len as usize) < len {
-                if accepts(r, c, nd) {
-                    return Some(s);
-                }
-                skip_below = run_len;
-            } else {
-                carry = Some((s, c, nd));
-                x = end;
-                continue;
-            }
-        }
-        if x >= to {
-            return None;
-        }
-        // Runs of at least `min_k` bytes: bit i of `long` is set when bits i..i+min_k are.
-        let mut long = mb;
-        let mut have = 1usize;
-        while have < min_k {
-            let step = have.min(min_k - have);
-            long &= long >> step;
-            have += step;
-        }
-        // The last run may go on past the block: it is carried, not judged here.
-        let tail_len = if mb >> (len - 1) & 1 == 1 {
-            (!(mb | !full)).leading_zeros() as usize - (64 - len)
-        } else {
-            0
-        };
-        let tail_start = len - tail_len;
-        long &= match tail_start {
-            0 => 0,
-            64.. => u64::MAX,
-            t => (1u64 << t) - 1,
-        };
-        if skip_below > 0 {
-            long &= !((1u64 << skip_below) - 1);
-        }
-        while long != 0 {
-            let p = long.trailing_zeros();
-            let below = !mb & ((1u64 << p) - 1);
-            let s = if below == 0 {
-                0
-            } else {
-                64 - below.leading_zeros()
-            };
-            let e = p + (!(mb >> p)).trailing_zeros();
-            let mask = if e == 64 {
-                u64::MAX << s
-            } else {
-                ((1u64 << e) - 1) & (u64::MAX << s)
-            };
-            if x + s as usize >= to {
-                return None;
-            }
-            if accepts(r, (md & mask).count_ones(), need_bits(mask)) {
-                return Some(x + s as usize);
-            }
-            long &= if e >= 64 { 0 } else { u64::MAX << e };
-        }
-        if tail_len > 0 {
-            if x + tail_start >= to {
-                return None;
-            }
-            let mask = if tail_start == 0 {
-                full
-            } else {
-                full & (u64::MAX << tail_start)
-            };
-            carry = Some((x + tail_start, (md & mask).count_ones(), need_bits(mask)));
-        }
-        x = end;
-    }
-    None
-}
-
-/// The most anchor literals with which stage 1 is used. Past Teddy's 64 patterns the
-/// literal search falls back to a slower automaton and, with ~160 literals (the default
-/// rules since the vendor table and the assignment syntaxes, many of them short and common:
-/// `sk`, `@`, `auth`, `token`), stage 1 made `redact_str` on text_20mb slower than the exact
-/// scanner alone: 129 against 221 MB/s (release, CPU time, 2026-12-01). Such rule sets use
-/// the exact scanner.
+/// The most anchor literals with which stage 1 is used by default. Literals are searched
+/// by Teddy in groups of at most `lits::GROUP` of one length class, so each further group is
+/// one more pass over the text; the default rules derive ~170 (vendor heads, Discord
+/// leads, keywords with their follow bytes). Measured for them with `force_two_stage`
+/// (release, CPU time, loaded 2-core machine, 2026-12-01, examples/throughput-style
+/// loops): text_20mb 155–207 MB/s against 143–165 for the exact scanner, stream_chunks
+/// 196, the anchor-dense cases within −9 %…+10 % of it, and +25…60 ms of start-up for the
+/// derivation, the proof walk and the searchers. Not worth it yet, so such rule sets keep
+/// the exact scanner; smaller sets (a few kinds, user patterns with literals) use stage 1.
 pub(crate) const MAX_LITERALS: usize = 64;
 
 /// Where stage 1 says the scanner may go.
@@ -676,99 +418,5 @@ impl Fast {
             }
         }
         last
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The candidate rule read byte by byte: the first maximal run (clamped to `from`)
-    /// starting before `to` that an alternative accepts.
-    fn naive(r: &ClassRun, hay: &[u8], from: usize, to: usize) -> Option<usize> {
-        let mut p = from;
-        while p < to {
-            if !r.run[usize::from(hay[p])] {
-                p += 1;
-                continue;
-            }
-            let mut e = p;
-            while e < hay.len() && r.run[usize::from(hay[e])] {
-                e += 1;
-            }
-            let run = &hay[p..e];
-            let count = run.iter().filter(|&&b| r.count[usize::from(b)]).count();
-            let mut need = 0u32;
-            for (a, alt) in r.alts.iter().enumerate() {
-                if let Some(n) = &alt.1
-                    && run.iter().any(|&b| n[usize::from(b)])
-                {
-                    need |= 1 << a;
-                }
-            }
-            if accepts(r, u32::try_from(count).unwrap(), need) {
-                return Some(p);
-            }
-            p = e;
-        }
-        None
-    }
-
-    #[test]
-    fn bit_mask_runs_equal_the_byte_by_byte_rule() {
-        let r = Redactor_run();
-        let spec = simd::Spec::of(&r);
-        assert!(cfg!(not(target_arch = "x86_64")) || spec.is_some());
-        let mut seed = 12345u64;
-        let alphabet = b"0123456789 +-.()ab\n";
-        for len in [0usize, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 700] {
-            for _ in 0..300 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        let bias = (seed >> 60) as usize;
-                        let pick = if bias < 10 {
-                            (seed >> 33) as usize % 12
-                        } else {
-                            (seed >> 33) as usize % alphabet.len()
-                        };
-                        alphabet[pick]
-                    })
-                    .collect();
-                for from in [0, len / 3, len / 2] {
-                    for to in [len, len * 2 / 3, from + 5] {
-                        let to = to.min(len).max(from);
-                        assert_eq!(
-                            first_run(&r, None, &hay, from, to),
-                            naive(&r, &hay, from, to),
-                            "scalar {:?} from {from} to {to}",
-                            String::from_utf8_lossy(&hay)
-                        );
-                        assert_eq!(
-                            first_run(&r, spec.as_ref(), &hay, from, to),
-                            naive(&r, &hay, from, to),
-                            "{:?} from {from} to {to}",
-                            String::from_utf8_lossy(&hay)
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[allow(non_snake_case)]
-    fn Redactor_run() -> ClassRun {
-        let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let hir = syntax::parse_with(r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}", &cfg).unwrap();
-        let Some(Anchors::Run(mut r)) = derive::anchors(&hir) else {
-            panic!("a class run");
-        };
-        let plus = syntax::parse_with(r"\+[0-9]+", &cfg).unwrap();
-        let plain = syntax::parse_with(r"[0-9]{9}", &cfg).unwrap();
-        assert!(r.promote(&[(8, &plus), (9, &plain)]));
-        r.settle();
-        *r
     }
 }
