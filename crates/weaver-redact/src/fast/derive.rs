@@ -1,9 +1,12 @@
 //! What stage 1 looks for, read off the trigger patterns' syntax trees (never a hand-kept
 //! list, so a rule added to `rules.rs` or `vocab.rs` brings its anchors with it):
 //!
-//! * **literal anchors**: a set of lower-case literals one of which every match of the
-//!   pattern contains (matched against lower-cased text, so case-insensitive groups cost one
-//!   literal per word, not one per case variant);
+//! * **literal anchors**: a set of literals one of which every match of the pattern
+//!   contains ([`Lit`]): as written where the pattern is case-sensitive, lower-cased where
+//!   it accepts both cases (matched against lower-cased text, so a case-insensitive word
+//!   costs one literal, not one per case variant), and with the bytes that may follow it
+//!   when the rest of the pattern must go on (`auth` only before `_`, `=`, `:`, …, not in
+//!   `author`);
 //! * **class runs**, for a pattern without such literals (the digit trigger): every match is
 //!   a run of bytes of a class `B` holding at least `k` bytes of a class `D ⊆ B`, so only a
 //!   maximal `B`-run with `k` `D`-bytes can hold one.
@@ -93,7 +96,9 @@ impl ClassRun {
             let need = required(hir).and_then(|lits| {
                 let mut set = [false; 256];
                 for l in lits {
-                    let [b] = l.as_slice() else { return None };
+                    let [b] = l.bytes.as_slice() else {
+                        return None;
+                    };
                     if !self.run[usize::from(*b)] {
                         return None;
                     }
@@ -121,7 +126,7 @@ impl ClassRun {
 /// What stage 1 looks for in one pattern.
 #[derive(Debug, Clone)]
 pub(crate) enum Anchors {
-    Literals(Vec<Vec<u8>>),
+    Literals(Vec<Lit>),
     Run(Box<ClassRun>),
 }
 
@@ -165,16 +170,95 @@ fn lower_set(bytes: &[u8]) -> Vec<u8> {
     v
 }
 
-fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+/// A byte set closed under ASCII case (`a` in it brings `A`, and back).
+pub(crate) fn case_closed(set: &ByteSet) -> ByteSet {
+    std::array::from_fn(|b| {
+        let b = u8::try_from(b).unwrap_or(0);
+        set[usize::from(b.to_ascii_lowercase())] || set[usize::from(b.to_ascii_uppercase())]
+    })
+}
+
+/// A literal anchor: `bytes` (lower case when `fold`: then it is found in lower-cased
+/// text, so it stands for every case form), and when `follow` is given, the byte right
+/// after it must be one of those (a folded literal's follow set is closed under case).
+/// Every match of the pattern holds one occurrence so qualified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lit {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) fold: bool,
+    pub(crate) follow: Option<ByteSet>,
+}
+
+impl Lit {
+    /// Whether the literal occurs at `hay[at..]` with its follow byte (`hay` raw).
+    pub(crate) fn at(&self, hay: &[u8], at: usize) -> bool {
+        let n = self.bytes.len();
+        let Some(got) = hay.get(at..at + n) else {
+            return false;
+        };
+        let same = if self.fold {
+            got.eq_ignore_ascii_case(&self.bytes)
+        } else {
+            got == self.bytes.as_slice()
+        };
+        same && self
+            .follow
+            .as_ref()
+            .is_none_or(|f| hay.get(at + n).is_some_and(|&b| f[usize::from(b)]))
+    }
+
+    /// Bytes the search must see from the literal's start on (the follow byte included).
+    pub(crate) fn span(&self) -> usize {
+        self.bytes.len() + usize::from(self.follow.is_some())
+    }
+
+    /// Whether every occurrence (with its follow byte) of `other` holds one of `self`, so
+    /// `other` adds nothing to a set that has `self`.
+    fn covers(&self, other: &Lit) -> bool {
+        if !self.fold && other.fold {
+            return false;
+        }
+        let n = self.bytes.len();
+        if n > other.bytes.len() {
+            return false;
+        }
+        (0..=other.bytes.len() - n).any(|p| {
+            let seg = &other.bytes[p..p + n];
+            let same = if self.fold {
+                seg.eq_ignore_ascii_case(&self.bytes)
+            } else {
+                seg == self.bytes.as_slice()
+            };
+            same && match (&self.follow, other.bytes.get(p + n), &other.follow) {
+                (None, _, _) => true,
+                // (A folded `other` implies a folded `self`, whose follow set is closed
+                // under case.)
+                (Some(f), Some(&b), _) => f[usize::from(b)],
+                (Some(f), None, Some(g)) => (0..256).all(|b| !g[b] || f[b]),
+                (Some(_), None, None) => false,
+            }
+        })
+    }
+}
+
+/// A string of an exact set: its bytes and whether it is folded (lower case, standing for
+/// every case form).
+type Str = (Vec<u8>, bool);
+
+fn cross(a: &[Str], b: &[Str]) -> Option<Vec<Str>> {
     if a.len().saturating_mul(b.len()) > MAX_SET {
         return None;
     }
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in a {
         for y in b {
-            let mut s = x.clone();
-            s.extend_from_slice(y);
-            out.push(s);
+            let fold = x.1 || y.1;
+            let mut s = x.0.clone();
+            s.extend_from_slice(&y.0);
+            if fold {
+                s.make_ascii_lowercase();
+            }
+            out.push((s, fold));
         }
     }
     out.sort();
@@ -182,15 +266,33 @@ fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-/// The finite set of lower-cased strings `hir` matches, if small.
-fn exact(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The strings a class stands for: its bytes as they are when few, or, for a class that
+/// holds both cases of its letters (`(?i)`), its lower-case bytes as one folded string
+/// each.
+fn class_strings(bytes: &[u8]) -> Option<Vec<Str>> {
+    let mut set = [false; 256];
+    for &b in bytes {
+        set[usize::from(b)] = true;
+    }
+    let has_letter = bytes.iter().any(u8::is_ascii_alphabetic);
+    if has_letter && case_closed(&set) == set {
+        let low = lower_set(bytes);
+        return (low.len() <= SMALL_CLASS)
+            .then(|| low.into_iter().map(|b| (vec![b], true)).collect());
+    }
+    if bytes.len() <= SMALL_CLASS {
+        return Some(bytes.iter().map(|&b| (vec![b], false)).collect());
+    }
+    let low = lower_set(bytes);
+    (low.len() <= SMALL_CLASS).then(|| low.into_iter().map(|b| (vec![b], true)).collect())
+}
+
+/// The finite set of strings `hir` matches, if small.
+fn exact(hir: &Hir) -> Option<Vec<Str>> {
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
-        HirKind::Literal(l) => Some(vec![l.0.iter().map(u8::to_ascii_lowercase).collect()]),
-        HirKind::Class(c) => {
-            let set = lower_set(&class_bytes(c)?);
-            (set.len() <= SMALL_CLASS).then(|| set.into_iter().map(|b| vec![b]).collect())
-        }
+        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), false)]),
+        HirKind::Literal(l) => Some(vec![(l.0.to_vec(), false)]),
+        HirKind::Class(c) => class_strings(&class_bytes(c)?),
         HirKind::Capture(c) => exact(&c.sub),
         HirKind::Repetition(r) => {
             let max = r.max?;
@@ -198,8 +300,8 @@ fn exact(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 return None;
             }
             let sub = exact(&r.sub)?;
-            let mut out: Vec<Vec<u8>> = Vec::new();
-            let mut cur = vec![Vec::new()];
+            let mut out: Vec<Str> = Vec::new();
+            let mut cur = vec![(Vec::new(), false)];
             for n in 0..=max {
                 if n >= r.min {
                     out.extend(cur.iter().cloned());
@@ -214,7 +316,7 @@ fn exact(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Concat(cs) => cs
             .iter()
-            .try_fold(vec![Vec::new()], |acc, c| cross(&acc, &exact(c)?)),
+            .try_fold(vec![(Vec::new(), false)], |acc, c| cross(&acc, &exact(c)?)),
         HirKind::Alternation(alts) => {
             let mut out = Vec::new();
             for a in alts {
@@ -230,15 +332,80 @@ fn exact(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-/// How good a literal set is as an anchor: a shortest literal of 4 bytes or more first,
-/// then fewer literals, then longer ones (rarer in text).
-fn score(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>, usize) {
-    let min = set.iter().map(Vec::len).min().unwrap_or(0);
-    (min.min(4), std::cmp::Reverse(set.len()), min)
+/// The bytes a non-empty match of `hir` can start with, and whether it can match empty
+/// (`None`: not understood).
+fn first(hir: &Hir) -> Option<(ByteSet, bool)> {
+    let mut set = [false; 256];
+    let nullable = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => {
+            set[usize::from(*l.0.first()?)] = true;
+            false
+        }
+        HirKind::Class(c) => {
+            for b in class_bytes(c)? {
+                set[usize::from(b)] = true;
+            }
+            false
+        }
+        HirKind::Capture(c) => return first(&c.sub),
+        HirKind::Repetition(r) => {
+            let (s, n) = first(&r.sub)?;
+            return Some((s, n || r.min == 0));
+        }
+        HirKind::Alternation(alts) => {
+            let mut nullable = false;
+            for a in alts {
+                let (s, n) = first(a)?;
+                nullable |= n;
+                for b in 0..256 {
+                    set[b] |= s[b];
+                }
+            }
+            nullable
+        }
+        HirKind::Concat(cs) => return first_of(cs).map_or(Some((set, true)), |s| Some((s, false))),
+    };
+    Some((set, nullable))
 }
 
-fn better(best: Option<Vec<Vec<u8>>>, cand: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
-    if cand.iter().any(Vec::is_empty) {
+/// The bytes a match of the sequence `cs` starts with, when it cannot be empty.
+fn first_of(cs: &[Hir]) -> Option<ByteSet> {
+    let mut set = [false; 256];
+    for c in cs {
+        let (s, nullable) = first(c)?;
+        for b in 0..256 {
+            set[b] |= s[b];
+        }
+        if !nullable {
+            return Some(set);
+        }
+    }
+    None
+}
+
+/// Literals from an exact set, with the bytes that must follow them.
+fn lits(set: Vec<Str>, follow: Option<ByteSet>) -> Vec<Lit> {
+    set.into_iter()
+        .map(|(bytes, fold)| Lit {
+            follow: follow.map(|f| if fold { case_closed(&f) } else { f }),
+            bytes,
+            fold,
+        })
+        .collect()
+}
+
+/// How good a literal set is as an anchor: a shortest literal (its follow byte counted) of
+/// 4 bytes or more first, then fewer literals, then longer ones (rarer in text), then
+/// case-sensitive ones.
+fn score(set: &[Lit]) -> (usize, std::cmp::Reverse<usize>, usize, usize) {
+    let min = set.iter().map(Lit::span).min().unwrap_or(0);
+    let exact_case = set.iter().filter(|l| !l.fold).count();
+    (min.min(4), std::cmp::Reverse(set.len()), min, exact_case)
+}
+
+fn better(best: Option<Vec<Lit>>, cand: Vec<Lit>) -> Option<Vec<Lit>> {
+    if cand.iter().any(|l| l.bytes.is_empty()) {
         return best;
     }
     match best {
@@ -247,13 +414,13 @@ fn better(best: Option<Vec<Vec<u8>>>, cand: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>
     }
 }
 
-/// A set of non-empty lower-case literals one of which every match of `hir` contains.
-pub(crate) fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// A set of non-empty literals one of which every match of `hir` contains.
+pub(crate) fn required(hir: &Hir) -> Option<Vec<Lit>> {
     if let Some(e) = exact(hir)
         && !e.is_empty()
-        && e.iter().all(|s| !s.is_empty())
+        && e.iter().all(|s| !s.0.is_empty())
     {
-        return Some(minimal(e));
+        return Some(minimal(lits(e, None)));
     }
     match hir.kind() {
         HirKind::Capture(c) => required(&c.sub),
@@ -271,14 +438,18 @@ pub(crate) fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 if let Some(r) = required(c) {
                     best = better(best, r);
                 }
-                // Runs of consecutive children with exact sets: their cross product.
-                let mut acc = vec![Vec::new()];
-                for d in &cs[i..] {
+                // Runs of consecutive children with exact sets: their cross product, with
+                // the bytes the rest of the sequence starts with when it cannot be empty.
+                let mut acc = vec![(Vec::new(), false)];
+                for (j, d) in cs.iter().enumerate().skip(i) {
                     let Some(next) = exact(d).and_then(|e| cross(&acc, &e)) else {
                         break;
                     };
                     acc = next;
-                    best = better(best, acc.clone());
+                    best = better(best, lits(acc.clone(), None));
+                    if let Some(f) = first_of(&cs[j + 1..]) {
+                        best = better(best, lits(acc.clone(), Some(f)));
+                    }
                 }
             }
             best.map(minimal)
@@ -287,13 +458,20 @@ pub(crate) fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-/// Drops every literal that contains another one (the shorter one is found anyway).
-fn minimal(mut set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    set.sort_by_key(Vec::len);
+/// Drops every literal that another one covers (the other is found anyway).
+fn minimal(mut set: Vec<Lit>) -> Vec<Lit> {
+    set.sort_by(|a, b| {
+        (a.bytes.len(), a.follow.is_some(), !a.fold, &a.bytes).cmp(&(
+            b.bytes.len(),
+            b.follow.is_some(),
+            !b.fold,
+            &b.bytes,
+        ))
+    });
     set.dedup();
-    let mut out: Vec<Vec<u8>> = Vec::new();
+    let mut out: Vec<Lit> = Vec::new();
     for s in set {
-        if !out.iter().any(|o| memchr::memmem::find(&s, o).is_some()) {
+        if !out.iter().any(|o| o.covers(&s)) {
             out.push(s);
         }
     }
@@ -409,7 +587,7 @@ mod tests {
         match anchors(&parse(p)) {
             Some(Anchors::Literals(l)) => l
                 .into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
+                .map(|s| String::from_utf8(s.bytes).unwrap())
                 .collect(),
             other => panic!("{p}: {other:?}"),
         }
@@ -422,7 +600,21 @@ mod tests {
         let mut v = lits("gh[pousr]_[A-Z]+|github_pat_");
         v.sort();
         assert_eq!(v, ["gho_", "ghp_", "ghr_", "ghs_", "ghu_", "github_pat_"]);
+        // A follow byte makes an anchor rarer: `pass` (the parser factors the common
+        // prefix out) qualified by the bytes that may come next, in both cases.
         assert_eq!(lits("(?i:pass|password)=[a-z]+"), ["pass"]);
+        let l = required(&parse("(?i:pass|password)=[a-z]+")).unwrap();
+        let f = l[0].follow.expect("a follow set");
+        let ok: Vec<u8> = (0..=255u8).filter(|&b| f[usize::from(b)]).collect();
+        assert_eq!(ok, b"=Ww");
+        assert!(l[0].fold && l[0].at(b"PaSSw", 0) && !l[0].at(b"passe", 0));
+        // Case-sensitive literals stay as they are; a class after them is a follow set.
+        let l = required(&parse("(?:M[Tj]|N[DT])[AEIMQUYcgk]")).unwrap();
+        assert!(l.iter().all(|l| !l.fold && l.follow.is_some()), "{l:?}");
+        let mut v: Vec<&[u8]> = l.iter().map(|l| l.bytes.as_slice()).collect();
+        v.sort_unstable();
+        assert_eq!(v, [&b"MT"[..], b"Mj", b"ND", b"NT"]);
+        assert!(l[0].at(b"xMTA", 1) && !l[0].at(b"xMTa", 1) && !l[0].at(b"xMT", 1));
     }
 
     #[test]

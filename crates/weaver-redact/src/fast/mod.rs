@@ -2,8 +2,10 @@
 //!
 //! The exact scanner (`scan.rs`) walks the dense DFA over every byte, which tops out near
 //! 500 MB/s. Stage 1 finds, much faster, the places where a rule could match — *anchors*
-//! (literals every match of a trigger contains, found with memchr / Aho-Corasick on
-//! lower-cased text, and class runs such as "a run of digits and separators holding at
+//! (literals every match of a trigger contains — case-sensitive ones searched in the text
+//! as it is, case-insensitive ones in a lower-cased copy, either with a *follow set* when
+//! the pattern says which bytes come right after — found with memchr and Teddy, and class
+//! runs such as "a run of digits and separators holding at
 //! least 8 digits") — and *proven cuts*: positions after a cut byte with no anchor since
 //! the last start state, where the DFA is known to be in a start state. Whenever the
 //! scanner sits in a start state with nothing pending, it asks [`Fast::skip`] for the last
@@ -19,26 +21,32 @@
 //! cannot vouch for, leaves the redactor on the exact scanner alone.
 
 pub(crate) mod derive;
+mod lits;
 pub(crate) mod proof;
+mod runs;
 mod simd;
+
+use std::fmt::Write as _;
 
 use regex_automata::dfa::dense;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
 
-use derive::{Anchors, ClassRun};
+use derive::{Anchors, ClassRun, Lit};
+use lits::LitSet;
+use runs::first_run;
 
 /// Bytes of text lower-cased and searched at a time for literal anchors.
 const BLOCK: usize = 64 * 1024;
 
 /// Stage 1 for one engine.
 pub(crate) struct Fast {
-    /// Single-byte literal anchors (lower case), searched with memchr.
-    single: Vec<u8>,
-    /// Longer literal anchors (lower case).
-    multi: Option<aho_corasick::AhoCorasick>,
-    /// The longest literal anchor.
-    max_lit: usize,
+    /// Case-sensitive literal anchors, searched in the text as it is.
+    raw: Option<LitSet>,
+    /// Folded literal anchors, searched in a lower-cased copy.
+    folded: Option<LitSet>,
+    /// The most bytes a literal anchor spans (its follow byte included).
+    max_span: usize,
     runs: Vec<ClassRun>,
     /// The vector form of each class run, when it has one.
     specs: Vec<Option<simd::Spec>>,
@@ -48,7 +56,7 @@ pub(crate) struct Fast {
     max_hold: usize,
     /// The anchors, for tests and docs.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) literals: Vec<Vec<u8>>,
+    pub(crate) literals: Vec<Lit>,
 }
 
 impl std::fmt::Debug for Fast {
@@ -68,6 +76,14 @@ pub(crate) struct Stage1 {
     /// The first literal anchor at or after `lit_from` is at `lit_at`.
     lit_from: usize,
     lit_at: usize,
+    /// The same for each literal set alone (case-sensitive, folded).
+    raw_from: usize,
+    raw_at: usize,
+    fold_from: usize,
+    fold_at: usize,
+    /// Each Teddy searcher's next candidate (see [`LitSet::find`]).
+    raw_cache: Vec<(usize, usize, bool)>,
+    fold_cache: Vec<(usize, usize, bool)>,
     /// The first class-run candidate in `[run_from, run_to)` is at `run_at` (`run_to`: none).
     run_from: usize,
     run_to: usize,
@@ -83,6 +99,12 @@ impl Stage1 {
     pub(crate) fn reset(&mut self) {
         self.lit_from = 1;
         self.lit_at = 0;
+        self.raw_from = 1;
+        self.raw_at = 0;
+        self.fold_from = 1;
+        self.fold_at = 0;
+        self.raw_cache.clear();
+        self.fold_cache.clear();
         self.run_from = 1;
         self.run_at = 0;
         self.run_to = usize::MAX;
@@ -92,144 +114,15 @@ impl Stage1 {
     }
 }
 
-/// Whether the run `[s, e)` (with its counted bytes and need bits) is a candidate.
-fn accepts(r: &ClassRun, count: u32, need: u32) -> bool {
-    r.alts
-        .iter()
-        .enumerate()
-        .any(|(a, (k, nd))| count as usize >= *k && (nd.is_none() || need & (1 << a) != 0))
-}
-
-/// The first candidate run of `r` starting in `hay[from..to]` (clamped to `from`), found 64
-/// bytes at a time on bit masks: one bit per byte for "run byte", "counted byte" and each
-/// alternative's "needed byte", so a block without a run of `min_k` bytes costs a few
-/// word operations, and a run's count is one popcount.
-fn first_run(
-    r: &ClassRun,
-    spec: Option<&simd::Spec>,
-    hay: &[u8],
-    from: usize,
-    to: usize,
-) -> Option<usize> {
-    let min_k = r.min_k.max(1);
-    // A run entering the current block: where it starts, its count, its need bits.
-    let mut carry: Option<(usize, u32, u32)> = None;
-    let mut x = from;
-    while x < to || carry.is_some() {
-        if x >= hay.len() {
-            // A run reaching the end of the text.
-            let (s, c, nd) = carry?;
-            return accepts(r, c, nd).then_some(s);
-        }
-        let end = (x + 64).min(hay.len());
-        let mut mn = [0u64; 6];
-        let (mb, md) = simd::masks(r, spec, &hay[x..end], &mut mn);
-        let len = end - x;
-        let full = if len == 64 {
-            u64::MAX
-        } else {
-            (1u64 << len) - 1
-        };
-        let need_bits = |mask: u64| -> u32 {
-            let mut v = 0u32;
-            for (a, m) in mn.iter().enumerate() {
-                if m & mask != 0 {
-                    v |= 1 << a;
-                }
-            }
-            v
-        };
-        // The run touching bit 0, when one enters from the previous block.
-        let mut skip_below = 0u32;
-        if let Some((s, c, nd)) = carry.take() {
-            let run_len = (!mb & full).trailing_zeros().min(len as u32);
-            let mask = if run_len == 64 {
-                u64::MAX
-            } else {
-                (1u64 << run_len) - 1
-            };
-            let (c, nd) = (c + (md & mask).count_ones(), nd | need_bits(mask));
-            if (run_len as usize) < len {
-                if accepts(r, c, nd) {
-                    return Some(s);
-                }
-                skip_below = run_len;
-            } else {
-                carry = Some((s, c, nd));
-                x = end;
-                continue;
-            }
-        }
-        if x >= to {
-            return None;
-        }
-        // Runs of at least `min_k` bytes: bit i of `long` is set when bits i..i+min_k are.
-        let mut long = mb;
-        let mut have = 1usize;
-        while have < min_k {
-            let step = have.min(min_k - have);
-            long &= long >> step;
-            have += step;
-        }
-        // The last run may go on past the block: it is carried, not judged here.
-        let tail_len = if mb >> (len - 1) & 1 == 1 {
-            (!(mb | !full)).leading_zeros() as usize - (64 - len)
-        } else {
-            0
-        };
-        let tail_start = len - tail_len;
-        long &= match tail_start {
-            0 => 0,
-            64.. => u64::MAX,
-            t => (1u64 << t) - 1,
-        };
-        if skip_below > 0 {
-            long &= !((1u64 << skip_below) - 1);
-        }
-        while long != 0 {
-            let p = long.trailing_zeros();
-            let below = !mb & ((1u64 << p) - 1);
-            let s = if below == 0 {
-                0
-            } else {
-                64 - below.leading_zeros()
-            };
-            let e = p + (!(mb >> p)).trailing_zeros();
-            let mask = if e == 64 {
-                u64::MAX << s
-            } else {
-                ((1u64 << e) - 1) & (u64::MAX << s)
-            };
-            if x + s as usize >= to {
-                return None;
-            }
-            if accepts(r, (md & mask).count_ones(), need_bits(mask)) {
-                return Some(x + s as usize);
-            }
-            long &= if e >= 64 { 0 } else { u64::MAX << e };
-        }
-        if tail_len > 0 {
-            if x + tail_start >= to {
-                return None;
-            }
-            let mask = if tail_start == 0 {
-                full
-            } else {
-                full & (u64::MAX << tail_start)
-            };
-            carry = Some((x + tail_start, (md & mask).count_ones(), need_bits(mask)));
-        }
-        x = end;
-    }
-    None
-}
-
-/// The most anchor literals with which stage 1 is used. Past Teddy's 64 patterns the
-/// literal search falls back to a slower automaton and, with ~160 literals (the default
-/// rules since the vendor table and the assignment syntaxes, many of them short and common:
-/// `sk`, `@`, `auth`, `token`), stage 1 made `redact_str` on text_20mb slower than the exact
-/// scanner alone: 129 against 221 MB/s (release, CPU time, 2026-12-01). Such rule sets use
-/// the exact scanner.
+/// The most anchor literals with which stage 1 is used by default. Literals are searched
+/// by Teddy in groups of at most `lits::GROUP` of one length class, so each further group is
+/// one more pass over the text; the default rules derive ~170 (vendor heads, Discord
+/// leads, keywords with their follow bytes). Measured for them with `force_two_stage`
+/// (release, CPU time, loaded 2-core machine, 2026-12-01, examples/throughput-style
+/// loops): text_20mb 155–207 MB/s against 143–165 for the exact scanner, stream_chunks
+/// 196, the anchor-dense cases within −9 %…+10 % of it, and +25…60 ms of start-up for the
+/// derivation, the proof walk and the searchers. Not worth it yet, so such rule sets keep
+/// the exact scanner; smaller sets (a few kinds, user patterns with literals) use stage 1.
 pub(crate) const MAX_LITERALS: usize = 64;
 
 /// Where stage 1 says the scanner may go.
@@ -256,7 +149,7 @@ impl Fast {
         is_cut_match: &dyn Fn(StateID) -> bool,
     ) -> Option<Fast> {
         let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut literals: Vec<Lit> = Vec::new();
         let mut runs = Vec::new();
         let mut harmless = vec![false; texts.len()];
         for (p, t) in texts.iter().enumerate() {
@@ -281,21 +174,34 @@ impl Fast {
                 }
             }
         }
-        literals.sort();
+        literals.sort_by(|a, b| (&a.bytes, a.fold).cmp(&(&b.bytes, b.fold)));
         literals.dedup();
         if literals.len() > max_literals {
             return None;
         }
-        let ac_all = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::dfa::DFA::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .build(&literals)
-                    .ok()?,
-            )
+        let (folded_lits, raw_lits): (Vec<Lit>, Vec<Lit>) =
+            literals.iter().cloned().partition(|l| l.fold);
+        let ac_of = |lits: &[Lit]| -> Option<Option<aho_corasick::dfa::DFA>> {
+            if lits.is_empty() {
+                return Some(None);
+            }
+            aho_corasick::dfa::DFA::builder()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(lits.iter().map(|l| l.bytes.as_slice()))
+                .ok()
+                .map(Some)
         };
+        let (ac_raw, ac_fold) = (ac_of(&raw_lits)?, ac_of(&folded_lits)?);
+        let la_raw = ac_raw.as_ref().map(|dfa| proof::LitAutomaton {
+            dfa,
+            lits: &raw_lits,
+            fold: false,
+        });
+        let la_fold = ac_fold.as_ref().map(|dfa| proof::LitAutomaton {
+            dfa,
+            lits: &folded_lits,
+            fold: true,
+        });
         let start = {
             use regex_automata::dfa::Automaton as _;
             dfa.start_state(
@@ -305,8 +211,8 @@ impl Fast {
         };
         let cut_state = proof::prove(
             dfa,
-            ac_all.as_ref(),
-            &literals,
+            la_raw.as_ref(),
+            la_fold.as_ref(),
             &runs,
             &harmless,
             start,
@@ -319,33 +225,18 @@ impl Fast {
         if !cut_byte.iter().any(|&b| b) {
             return None;
         }
-        let single: Vec<u8> = literals
-            .iter()
-            .filter(|l| l.len() == 1)
-            .map(|l| l[0])
-            .collect();
-        let longer: Vec<&Vec<u8>> = literals.iter().filter(|l| l.len() > 1).collect();
-        let (single, longer) = if single.len() > 3 {
-            // memchr takes at most three bytes: all of them go to Aho-Corasick.
-            (Vec::new(), literals.iter().collect())
-        } else {
-            (single, longer)
-        };
-        let multi = if longer.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(longer)
-                    .ok()?,
-            )
+        let set = |lits: Vec<Lit>, fold| -> Option<Option<LitSet>> {
+            if lits.is_empty() {
+                Some(None)
+            } else {
+                LitSet::new(lits, fold).map(Some)
+            }
         };
         Some(Fast {
             specs: runs.iter().map(simd::Spec::of).collect(),
-            single,
-            multi,
-            max_lit: literals.iter().map(Vec::len).max().unwrap_or(1),
+            raw: set(raw_lits, false)?,
+            folded: set(folded_lits, true)?,
+            max_span: literals.iter().map(Lit::span).max().unwrap_or(1),
             runs,
             cut_state,
             cut_byte,
@@ -359,7 +250,17 @@ impl Fast {
         let lits: Vec<String> = self
             .literals
             .iter()
-            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .map(|l| {
+                let mut t = String::from_utf8_lossy(&l.bytes).into_owned();
+                if l.fold {
+                    t.insert_str(0, "(?i)");
+                }
+                if let Some(f) = &l.follow {
+                    let f: Vec<u8> = (0..=255u8).filter(|&b| f[usize::from(b)]).collect();
+                    let _ = write!(t, "[{}]", String::from_utf8_lossy(&f));
+                }
+                t
+            })
             .collect();
         let cuts: Vec<u8> = (0..=255u8)
             .filter(|&b| self.cut_byte[usize::from(b)])
@@ -390,55 +291,60 @@ impl Fast {
     }
 
     /// The first literal anchor starting in `hay[from..]`, or where one might start that
-    /// runs past the end (`hay.len()` with `last`). The chunk is lower-cased once, a block
-    /// at a time, and each search stops at the first anchor, so the cost stays
-    /// proportional to the distance to it.
+    /// runs past the end (`hay.len()` with `last`). Case-sensitive literals are searched in
+    /// the chunk, folded ones in a lower-cased copy made a block at a time; each set
+    /// remembers its next anchor, so every byte is searched once per set.
     fn next_literal(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> usize {
         let n = hay.len();
+        // An anchor starting at or past `edge` may run past the end of the chunk.
+        let edge = if last {
+            n
+        } else {
+            n.saturating_sub(self.max_span - 1).max(from)
+        };
+        let mut best = edge;
+        if let Some(r) = &self.raw {
+            if !(st.raw_from <= from && from <= st.raw_at) {
+                st.raw_from = from;
+                st.raw_at = r
+                    .find(hay, 0, hay, from, edge, &mut st.raw_cache)
+                    .unwrap_or(edge);
+            }
+            best = best.min(st.raw_at);
+        }
+        if let Some(f) = &self.folded {
+            if !(st.fold_from <= from && from <= st.fold_at) {
+                st.fold_from = from;
+                st.fold_at = Self::next_folded(f, hay, from, edge, st);
+            }
+            best = best.min(st.fold_at);
+        }
+        best
+    }
+
+    /// The first folded anchor starting in `hay[from..edge]`, or `edge`.
+    fn next_folded(f: &LitSet, hay: &[u8], from: usize, edge: usize, st: &mut Stage1) -> usize {
+        let n = hay.len();
         let mut at = from;
-        while at < n {
-            let covered = st.fold_lo <= at && (at + self.max_lit <= st.fold_hi || st.fold_hi == n);
+        while at < edge {
+            let covered = st.fold_lo <= at && (at + f.max_len <= st.fold_hi || st.fold_hi == n);
             if !covered {
                 st.fold_lo = at;
                 st.fold_hi = (at + BLOCK).min(n);
                 st.folded.clear();
-                st.folded.resize(st.fold_hi - at, 0);
-                for (f, &b) in st.folded.iter_mut().zip(&hay[at..st.fold_hi]) {
-                    *f = b.to_ascii_lowercase();
-                }
+                st.folded
+                    .extend(hay[at..st.fold_hi].iter().map(u8::to_ascii_lowercase));
+                st.fold_cache.clear();
             }
             let end = st.fold_hi;
-            // An anchor starting before `limit` lies wholly in the block.
-            let limit = if end == n { n } else { end + 1 - self.max_lit };
-            let (lo, folded) = (st.fold_lo, &st.folded);
-            let window = &folded[at - lo..limit - lo];
-            // Aho-Corasick first (it stops at its first anchor), then memchr only up to it.
-            let mut best = self.multi.as_ref().and_then(|ac| {
-                let input = aho_corasick::Input::new(&folded[at - lo..end - lo]);
-                ac.find(input)
-                    .map(|m| m.start())
-                    .filter(|&p| at + p < limit)
-            });
-            let window = &window[..best.unwrap_or(window.len())];
-            let single = match self.single.as_slice() {
-                [] => None,
-                [a] => memchr::memchr(*a, window),
-                [a, b] => memchr::memchr2(*a, *b, window),
-                [a, b, c, ..] => memchr::memchr3(*a, *b, *c, window),
-            };
-            if single.is_some() {
-                best = single;
+            // A literal starting before `lim` lies wholly in the block.
+            let lim = if end == n { n } else { end + 1 - f.max_len }.min(edge);
+            if let Some(p) = f.find(&st.folded, st.fold_lo, hay, at, lim, &mut st.fold_cache) {
+                return p;
             }
-            if let Some(p) = best {
-                return at + p;
-            }
-            at = limit;
+            at = lim;
         }
-        if last {
-            n
-        } else {
-            n.saturating_sub(self.max_lit - 1).max(from)
-        }
+        edge
     }
 
     /// The first class-run candidate in `hay[from..to]` (its start, clamped to `from`), or
@@ -512,99 +418,5 @@ impl Fast {
             }
         }
         last
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The candidate rule read byte by byte: the first maximal run (clamped to `from`)
-    /// starting before `to` that an alternative accepts.
-    fn naive(r: &ClassRun, hay: &[u8], from: usize, to: usize) -> Option<usize> {
-        let mut p = from;
-        while p < to {
-            if !r.run[usize::from(hay[p])] {
-                p += 1;
-                continue;
-            }
-            let mut e = p;
-            while e < hay.len() && r.run[usize::from(hay[e])] {
-                e += 1;
-            }
-            let run = &hay[p..e];
-            let count = run.iter().filter(|&&b| r.count[usize::from(b)]).count();
-            let mut need = 0u32;
-            for (a, alt) in r.alts.iter().enumerate() {
-                if let Some(n) = &alt.1
-                    && run.iter().any(|&b| n[usize::from(b)])
-                {
-                    need |= 1 << a;
-                }
-            }
-            if accepts(r, u32::try_from(count).unwrap(), need) {
-                return Some(p);
-            }
-            p = e;
-        }
-        None
-    }
-
-    #[test]
-    fn bit_mask_runs_equal_the_byte_by_byte_rule() {
-        let r = Redactor_run();
-        let spec = simd::Spec::of(&r);
-        assert!(cfg!(not(target_arch = "x86_64")) || spec.is_some());
-        let mut seed = 12345u64;
-        let alphabet = b"0123456789 +-.()ab\n";
-        for len in [0usize, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 700] {
-            for _ in 0..300 {
-                let hay: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        let bias = (seed >> 60) as usize;
-                        let pick = if bias < 10 {
-                            (seed >> 33) as usize % 12
-                        } else {
-                            (seed >> 33) as usize % alphabet.len()
-                        };
-                        alphabet[pick]
-                    })
-                    .collect();
-                for from in [0, len / 3, len / 2] {
-                    for to in [len, len * 2 / 3, from + 5] {
-                        let to = to.min(len).max(from);
-                        assert_eq!(
-                            first_run(&r, None, &hay, from, to),
-                            naive(&r, &hay, from, to),
-                            "scalar {:?} from {from} to {to}",
-                            String::from_utf8_lossy(&hay)
-                        );
-                        assert_eq!(
-                            first_run(&r, spec.as_ref(), &hay, from, to),
-                            naive(&r, &hay, from, to),
-                            "{:?} from {from} to {to}",
-                            String::from_utf8_lossy(&hay)
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[allow(non_snake_case)]
-    fn Redactor_run() -> ClassRun {
-        let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let hir = syntax::parse_with(r"[+(]?[0-9](?:[ ().\-]{0,2}[0-9]){7,}", &cfg).unwrap();
-        let Some(Anchors::Run(mut r)) = derive::anchors(&hir) else {
-            panic!("a class run");
-        };
-        let plus = syntax::parse_with(r"\+[0-9]+", &cfg).unwrap();
-        let plain = syntax::parse_with(r"[0-9]{9}", &cfg).unwrap();
-        assert!(r.promote(&[(8, &plus), (9, &plain)]));
-        r.settle();
-        *r
     }
 }

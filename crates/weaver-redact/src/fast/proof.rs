@@ -2,10 +2,12 @@
 //! automaton in a start state whatever came before, as long as no stage-1 anchor began
 //! since the last start state.
 //!
-//! The proof walks the product of three automata from every start state of the DFA: the
-//! DFA itself, an Aho-Corasick automaton over the literal anchors (fed lower-cased bytes)
-//! and one counter per class-run rule. A product state is reachable only through text in
-//! which no anchor occurrence has completed; for each one and each byte it checks
+//! The proof walks the product of four automata from every start state of the DFA: the
+//! DFA itself, two Aho-Corasick automata over the literal anchors (the case-sensitive ones
+//! fed the bytes as they are, the folded ones fed lower-cased bytes; a literal with a
+//! follow set completes an anchor only when the next byte is in it) and one counter per
+//! class-run rule. A product state is reachable only through text in which no anchor
+//! occurrence has completed; for each one and each byte it checks
 //! * the DFA never enters a match state (else the anchors are not enough: the fast path
 //!   is turned off), and
 //! * for a candidate cut byte `c`: the DFA lands in the same start state from every such
@@ -23,13 +25,75 @@ use regex_automata::dfa::{Automaton, dense};
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 
-use super::derive::ClassRun;
+use super::derive::{ByteSet, ClassRun, Lit};
 
 /// The most product states the walk may visit before it gives up (fast path off).
 const MAX_STATES: usize = 400_000;
 
 /// The start state each cut byte leads to (`None`: not a cut byte).
 pub(crate) type Cuts = Vec<Option<StateID>>;
+
+/// An Aho-Corasick automaton over one literal set, as the walk reads it.
+pub(crate) struct LitAutomaton<'a> {
+    pub(crate) dfa: &'a aho_corasick::dfa::DFA,
+    pub(crate) lits: &'a [Lit],
+    /// Feed lower-cased bytes.
+    pub(crate) fold: bool,
+}
+
+/// What an automaton state means for the next byte. (Built and read on the spot, never
+/// stored: the size of the set does not matter.)
+#[allow(clippy::large_enum_variant)]
+enum After {
+    /// An anchor completed already.
+    Anchor,
+    /// An anchor completes when the next byte is one of these.
+    Follow(ByteSet),
+}
+
+fn pending(la: &LitAutomaton<'_>, s: u32) -> After {
+    let Ok(sid) = aho_corasick::automaton::StateID::new(s as usize) else {
+        return After::Anchor;
+    };
+    let mut set = [false; 256];
+    if !la.dfa.is_match(sid) {
+        return After::Follow(set);
+    }
+    for i in 0..la.dfa.match_len(sid) {
+        let follow = la
+            .lits
+            .get(la.dfa.match_pattern(sid, i).as_usize())
+            .and_then(|l| l.follow.as_ref());
+        let Some(f) = follow else {
+            return After::Anchor;
+        };
+        for b in 0..256 {
+            set[b] |= f[b];
+        }
+    }
+    After::Follow(set)
+}
+
+/// Feeds `b` to one literal automaton in state `s`: `None` when an anchor completes.
+fn step(la: Option<&LitAutomaton<'_>>, s: u32, b: u8) -> Option<u32> {
+    let Some(la) = la else { return Some(0) };
+    match pending(la, s) {
+        After::Anchor => return None,
+        After::Follow(f) if f[usize::from(b)] => return None,
+        After::Follow(_) => {}
+    }
+    let b = if la.fold { b.to_ascii_lowercase() } else { b };
+    let n = la.dfa.next_state(
+        AcAnchored::No,
+        aho_corasick::automaton::StateID::new(s as usize).ok()?,
+        b,
+    );
+    // A literal without a follow set completes here.
+    match pending(la, n.as_u32()) {
+        After::Anchor => None,
+        After::Follow(_) => Some(n.as_u32()),
+    }
+}
 
 /// Every start state the DFA can be in, over every look-behind context.
 pub(crate) fn start_states(dfa: &dense::DFA<Vec<u32>>) -> Vec<StateID> {
@@ -57,8 +121,8 @@ pub(crate) fn start_states(dfa: &dense::DFA<Vec<u32>>) -> Vec<StateID> {
 /// through `,`, which the scanner does not cut after a digit).
 pub(crate) fn prove(
     dfa: &dense::DFA<Vec<u32>>,
-    ac: Option<&aho_corasick::dfa::DFA>,
-    literals: &[Vec<u8>],
+    raw: Option<&LitAutomaton<'_>>,
+    folded: Option<&LitAutomaton<'_>>,
     runs: &[ClassRun],
     harmless: &[bool],
     start: StateID,
@@ -73,16 +137,28 @@ pub(crate) fn prove(
         return None;
     }
     let starts = start_states(dfa);
-    let mut lit_bytes = [false; 256];
-    for l in literals {
-        for &b in l {
-            lit_bytes[usize::from(b)] = true;
+    let mut raw_bytes = [false; 256];
+    let mut fold_bytes = [false; 256];
+    let mut follows: Vec<ByteSet> = Vec::new();
+    for (la, bytes) in [(raw, &mut raw_bytes), (folded, &mut fold_bytes)] {
+        for l in la.map_or(&[][..], |la| la.lits) {
+            for &b in &l.bytes {
+                bytes[usize::from(b)] = true;
+            }
+            if let Some(f) = l.follow
+                && !follows.contains(&f)
+            {
+                follows.push(f);
+            }
         }
+    }
+    if follows.len() > 64 {
+        return None;
     }
     // Representative bytes: bytes that every component treats alike share one class.
     let mut reps: Vec<u8> = Vec::new();
     let mut members: Vec<Vec<u8>> = Vec::new();
-    let mut keys: Vec<(u8, u16, u16, u8)> = Vec::new();
+    let mut keys: Vec<(u8, u16, u16, u16, u64, u8)> = Vec::new();
     for b in 0..=255u8 {
         let lb = b.to_ascii_lowercase();
         let mut runbits = 0u16;
@@ -97,13 +173,30 @@ pub(crate) fn prove(
                 }
             }
         }
-        let lit = if lit_bytes[usize::from(lb)] {
+        let raw_lit = if raw_bytes[usize::from(b)] {
+            u16::from(b)
+        } else {
+            256
+        };
+        let fold_lit = if fold_bytes[usize::from(lb)] {
             u16::from(lb)
         } else {
             256
         };
-        let key = (dfa.byte_classes().get(b), lit, runbits, u8::from(b == b','));
-        // The AC automaton sees `lb`; bytes no literal holds all act alike there.
+        let follow: u64 = follows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| u64::from(f[usize::from(b)]) << i)
+            .sum();
+        let key = (
+            dfa.byte_classes().get(b),
+            raw_lit,
+            fold_lit,
+            runbits,
+            follow,
+            u8::from(b == b','),
+        );
+        // The AC automata see `b` and `lb`; bytes no literal holds all act alike there.
         if let Some(i) = keys.iter().position(|k| *k == key) {
             members[i].push(b);
         } else {
@@ -112,38 +205,30 @@ pub(crate) fn prove(
             members.push(vec![b]);
         }
     }
-    let ac_start = match ac {
-        Some(a) => a.start_state(AcAnchored::No).ok()?.as_u32(),
-        None => 0,
+    let ac_start = |la: Option<&LitAutomaton<'_>>| -> Option<u32> {
+        match la {
+            Some(a) => Some(a.dfa.start_state(AcAnchored::No).ok()?.as_u32()),
+            None => Some(0),
+        }
     };
+    let (raw_start, fold_start) = (ac_start(raw)?, ac_start(folded)?);
     let mut cut: Vec<Option<Option<StateID>>> = vec![None; 256];
     let mut ok = [true; 256];
-    let mut seen: HashSet<(StateID, u32, u64)> = HashSet::new();
-    let mut stack: Vec<(StateID, u32, u64)> = Vec::new();
+    let mut seen: HashSet<(StateID, u32, u32, u64)> = HashSet::new();
+    let mut stack: Vec<(StateID, u32, u32, u64)> = Vec::new();
     for &s in &starts {
-        if seen.insert((s, ac_start, 0)) {
-            stack.push((s, ac_start, 0));
+        if seen.insert((s, raw_start, fold_start, 0)) {
+            stack.push((s, raw_start, fold_start, 0));
         }
     }
-    while let Some((d, a, counts)) = stack.pop() {
+    while let Some((d, ar, af, counts)) = stack.pop() {
         if seen.len() > MAX_STATES {
             return None;
         }
         for (ri, &b) in reps.iter().enumerate() {
             // Anchor automata first: a completed anchor ends the walk along this path.
-            let a2 = match ac {
-                Some(acd) => {
-                    let n = acd.next_state(
-                        AcAnchored::No,
-                        aho_corasick::automaton::StateID::new(a as usize).ok()?,
-                        b.to_ascii_lowercase(),
-                    );
-                    if acd.is_match(n) {
-                        continue;
-                    }
-                    n.as_u32()
-                }
-                None => 0,
+            let (Some(ar2), Some(af2)) = (step(raw, ar, b), step(folded, af, b)) else {
+                continue;
             };
             // Per class run: 8 bits of count, 8 bits of "this alternative's need seen".
             let mut c2 = 0u64;
@@ -211,8 +296,8 @@ pub(crate) fn prove(
                     (true, _) => ok[m] = false,
                 }
             }
-            if seen.insert((d2, a2, c2)) {
-                stack.push((d2, a2, c2));
+            if seen.insert((d2, ar2, af2, c2)) {
+                stack.push((d2, ar2, af2, c2));
             }
         }
     }
