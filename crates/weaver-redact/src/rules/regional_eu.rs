@@ -359,7 +359,8 @@ fn letter_digits(hay: &[u8], s: usize, e: usize) -> Verdict {
     let digits = m.len() - lead - tail;
     // Mixed case (`AbC123456`) is how a form's free text holds a passport number, not how
     // a code is written: after a passport word it is one; elsewhere an identifier.
-    if !one_case(m) && !(lead == 3 && tail == 0 && has_context(hay, s, &PASSPORT_WORDS)) {
+    let mixed_ok = lead == 3 && tail == 0 && has_context(hay, s, &PASSPORT_WORDS);
+    if !(one_case(m) || mixed_ok) {
         return Verdict::Reject;
     }
     let up = upper(m);
