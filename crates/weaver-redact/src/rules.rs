@@ -14,6 +14,8 @@ mod assign;
 mod digits;
 mod national;
 mod net;
+// regional: opt-in shapes on trigger 5
+mod net_extra;
 mod phones;
 mod pii;
 mod prefixed;
@@ -111,7 +113,13 @@ pub(crate) enum Check {
     KrBrn,
     Aba,
     AuMedicare,
+    PhTin,
     PhoneTr,
+    // regional: opt-in shapes on trigger 5 (see `net_extra`)
+    /// A legacy Bitcoin address (base58check).
+    CryptoBase58,
+    /// A MAC address in Cisco's dotted notation.
+    MacDotted,
     // regional: Europe
     /// The European, UK and Turkish ids of the opt-in kinds ([`regional_eu`]).
     RegionalEu(regional_eu::Rule),
@@ -314,6 +322,9 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
         b(Kind::Mac, net::MAC, Check::Mac),
         b(Kind::Url, net::URL, Check::Url),
         b(Kind::Crypto, net::CRYPTO, Check::Crypto),
+        // regional: opt-in shapes on trigger 5
+        b(Kind::Crypto, net_extra::BTC_BASE58, Check::CryptoBase58),
+        b(Kind::Mac, net_extra::MAC_DOTTED, Check::MacDotted),
         // regional: World
         b(
             Kind::Passport,
@@ -357,6 +368,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             regional_world_digits::AU_MEDICARE,
             Check::AuMedicare,
         ),
+        b(Kind::NationalId, regional_world_digits::PH_TIN, Check::PhTin),
         b(Kind::Phone, phones::TR_GROUPED, Check::PhoneTr),
         b(Kind::VendorToken, &vendors::regex(), Check::Vendor),
         b(
@@ -534,9 +546,12 @@ fn trigger_of(check: Check) -> usize {
         | Check::KrBrn
         | Check::Aba
         | Check::AuMedicare
+        | Check::PhTin
         | Check::PhoneTr => 1,
         // regional: Europe
         Check::RegionalEu(rule) => regional_eu::trigger_of(rule),
+        // regional: opt-in shapes on trigger 5
+        Check::CryptoBase58 | Check::MacDotted => 5,
         Check::Custom => usize::MAX,
     }
 }
@@ -567,7 +582,7 @@ pub(crate) fn min_digits(check: Check) -> usize {
         Check::PassportCtx | Check::Dea | Check::InVoter => 7,
         Check::Nine | Check::Aba => 9,
         Check::Npi | Check::KrBrn | Check::AuMedicare | Check::PhoneTr => 10,
-        Check::KrDl => 12,
+        Check::KrDl | Check::PhTin => 12,
         Check::ThId | Check::ZaId => 13,
         // regional: Europe
         Check::RegionalEu(rule) => regional_eu::min_digits(rule),
@@ -599,6 +614,8 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
         Check::VendorLead(lead) => vendors::lead_needle(lead),
         // regional: World
         Check::AadhaarColon => b":",
+        // regional: opt-in shapes on trigger 5
+        Check::MacDotted => b".",
         _ => b"",
     }
 }
@@ -783,6 +800,10 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
         Check::KrBrn => regional_world_digits::kr_brn_check(hay, s, e),
         Check::Aba => regional_world_digits::aba_check(hay, s, e),
         Check::AuMedicare => regional_world_digits::medicare_check(hay, s, e),
+        Check::PhTin => regional_world_digits::ph_tin_check(hay, s, e),
+        // regional: opt-in shapes on trigger 5
+        Check::CryptoBase58 => net_extra::btc_check(hay, s, e),
+        Check::MacDotted => net_extra::mac_dotted_check(hay, s, e),
         Check::PhoneTr => phones::tr_grouped_check(hay, s, e),
         // regional: Europe
         Check::RegionalEu(rule) => regional_eu::check(rule, hay, s, e),

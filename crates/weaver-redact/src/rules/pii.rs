@@ -25,8 +25,8 @@ pub(crate) const IT_CF: &str =
 /// UK National Insurance number, written without spaces (the spaced form, `AB 12 34 56 C`,
 /// needs a trigger branch that starts with letters: see `regional_eu`).
 pub(crate) const UK_NINO: &str = r"[A-Za-z]{2}[0-9]{6}[A-Da-d]";
-/// SG NRIC / FIN.
-pub(crate) const SG_NRIC: &str = r"[STFGstfg][0-9]{7}[A-Za-z]";
+/// SG NRIC / FIN (`M`: the FIN series issued since 2022).
+pub(crate) const SG_NRIC: &str = r"[STFGMstfgm][0-9]{7}[A-Za-z]";
 /// IN PAN: three letters, the holder type, a letter, four digits, a letter.
 pub(crate) const IN_PAN: &str = r"[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]";
 
@@ -386,7 +386,8 @@ pub(crate) fn nino_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     }
 }
 
-/// SG NRIC / FIN: the weighted check letter (S/T: citizens, F/G: foreigners).
+/// SG NRIC / FIN: the weighted check letter (S/T: citizens, F/G/M: foreigners; `M` adds
+/// 3 to the sum and reads its own table).
 pub(crate) fn nric_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     const WEIGHTS: [u32; 7] = [2, 7, 6, 5, 4, 3, 2];
     let m = &hay[s..e];
@@ -399,13 +400,15 @@ pub(crate) fn nric_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         .zip(WEIGHTS)
         .map(|(&d, w)| u32::from(d - b'0') * w)
         .sum();
-    if matches!(first, b'T' | b'G') {
-        sum += 4;
-    }
-    let table: &[u8; 11] = if matches!(first, b'S' | b'T') {
-        b"JZIHGFEDCBA"
-    } else {
-        b"XWUTRQPNMLK"
+    sum += match first {
+        b'T' | b'G' => 4,
+        b'M' => 3,
+        _ => 0,
+    };
+    let table: &[u8; 11] = match first {
+        b'S' | b'T' => b"JZIHGFEDCBA",
+        b'M' => b"XWUTRQPNJLK",
+        _ => b"XWUTRQPNMLK",
     };
     let same_case = m[0].is_ascii_uppercase() == m[8].is_ascii_uppercase();
     if same_case && table[usize::try_from(sum % 11).unwrap_or(0)] == m[8].to_ascii_uppercase() {

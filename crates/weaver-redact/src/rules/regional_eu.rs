@@ -9,7 +9,7 @@
 //! * a distinctive layout (UK postcode with its letter rules, current UK plates with their
 //!   age identifier, UK driving licence): masked as it stands;
 //! * a shape that ordinary codes share (9 digits, 11 digits without a strong check,
-//!   old UK plates, TR plates, lowercase letter-and-digit ids): masked only after a context
+//!   old UK plates, compact TR plates, lowercase letter-and-digit ids): masked only after a context
 //!   word (`passport`, `LANR`, `Steuer-ID`, `plate`, `reg`, …).
 //!
 //! Digit-only rules ride the digit trigger (1); the others share this module's
@@ -36,7 +36,8 @@ pub(crate) enum Rule {
     UkPlate,
     /// UK plates, suffix format (`ABC123D`), written compact.
     UkPlateSuffix,
-    /// TR plates (`34 ABC 1234`), after a context word.
+    /// TR plates (`34 AB 1234`): spaced capitals with an issued series as they stand, other
+    /// forms after a context word.
     TrPlate,
     /// UK NINO written in groups (`AB 12 34 56 C`).
     NinoSpaced,
@@ -68,8 +69,8 @@ pub(crate) const UK_POSTCODE: &str = r"GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][
 pub(crate) const UK_PLATE: &str = r"[A-Za-z]{1,2}[0-9]{1,3}[ \-]?[A-Za-z]{3}";
 /// UK plates, suffix format (three letters, 1–3 digits, year letter), compact.
 pub(crate) const UK_PLATE_SUFFIX: &str = r"[A-Za-z]{3}[0-9]{1,3}[A-Za-z]";
-/// TR plates: province 01–81, 1–3 letters, 2–4 digits.
-pub(crate) const TR_PLATE: &str = r"(?:0[1-9]|[1-7][0-9]|8[01]) ?[A-Za-z]{1,3} ?[0-9]{2,4}";
+/// TR plates: province 01–81, 1–3 letters, 2–5 digits.
+pub(crate) const TR_PLATE: &str = r"(?:0[1-9]|[1-7][0-9]|8[01]) ?[A-Za-z]{1,3} ?[0-9]{2,5}";
 /// UK NINO in groups: `AB 12 34 56 C`, `AB 123456C`.
 pub(crate) const NINO_SPACED: &str = r"[A-Za-z]{2} [0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]";
 /// UK driving licence: surname (5, padded with `9`), birth date digits (6), initials (2,
@@ -225,7 +226,8 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             let ok = one_case(m)
                 && (spaces == 0 || spaces == 2)
                 && !m.iter().any(|b| b"QWXqwx".contains(b))
-                && has_context(hay, s, &PLATE_WORDS);
+                && ((spaces == 2 && upper(m) && tr_plate_series(m))
+                    || has_context(hay, s, &PLATE_WORDS));
             Verdict::of(ok, s, e, Kind::VehiclePlate)
         }
         Rule::NinoSpaced => super::pii::nino_check(hay, s, e),
@@ -259,6 +261,25 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             Kind::HealthId,
         ),
     }
+}
+
+/// Whether a spaced TR plate (`34 AB 123`) has a series the registry issues: one letter
+/// and 4–5 digits, two letters and 3–4, three letters and 2–3 (never more than six
+/// characters after the province). `vehicle_plate` is opt-in, so such a plate written
+/// with its spaces in capitals is masked without a context word; the letters may not be a
+/// size unit (`16 GB 1024`, `64 KB 512` read as sizes), and the compact and small-letter
+/// forms, shared with product codes, still need the word.
+fn tr_plate_series(m: &[u8]) -> bool {
+    let mut groups = m.split(|&b| b == b' ');
+    let (_, Some(letters), Some(digits)) = (groups.next(), groups.next(), groups.next()) else {
+        return false;
+    };
+    let unit = matches!(letters, b"KB" | b"MB" | b"GB" | b"TB" | b"PB");
+    let series_ok = matches!(
+        (letters.len(), digits.len()),
+        (1, 4 | 5) | (2, 3 | 4) | (3, 2 | 3)
+    );
+    series_ok && !unit
 }
 
 /// A UK postcode whose letters fit their places (`GIR 0AA` is the one exception).
@@ -336,7 +357,10 @@ fn letter_digits(hay: &[u8], s: usize, e: usize) -> Verdict {
     let lead = m.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let tail = usize::from(m.last().is_some_and(u8::is_ascii_alphabetic));
     let digits = m.len() - lead - tail;
-    if !one_case(m) {
+    // Mixed case (`AbC123456`) is how a form's free text holds a passport number, not how
+    // a code is written: after a passport word it is one; elsewhere an identifier.
+    let mixed_ok = lead == 3 && tail == 0 && has_context(hay, s, &PASSPORT_WORDS);
+    if !(one_case(m) || mixed_ok) {
         return Verdict::Reject;
     }
     let up = upper(m);
@@ -347,9 +371,10 @@ fn letter_digits(hay: &[u8], s: usize, e: usize) -> Verdict {
             Kind::HealthId,
         ),
         (3, 6, 0) => (up || ctx(&PASSPORT_WORDS), Kind::Passport),
-        // Two capitals and seven digits with a valid DEA check are a US DEA number.
+        // Two capitals and seven digits with a valid DEA check are a US DEA number; after
+        // the word `DEA` a failed check makes a mistyped DEA number, not a passport.
         (2, 7, 0) => (
-            (up && !dea_ok(&m[2..])) || ctx(&PASSPORT_WORDS),
+            (up && !dea_ok(&m[2..]) && !ctx(&[b"dea"])) || ctx(&PASSPORT_WORDS),
             Kind::Passport,
         ),
         (2, 7, 1) => (up || ctx(&DL_WORDS), Kind::DriverLicense),

@@ -1,5 +1,5 @@
 //! Regional identifiers outside Europe made of digits only, for the opt-in kinds: TH
-//! national ids (mod 11), US NPIs (Luhn over `80840`), CA SINs (Luhn), AU TFNs (mod 11)
+//! national ids (mod 11), PH TINs, US NPIs (Luhn over `80840`), CA SINs (Luhn), AU TFNs (mod 11)
 //! and ACNs (mod 10), ZA ids (date and Luhn), KR driver licences (region code) and
 //! business registration numbers (weighted sum), US ABA routing numbers (3-7-1) and AU
 //! Medicare numbers (weighted sum). They ride the digit trigger (8+ digits).
@@ -8,7 +8,8 @@
 //! `1-2345-67890-12-1`, NPI 4-3-3, SIN 3-3-3, KR 3-2-5, ABA 4-4-1, Medicare 4-5-1) is
 //! masked as it stands; a bare run, which collides with timestamps and database ids, only
 //! after a context word. A ZA id carries a date, a citizenship digit and Luhn, and is
-//! masked bare.
+//! masked bare; so is a TH id outside the millisecond-timestamp range ([`th_check`]), and
+//! a PH TIN with its check in its dashed 3-3-3-3 layout.
 
 use super::Verdict;
 use super::digits::{digits_of, has_context, luhn_ok};
@@ -17,6 +18,8 @@ use crate::Kind;
 
 /// TH national id: 13 digits, the first 1–8, bare or grouped 1-4-5-2-1.
 pub(crate) const TH_ID: &str = r"\b[1-8][ \-]?[0-9]{4}[ \-]?[0-9]{5}[ \-]?[0-9]{2}[ \-]?[0-9]\b";
+/// PH TIN with its branch code: 12 digits, bare or grouped 3-3-3-3.
+pub(crate) const PH_TIN: &str = r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}\b";
 /// US NPI: 10 digits, the first 1 or 2, bare or grouped 4-3-3.
 pub(crate) const NPI: &str = r"\b[12][0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}\b";
 /// 9 digits, bare or grouped 3-3-3: CA SIN, AU TFN, AU ACN, or a passport after its word.
@@ -40,6 +43,7 @@ const TH_WORDS: [&[u8]; 6] = [
     b"citizen",
     b"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\x8a\xe0\xb8\x99", // ประชาชน
 ];
+const TIN_WORDS: [&[u8]; 6] = [b"tin ", b"tin:", b"tin#", b"tin no", b"tax id", b"taxpayer"];
 const NPI_WORDS: [&[u8]; 3] = [b"npi", b"provider", b"prescriber"];
 const SIN_WORDS: [&[u8]; 8] = [
     b"sin ",
@@ -105,7 +109,8 @@ fn weighted(d: &[u8], w: &[u32]) -> u32 {
 }
 
 /// Masks `s..e` as `kind` when the number is valid, stands alone, is not one digit
-/// repeated, and is either grouped or (bare) after one of `words`.
+/// repeated, and is either grouped or (bare) after one of `words` (no words: bare as it
+/// stands too).
 fn decide(
     hay: &[u8],
     s: usize,
@@ -122,18 +127,53 @@ fn decide(
         && alone(hay, s, e)
         && match layout(m, groups) {
             Layout::Grouped => true,
-            Layout::Bare => has_context(hay, s, words),
+            Layout::Bare => words.is_empty() || has_context(hay, s, words),
             Layout::Other => false,
         };
     Verdict::of(ok, s, e, kind)
 }
 
-/// TH id: the mod-11 check digit.
+/// TH id: the mod-11 check digit and a province code in use (10–96, digits 2–3).
+///
+/// `national_id` is opt-in, and a valid check and province over 13 digits leave about one
+/// random run in 11: a bare valid id is masked without a context word. Except one class:
+/// a 13-digit run from `14…` to `19…` is how a millisecond Unix time of 2014–2033 reads,
+/// and every JSON log line has one; one in 11 of them would pass, so that range still
+/// needs the word (or the 1-4-5-2-1 grouping, which no timestamp has).
 pub(crate) fn th_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let sum = weighted(&d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
-    let valid = (11 - sum % 11) % 10 == value(&d, 12);
+    let province = value(&d, 1) * 10 + value(&d, 2);
+    let valid = (11 - sum % 11) % 10 == value(&d, 12) && (10..=96).contains(&province);
+    let epoch_ms = d[0] == b'1' && (b'4'..=b'9').contains(&d[1]);
+    if valid && !epoch_ms && layout(&hay[s..e], 5) == Layout::Bare {
+        return decide(hay, s, e, 5, true, &[], Kind::NationalId);
+    }
     decide(hay, s, e, 5, valid, &TH_WORDS, Kind::NationalId)
+}
+
+/// Whether the 9th digit of a PH TIN is its check: the first 8 digits weighted 9 down to
+/// 2, the sum mod 11 (a remainder of 10 is never issued). The BIR publishes no algorithm;
+/// this is the weighted mod-11 check Presidio documents for the number.
+pub(crate) fn ph_tin_ok(d: &[u8]) -> bool {
+    weighted(&d[..8], &[9, 8, 7, 6, 5, 4, 3, 2]) % 11 == value(d, 8)
+}
+
+/// PH TIN: 9 digits (3-3-3), or 12 with the branch code (3-3-3-3), the 9th a check digit
+/// ([`ph_tin_ok`]). Dashed 3-3-3-3 is the BIR's own layout and no common code's (cards
+/// group by 4, phones by 3-3-4), so with its check it is masked as it stands; a bare run,
+/// spaced groups (`123 456 789 012` is also how SI writes thousands) and the 9-digit form
+/// after its word (`TIN`).
+pub(crate) fn ph_tin_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let m = &hay[s..e];
+    let d = digits_of(m);
+    let dashed = memchr::memchr_iter(b'-', m).count() == 3;
+    let ok = ph_tin_ok(&d)
+        && layout(m, 4) != Layout::Other
+        && !d.iter().all(|&b| b == d[0])
+        && alone(hay, s, e)
+        && (dashed || has_context(hay, s, &TIN_WORDS));
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// NPI: Luhn over the card-issuer prefix `80840` and the 10 digits.
@@ -145,7 +185,7 @@ pub(crate) fn npi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
 
 /// 9 digits: a CA SIN (Luhn, not starting `0` or `8`) or an AU TFN (mod 11) grouped 3-3-3
 /// or after its word; an AU ACN (mod 10) grouped with a leading `0` or after its word; a
-/// passport only after its word.
+/// passport or a PH TIN only after its word.
 pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let sin = luhn_ok(&d) && !matches!(d[0], b'0' | b'8');
@@ -168,6 +208,11 @@ pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     }
     if layout_ok && has_context(hay, s, &PASSPORT_WORDS) && d.iter().any(|&b| b != d[0]) {
         return Verdict::whole(s, e, Kind::Passport);
+    }
+    // A PH TIN without its branch code: only after its word.
+    if layout_ok && ph_tin_ok(&d) && has_context(hay, s, &TIN_WORDS) && d.iter().any(|&b| b != d[0])
+    {
+        return Verdict::whole(s, e, Kind::NationalId);
     }
     Verdict::Reject
 }
