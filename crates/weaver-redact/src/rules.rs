@@ -12,6 +12,7 @@ use crate::Kind;
 
 mod assign;
 mod digits;
+mod names;
 mod national;
 mod net;
 // regional: opt-in shapes on trigger 5
@@ -184,7 +185,12 @@ pub(crate) fn triggers() -> Vec<String> {
 /// sensitive-name vocabulary ([`crate::vocab`]), so a word is sensitive in text exactly
 /// when it is sensitive as a JSON key.
 pub(crate) fn keywords() -> String {
-    crate::vocab::assignment_alternation()
+    // secrets: vendor names as keys (`HEROKU_KEY`, `sonar.login`), text only
+    format!(
+        "{}|{}",
+        crate::vocab::assignment_alternation(),
+        names::alternation()
+    )
 }
 
 /// A private key block in every framing: PEM (PKCS#1/#8, EC, encrypted with `Proc-Type:` /
@@ -481,6 +487,8 @@ pub(crate) fn keyword_anchors() -> Vec<String> {
     for w in ["authorization", "bearer", "basic", "api", "access"] {
         words.push(w.to_owned());
     }
+    // secrets: vendor names as keys
+    words.extend(names::VENDORS.iter().map(|w| (*w).to_owned()));
     words.sort();
     words.dedup();
     words

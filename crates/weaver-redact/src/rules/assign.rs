@@ -2,7 +2,7 @@
 //! (separators, quotes), and the tests on the words around Bearer / Basic credentials.
 
 use super::syntax::{self, Form};
-use super::{Check, Span, Verdict, values};
+use super::{Check, Span, Verdict, names, values};
 use crate::Kind;
 use crate::keys::{KeyRule, Rule, Shape};
 use crate::vocab::Class;
@@ -152,6 +152,9 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
         return Verdict::Reject;
     }
     let trimmed = trim_name(name);
+    if names::is_anti_forgery(trimmed) {
+        return Verdict::Reject;
+    }
     let class = match crate::keys::builtin_rule(std::str::from_utf8(trimmed).unwrap_or("")) {
         Rule::Names(c) => c,
         Rule::Mentions(c, q) => {
@@ -169,6 +172,10 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
                 .windows(6)
                 .any(|w| w.eq_ignore_ascii_case(b"public"));
             if (public && value.len() <= KEEP_MAX) || value.iter().all(u8::is_ascii_digit) {
+                return Verdict::Reject;
+            }
+            // A vendor's name (`HEROKU_KEY`, `sonar.login`) holds a generated value only.
+            if names::is_vendor(trimmed) && !names::generated(value) {
                 return Verdict::Reject;
             }
             Class::Token
@@ -200,7 +207,8 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
             || values::is_reference(value, if p.quoted { None } else { next })
             || values::is_placeholder(value)
             || values::is_stand_in(value)
-            || values::is_secret_name(value))
+            || values::is_secret_name(value)
+            || names::is_locator_value(trimmed, value))
     {
         return Verdict::Reject;
     }

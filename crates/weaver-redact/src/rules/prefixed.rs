@@ -2,6 +2,7 @@
 //! OpenAI / Anthropic, Stripe, Google): each has its own pattern and kind, and shares the
 //! table's placeholder test ([`super::vendors::placeholder`]).
 
+use super::values::{ascending_run, filler_half, typed_sequence};
 use super::vendors::{placeholder, sequential};
 use super::{Check, Verdict};
 use crate::Kind;
@@ -10,13 +11,40 @@ use crate::Kind;
 /// Anthropic, Stripe, Google) on their candidate `hay[s..e]`. Placeholders are kept where
 /// the body is one word (GitHub, Stripe: no candidate can start inside it, so the engine's
 /// skip past a rejected candidate stays exact); a GitHub token whose CRC32 checksum is valid
-/// is masked even if it looks like one. AWS ids keep failing closed: the documentation id
-/// `AKIA…EXAMPLE` is the workspace's own canary for a secret in many tests.
+/// is masked even if it looks like one. AWS ids keep failing closed on `EXAMPLE`: the
+/// documentation id `AKIA…EXAMPLE` is the workspace's own canary for a secret in many
+/// tests; an id half of placeholder filler (`AKIAXXXXXXXXXXXXXXXX`) is kept, not one of
+/// another letter (`AKIAZZZZ…`, a test's stand-in for a real id). A body typed by hand
+/// ([`typed_sequence`]: `xoxp-1234-1234-1234-…`, `…-klmnopqrstuvwx-…`) and a token whose
+/// tail was masked by hand (`xoxp-…-####…`: four or more `#` or `*` right after it) are
+/// kept too.
 pub(crate) fn check(check: Check, hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
     let whole = |k| Verdict::whole(s, e, k);
+    let masked_tail = hay
+        .get(e..e + 4)
+        .is_some_and(|t| matches!(t[0], b'#' | b'*') && t.iter().all(|&b| b == t[0]));
+    let body_at = match check {
+        Check::Github if m.starts_with(b"github_pat_") => 11,
+        Check::Stripe => 8,
+        Check::Slack | Check::Google | Check::Aws | Check::Github => 4,
+        _ => 3,
+    };
+    // Slack and OpenAI / Anthropic only: `ghp_1234567890abcdef…` and
+    // `sk_live_abcdefghijklmnop` are the workspace's own canaries for a token.
+    // A Slack body only by its repeated id groups (a run of letters in its secret part
+    // is a test vector's stand-in for a real one).
+    let body = &m[body_at.min(m.len())..];
+    let typed = match check {
+        Check::Slack => typed_sequence(body) && !ascending_run(body),
+        Check::OpenAi => typed_sequence(body),
+        _ => false,
+    };
+    if masked_tail || typed {
+        return Verdict::Reject;
+    }
     let ok = match check {
-        Check::Aws => true,
+        Check::Aws => !filler_half(&m[4..]),
         Check::Github => {
             let pat = m.starts_with(b"github_pat_");
             let min = if pat { 30 } else { 24 };

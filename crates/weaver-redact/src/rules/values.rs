@@ -170,20 +170,15 @@ pub(crate) fn is_stand_in(v: &[u8]) -> bool {
     if !v.is_empty() && v.iter().all(|b| b"*#._-?".contains(b)) {
         return true;
     }
-    let (mut same, mut up) = (1usize, 1usize);
+    let mut same = 1usize;
     for w in v.windows(2) {
         same = if w[1] == w[0] { same + 1 } else { 1 };
-        up = if w[0].is_ascii_alphanumeric()
-            && w[1] == w[0].wrapping_add(1)
-            && w[1].is_ascii_alphanumeric()
-        {
-            up + 1
-        } else {
-            1
-        };
-        if (same >= 8 && b"*#._-?xX".contains(&w[0])) || up >= 12 {
+        if same >= 8 && b"*#._-?xX".contains(&w[0]) {
             return true;
         }
+    }
+    if ascending_run(v) {
+        return true;
     }
     let markup = v.first() == Some(&b'<')
         && v.get(1)
@@ -192,6 +187,58 @@ pub(crate) fn is_stand_in(v: &[u8]) -> bool {
         .windows(2)
         .any(|w| matches!(w[0], b' ' | b'\t') && w[1] == b'=');
     markup || code || v.windows(4).any(|w| w.eq_ignore_ascii_case(b"fake"))
+}
+
+/// Whether `v` holds a sequence typed by hand: an ascending run of 12 or more letters or
+/// digits ([`ascending_run`]), or one group of three or more bytes repeated three times
+/// between separators (`xoxp-1234-1234-1234-…`). Random bytes form neither (a repeated
+/// 4-byte group: below 10⁻¹⁴). The prefix rules apply it to a token's body, where the
+/// groups are random ids; the keyword rules only the ascending run, since a value under
+/// a name is often a UUID-shaped key written with repeated groups (`…-ABCD-ABCD-ABCD-…`)
+/// that tests treat as a real one.
+pub(crate) fn typed_sequence(v: &[u8]) -> bool {
+    let groups: Vec<&[u8]> = v
+        .split(|b| matches!(b, b'-' | b'_' | b'.'))
+        .filter(|g| g.len() >= 3)
+        .collect();
+    ascending_run(v)
+        || groups
+            .iter()
+            .any(|g| groups.iter().filter(|h| h == &g).count() >= 3)
+}
+
+/// Whether a value is half or more one placeholder filler byte (`xX*#._-01aA?`: `XXXX…`,
+/// `****…`), as [`is_placeholder`] tests; `ZZZZ…` or `EXAMPLE` do not count.
+pub(crate) fn filler_half(v: &[u8]) -> bool {
+    let mut counts = [0usize; 256];
+    for &b in v {
+        counts[usize::from(b)] += 1;
+    }
+    !v.is_empty()
+        && FILLERS
+            .iter()
+            .any(|&f| counts[usize::from(f)] * 2 >= v.len())
+}
+
+/// Whether `v` holds an ascending run of 12 or more letters or digits
+/// (`abcdefghijklmnop`, `123456789abc…`): typed by hand, never drawn at random (below
+/// 10⁻¹⁹ per start in base62).
+pub(crate) fn ascending_run(v: &[u8]) -> bool {
+    let mut up = 1usize;
+    for w in v.windows(2) {
+        up = if w[0].is_ascii_alphanumeric()
+            && w[1] == w[0].wrapping_add(1)
+            && w[1].is_ascii_alphanumeric()
+        {
+            up + 1
+        } else {
+            1
+        };
+        if up >= 12 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether `v` is itself the name of a secret (`api-key`, `db_password`): a value of two
@@ -287,11 +334,23 @@ mod tests {
             "aaaaaaa1",
             "AAAAAAAAAAC7hQ9+Lm2W",
             "00000000deadbeef",
+            "98765432-ABCD-ABCD-ABCD-0A1B2C3D4E5F",
             "<",
             "!@#$",
         ] {
             assert!(!is_stand_in(v.as_bytes()), "{v}");
         }
+    }
+
+    #[test]
+    fn typed_sequences_and_fillers() {
+        assert!(typed_sequence(b"-1234-1234-1234-9f8e7d6c"));
+        assert!(typed_sequence(b"-q8Zr-abcdefghijklmn"));
+        assert!(!typed_sequence(b"-5829-5830-7714-9f8e7d6c"));
+        assert!(!typed_sequence(b"abc-abc"));
+        assert!(filler_half(b"XXXXXXXXXXXXXXXX"));
+        assert!(!filler_half(b"ZZZZZZZZZZZZZZZZ"));
+        assert!(!filler_half(b"IOSFODNN7EXAMPLE"));
     }
 
     #[test]
