@@ -58,7 +58,9 @@ impl Prefilter {
         for (p, t) in texts.iter().enumerate() {
             let hir = syntax::parse_with(t, &cfg).ok()?;
             match derive::anchors(&hir)? {
-                Anchors::Literals(l) => literals.extend(l),
+                // Searched ASCII-case-insensitively and without follow bytes: a superset of
+                // what stage 1 searches, which is all a filter that may only say "no" needs.
+                Anchors::Literals(l) => literals.extend(l.into_iter().map(|lit| lit.bytes)),
                 Anchors::Run(mut r) => {
                     // The same promotion stage 1 applies: only when every check parses.
                     let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
