@@ -56,7 +56,7 @@ fn write_data(dir: &Path) {
                 "name": format!("Customer {i}"),
                 "email": format!("cust{i}.canary@leak.example"),
                 "card": "4111 1111 1111 1111",
-                "api_key": format!("AKIA{i:016}"),
+                "api_key": format!("AKIAZ7QW{:04}LMXR3VTE", i % 10_000),
                 "plan": plan(i),
                 "balance": i * 7,
             })
@@ -71,7 +71,8 @@ fn write_data(dir: &Path) {
     for i in 0..LOG_LINES {
         let _ = writeln!(
             log,
-            "2026-11-30T12:00:00Z INFO line {i} checkout ok for cust{i}.canary@leak.example key=AKIA{i:016}"
+            "2026-11-30T12:00:00Z INFO line {i} checkout ok for cust{i}.canary@leak.example key=AKIAZ7QW{:04}LMXR3VTE",
+            i % 10_000
         );
     }
     std::fs::write(dir.join("app.log"), log).unwrap();
@@ -170,7 +171,7 @@ fn python_sdk_and_filesystem_server_through_weaver() {
         "the Python MCP client",
     );
     let report_text = std::fs::read_to_string(&report_path).unwrap();
-    for canary in ["@leak.example", "AKIA0000", "4111 1111 1111 1111"] {
+    for canary in ["@leak.example", "AKIAZ7QW", "4111 1111 1111 1111"] {
         assert!(
             !report_text.contains(canary),
             "canary {canary} reached the client"

@@ -15,7 +15,7 @@ use weaver_mcp::{ExitReport, Proxy, ProxyConfig, ProxyError};
 /// Strings planted by the fake server that must never reach the client.
 pub const CANARIES: [&str; 4] = [
     "@leak.example",
-    "AKIA0000",
+    "AKIAZ7QW",
     "4111 1111 1111 1111",
     "ann@example.com",
 ];
