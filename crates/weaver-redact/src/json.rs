@@ -21,7 +21,7 @@ mod bytes;
 mod copy;
 mod deep;
 mod in_place;
-mod keymemo;
+pub(crate) mod keymemo;
 
 pub use deep::{clone_deep, drop_deep};
 

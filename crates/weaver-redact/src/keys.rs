@@ -217,6 +217,24 @@ impl crate::Redactor {
         KeyRule(self.inner.keys.rule(key))
     }
 
+    /// [`key_rule`](Self::key_rule), remembered per thread for this redactor: for callers
+    /// that decide the same keys call after call (a firewall summarising tool results).
+    /// Only keys that redaction leaves unchanged are remembered (a key holding a secret is
+    /// decided afresh and never kept), at most 1024 keys of at most 64 bytes for each of a
+    /// few redactors per thread; the answer always equals `key_rule`.
+    ///
+    /// ```
+    /// use weaver_redact::Redactor;
+    /// let r = Redactor::new();
+    /// for key in ["password", "status", "bob@example.com", "password_min_length"] {
+    ///     assert_eq!(r.key_rule_remembered(key), r.key_rule(key));
+    ///     assert_eq!(r.key_rule_remembered(key), r.key_rule(key)); // from memory
+    /// }
+    /// ```
+    pub fn key_rule_remembered(&self, key: &str) -> KeyRule {
+        crate::json::keymemo::clean_key_rule(self, key).unwrap_or_else(|| self.key_rule(key))
+    }
+
     /// Whether a value of this shape under `key` is masked because of the key: the one
     /// typed decision every path uses (structural redaction, the firewall's table and
     /// summary, expansion pages). Equal to `self.rule_masks(self.key_rule(key), value)`.

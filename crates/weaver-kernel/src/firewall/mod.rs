@@ -65,7 +65,6 @@ mod context;
 mod error;
 mod frame;
 mod lazy;
-mod rules;
 mod scope;
 mod stream;
 
@@ -94,9 +93,6 @@ pub const RAW_FALLBACK_WARNING: &str =
 pub struct Firewall {
     budgets: Budgets,
     redactor: Redactor,
-    /// Names this firewall's redactor in the per-thread memo of key rules (clones share
-    /// the redactor, so they share the number).
-    rules_owner: u64,
 }
 
 /// The decisions for one call, taken before looking at the data.
@@ -127,11 +123,7 @@ impl Firewall {
     /// A firewall with a configured redactor (typed markers, extra patterns, …).
     pub fn with_redactor(budgets: Budgets, redactor: Redactor) -> Result<Firewall, FirewallError> {
         budgets.validate()?;
-        Ok(Firewall {
-            budgets,
-            redactor,
-            rules_owner: rules::new_owner(),
-        })
+        Ok(Firewall { budgets, redactor })
     }
 
     /// The budgets.
@@ -162,12 +154,7 @@ impl Firewall {
     }
 
     fn scope<'a>(&'a self, plan: &Plan<'a>) -> Scope<'a> {
-        let mut scope = Scope::new(
-            &self.redactor,
-            self.rules_owner,
-            plan.allowed,
-            self.budgets.max_depth,
-        );
+        let mut scope = Scope::new(&self.redactor, plan.allowed, self.budgets.max_depth);
         if plan.mode == ResponseMode::Table {
             scope.cell_chars = Some((self.budgets.max_chars / 8).max(64));
         }

@@ -41,8 +41,6 @@ pub(crate) struct Scope<'a> {
     /// copy them as they are, so a piece is not judged again out of its context — except
     /// that a key's rule for the string under it still applies (safety over exactness).
     pub(crate) strings_clean: bool,
-    /// The firewall whose per-thread memo of key rules this scope uses.
-    rules_owner: u64,
     report: RefCell<Report>,
     elided: Cell<u64>,
     notes: RefCell<(Vec<String>, bool)>,
@@ -85,7 +83,6 @@ impl At<'_> {
 impl<'a> Scope<'a> {
     pub(crate) fn new(
         redactor: &'a Redactor,
-        rules_owner: u64,
         allowed: Option<&'a [String]>,
         max_depth: usize,
     ) -> Self {
@@ -95,7 +92,6 @@ impl<'a> Scope<'a> {
             max_depth,
             cell_chars: None,
             strings_clean: false,
-            rules_owner,
             report: RefCell::new(Report::new()),
             elided: Cell::new(0),
             notes: RefCell::new((Vec::new(), false)),
@@ -112,7 +108,8 @@ impl<'a> Scope<'a> {
 
     /// What `key` says about the values under it (the typed rule of weaver-redact).
     pub(crate) fn rule(&self, key: &str) -> KeyRule {
-        super::rules::key_rule(self.rules_owner, self.redactor, key)
+        // Remembered per thread: tool results repeat their keys call after call.
+        self.redactor.key_rule_remembered(key)
     }
 
     /// Whether `v` under `k` leaves as the marker: by the typed key rule, or as the value

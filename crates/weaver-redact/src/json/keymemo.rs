@@ -62,7 +62,7 @@ thread_local! {
 
 /// `None` when redaction changes `key`; otherwise the key's rule. Equal to deciding it
 /// afresh ([`decide`]) for every key and every redactor.
-pub(super) fn clean_key_rule(redactor: &Redactor, key: &str) -> Option<KeyRule> {
+pub(crate) fn clean_key_rule(redactor: &Redactor, key: &str) -> Option<KeyRule> {
     if key.len() > MAX_KEY_LEN {
         return decide(redactor, key);
     }
