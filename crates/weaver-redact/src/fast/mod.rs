@@ -125,6 +125,55 @@ impl Stage1 {
 /// the exact scanner; smaller sets (a few kinds, user patterns with literals) use stage 1.
 pub(crate) const MAX_LITERALS: usize = 64;
 
+/// What the trigger patterns yield, derived once for stage 1 and for the leaf filter
+/// (`leaf/prefilter.rs`), so the two can never disagree about an anchor.
+pub(crate) struct Triggers {
+    /// Every pattern's literal anchors, unsorted.
+    pub(crate) literals: Vec<Lit>,
+    /// The class runs, each promoted (when every exact check parses) and settled.
+    pub(crate) runs: Vec<ClassRun>,
+    /// For pattern `p`: whether its run's promotion proved it harmless (see
+    /// [`ClassRun::promote`]).
+    pub(crate) harmless: Vec<bool>,
+}
+
+impl Triggers {
+    /// Derives the anchors of `texts`; `checks[p]`: for pattern `p`, the exact regexes it
+    /// guards with each one's fewest digits. `None` when a pattern yields no anchor.
+    pub(crate) fn derive(texts: &[String], checks: &[Vec<(usize, &str)>]) -> Option<Triggers> {
+        let cfg = syntax::Config::new().unicode(false).utf8(false);
+        let mut out = Triggers {
+            literals: Vec::new(),
+            runs: Vec::new(),
+            harmless: vec![false; texts.len()],
+        };
+        for (p, t) in texts.iter().enumerate() {
+            let hir = syntax::parse_with(t, &cfg).ok()?;
+            match derive::anchors(&hir)? {
+                Anchors::Literals(l) => out.literals.extend(l),
+                Anchors::Run(mut r) => {
+                    // Promoted only when every check parses (`promote` also refreshes the
+                    // cached alternatives).
+                    let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
+                        .get(p)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&(k, re)| Some((k, syntax::parse_with(re, &cfg).ok()?)))
+                        .collect();
+                    if exact.len() == checks.get(p).map_or(0, Vec::len) {
+                        let refs: Vec<(usize, &regex_syntax::hir::Hir)> =
+                            exact.iter().map(|(k, h)| (*k, h)).collect();
+                        out.harmless[p] = r.promote(&refs);
+                    }
+                    r.settle();
+                    out.runs.push(*r);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
 /// Where stage 1 says the scanner may go.
 pub(crate) struct Skip {
     /// The proven cut to jump to (`== from` when there is none).
@@ -148,32 +197,11 @@ impl Fast {
         max_literals: usize,
         is_cut_match: &dyn Fn(StateID) -> bool,
     ) -> Option<Fast> {
-        let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let mut literals: Vec<Lit> = Vec::new();
-        let mut runs = Vec::new();
-        let mut harmless = vec![false; texts.len()];
-        for (p, t) in texts.iter().enumerate() {
-            let hir = syntax::parse_with(t, &cfg).ok()?;
-            match derive::anchors(&hir)? {
-                Anchors::Literals(l) => literals.extend(l),
-                Anchors::Run(mut r) => {
-                    // (`promote` below refreshes the cached alternatives.)
-                    let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
-                        .get(p)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|&(k, re)| Some((k, syntax::parse_with(re, &cfg).ok()?)))
-                        .collect();
-                    let with_refs: Vec<(usize, &regex_syntax::hir::Hir)> =
-                        exact.iter().map(|(k, h)| (*k, h)).collect();
-                    if exact.len() == checks.get(p).map_or(0, Vec::len) {
-                        harmless[p] = r.promote(&with_refs);
-                    }
-                    r.settle();
-                    runs.push(*r);
-                }
-            }
-        }
+        let Triggers {
+            mut literals,
+            runs,
+            harmless,
+        } = Triggers::derive(texts, checks)?;
         literals.sort_by(|a, b| (&a.bytes, a.fold).cmp(&(&b.bytes, b.fold)));
         literals.dedup();
         if literals.len() > max_literals {

@@ -18,9 +18,9 @@
 
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
-use regex_automata::util::syntax;
 
-use crate::fast::derive::{self, Anchors, ClassRun};
+use crate::fast::Triggers;
+use crate::fast::derive::ClassRun;
 
 /// The anchors of a rule set, searched in one string at a time.
 pub(crate) struct Prefilter {
@@ -52,33 +52,11 @@ impl Prefilter {
     /// pattern `p` guards, with each one's fewest digits, as for stage 1); `None` when a
     /// pattern yields no anchor.
     pub(crate) fn new(texts: &[String], checks: &[Vec<(usize, &str)>]) -> Option<Prefilter> {
-        let cfg = syntax::Config::new().unicode(false).utf8(false);
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut runs = Vec::new();
-        for (p, t) in texts.iter().enumerate() {
-            let hir = syntax::parse_with(t, &cfg).ok()?;
-            match derive::anchors(&hir)? {
-                // Searched ASCII-case-insensitively and without follow bytes: a superset of
-                // what stage 1 searches, which is all a filter that may only say "no" needs.
-                Anchors::Literals(l) => literals.extend(l.into_iter().map(|lit| lit.bytes)),
-                Anchors::Run(mut r) => {
-                    // The same promotion stage 1 applies: only when every check parses.
-                    let exact: Vec<(usize, regex_syntax::hir::Hir)> = checks
-                        .get(p)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|&(k, re)| Some((k, syntax::parse_with(re, &cfg).ok()?)))
-                        .collect();
-                    if exact.len() == checks.get(p).map_or(0, Vec::len) {
-                        let refs: Vec<(usize, &regex_syntax::hir::Hir)> =
-                            exact.iter().map(|(k, h)| (*k, h)).collect();
-                        r.promote(&refs);
-                    }
-                    r.settle();
-                    runs.push(*r);
-                }
-            }
-        }
+        let derived = Triggers::derive(texts, checks)?;
+        // Searched ASCII-case-insensitively and without follow bytes: a superset of what
+        // stage 1 searches, which is all a filter that may only say "no" needs.
+        let mut literals: Vec<Vec<u8>> = derived.literals.into_iter().map(|l| l.bytes).collect();
+        let runs = derived.runs;
         literals.sort();
         literals.dedup();
         let literals = if literals.is_empty() {
