@@ -231,6 +231,8 @@ impl crate::Redactor {
     ///     assert_eq!(r.key_rule_remembered(key), r.key_rule(key)); // from memory
     /// }
     /// ```
+    /// (With the `json` feature, whose walks share the memo.)
+    #[cfg(feature = "json")]
     pub fn key_rule_remembered(&self, key: &str) -> KeyRule {
         crate::json::keymemo::clean_key_rule(self, key).unwrap_or_else(|| self.key_rule(key))
     }
