@@ -251,17 +251,14 @@ impl RedisBudget {
 impl Inner {
     /// One reserve step under reservation id `rid`: the grant, or `Exhausted`.
     pub(crate) async fn reserve_raw(&self, want: u64, rid: &str) -> Result<u64, RedisError> {
-        let mut c = self.conn.manager.clone();
-        let (ok, grant, used, reserved): (u8, u64, u64, u64) = self
-            .reserve
-            .arg(&self.key)
+        let mut inv = self.reserve.prepare_invoke();
+        inv.arg(&self.key)
             .arg(self.total)
             .arg(want.min(MAX_TOTAL))
             .arg(self.expiry_ms)
-            .arg(rid)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("reserve", &e))?;
+            .arg(rid);
+        let (ok, grant, used, reserved): (u8, u64, u64, u64) =
+            self.conn.invoke("reserve", &inv).await?;
         if ok == 0 {
             return Err(BudgetExhausted {
                 used,
@@ -275,40 +272,26 @@ impl Inner {
 
     /// Ends reservation `rid` (unknown or reclaimed: holds 0) charging at most `actual`.
     pub(crate) async fn commit_raw(&self, rid: &str, actual: u64) -> Result<u64, RedisError> {
-        let mut c = self.conn.manager.clone();
-        let (charged, _held): (u64, u64) = self
-            .commit
-            .arg(&self.key)
+        let mut inv = self.commit.prepare_invoke();
+        inv.arg(&self.key)
             .arg(self.total)
             .arg(actual.min(MAX_TOTAL))
-            .arg(rid)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("commit", &e))?;
+            .arg(rid);
+        let (charged, _held): (u64, u64) = self.conn.invoke("commit", &inv).await?;
         Ok(charged)
     }
 
     /// Returns reservation `rid` unused; what it still held.
     pub(crate) async fn release_raw(&self, rid: &str) -> Result<u64, RedisError> {
-        let mut c = self.conn.manager.clone();
-        self.release
-            .arg(&self.key)
-            .arg(self.total)
-            .arg(rid)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("release", &e))
+        let mut inv = self.release.prepare_invoke();
+        inv.arg(&self.key).arg(self.total).arg(rid);
+        self.conn.invoke("release", &inv).await
     }
 
     pub(crate) async fn snapshot_raw(&self) -> Result<BudgetSnapshot, RedisError> {
-        let mut c = self.conn.manager.clone();
-        let (used, reserved): (u64, u64) = self
-            .snapshot
-            .arg(&self.key)
-            .arg(self.total)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("snapshot", &e))?;
+        let mut inv = self.snapshot.prepare_invoke();
+        inv.arg(&self.key).arg(self.total);
+        let (used, reserved): (u64, u64) = self.conn.invoke("snapshot", &inv).await?;
         Ok(BudgetSnapshot {
             total: self.total,
             used,

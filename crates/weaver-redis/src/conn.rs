@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Cmd, FromRedisValue, ScriptInvocation};
 
 use crate::RedisError;
 
@@ -84,11 +85,47 @@ impl RedisConnection {
 
     /// One round trip (`PING`): whether Redis answers now.
     pub async fn ping(&self) -> Result<(), RedisError> {
-        let mut c = self.manager.clone();
-        redis::cmd("PING")
-            .query_async::<String>(&mut c)
+        self.query::<String>("ping", &redis::cmd("PING"))
             .await
             .map(drop)
-            .map_err(|e| RedisError::from_redis("ping", &e))
+    }
+
+    /// Runs a script invocation; see [`RedisConnection::retrying`] for when it is sent twice.
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        op: &'static str,
+        inv: &ScriptInvocation<'_>,
+    ) -> Result<T, RedisError> {
+        self.retrying(op, |mut c| async move { inv.invoke_async(&mut c).await })
+            .await
+    }
+
+    /// Runs one command; see [`RedisConnection::retrying`] for when it is sent twice.
+    pub(crate) async fn query<T: FromRedisValue>(
+        &self,
+        op: &'static str,
+        cmd: &Cmd,
+    ) -> Result<T, RedisError> {
+        self.retrying(op, |mut c| async move { cmd.query_async(&mut c).await })
+            .await
+    }
+
+    /// Runs `attempt` once more when it failed because no connection could be made.
+    ///
+    /// The manager keeps the outcome of its last reconnect and hands it to the next call
+    /// before it starts another one, so after Redis comes back the first call would fail
+    /// with the stale refusal of an attempt made while it was down. A refusal means the
+    /// command never left this process, so sending it again cannot apply it twice; any
+    /// other failure (a dropped connection, a timeout after sending) is returned as it is.
+    async fn retrying<T, F, Fut>(&self, op: &'static str, attempt: F) -> Result<T, RedisError>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        match attempt(self.manager.clone()).await {
+            Err(e) if e.is_connection_refusal() => attempt(self.manager.clone()).await,
+            other => other,
+        }
+        .map_err(|e| RedisError::from_redis(op, &e))
     }
 }

@@ -252,20 +252,16 @@ impl RedisHandleStore {
             bytes: payload.len() as u64,
             constraints,
         };
-        let mut c = self.conn.manager.clone();
-        let now: u64 = self
-            .store_script
-            .arg(&self.conn.prefix)
+        let mut inv = self.store_script.prepare_invoke();
+        inv.arg(&self.conn.prefix)
             .arg(handle.id.as_str())
             .arg(handle.bytes)
             .arg(ttl_ms)
             .arg(self.config.max_total_bytes.unwrap_or(0))
             .arg(self.config.max_entries)
             .arg(meta_json(&handle)?)
-            .arg(payload)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("store", &e))?;
+            .arg(payload);
+        let now: u64 = self.conn.invoke("store", &inv).await?;
         handle.created_at_ms = now;
         handle.expires_at_ms = now + ttl_ms;
         Ok(handle)
@@ -284,15 +280,11 @@ impl RedisHandleStore {
         if id.len() != 32 || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return Err(not_found().into());
         }
-        let mut c = self.conn.manager.clone();
-        let reply: GetReply = self
-            .get_script
-            .arg(&self.conn.prefix)
+        let mut inv = self.get_script.prepare_invoke();
+        inv.arg(&self.conn.prefix)
             .arg(id)
-            .arg(if with_data { "1" } else { "0" })
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis(op, &e))?;
+            .arg(if with_data { "1" } else { "0" });
+        let reply: GetReply = self.conn.invoke(op, &inv).await?;
         let corrupt = || RedisError::Corrupt(format!("handle record {id}"));
         match reply {
             (0, ..) => Err(not_found().into()),
@@ -353,39 +345,27 @@ impl RedisHandleStore {
 
     /// Removes an entry; whether it was present.
     pub async fn remove(&self, id: &str) -> Result<bool, RedisError> {
-        let mut c = self.conn.manager.clone();
-        let n: u64 = self
-            .remove_script
-            .arg(&self.conn.prefix)
-            .arg(id)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("remove", &e))?;
+        let mut inv = self.remove_script.prepare_invoke();
+        inv.arg(&self.conn.prefix).arg(id);
+        let n: u64 = self.conn.invoke("remove", &inv).await?;
         Ok(n == 1)
     }
 
     /// Removes every expired entry; how many.
     pub async fn evict_expired(&self) -> Result<usize, RedisError> {
-        let mut c = self.conn.manager.clone();
-        let n: u64 = self
-            .sweep_script
-            .arg(&self.conn.prefix)
-            .invoke_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("evict_expired", &e))?;
+        let mut inv = self.sweep_script.prepare_invoke();
+        inv.arg(&self.conn.prefix);
+        let n: u64 = self.conn.invoke("evict_expired", &inv).await?;
         Ok(n as usize)
     }
 
     /// Bytes and entries held now, across all workers (one round trip, read together).
     pub async fn usage(&self) -> Result<(u64, u64), RedisError> {
-        let mut c = self.conn.manager.clone();
-        let (bytes, n): (Option<u64>, Option<u64>) = redis::cmd("HMGET")
-            .arg(format!("{}hs", self.conn.prefix))
+        let mut cmd = redis::cmd("HMGET");
+        cmd.arg(format!("{}hs", self.conn.prefix))
             .arg("bytes")
-            .arg("n")
-            .query_async(&mut c)
-            .await
-            .map_err(|e| RedisError::from_redis("usage", &e))?;
+            .arg("n");
+        let (bytes, n): (Option<u64>, Option<u64>) = self.conn.query("usage", &cmd).await?;
         Ok((bytes.unwrap_or(0), n.unwrap_or(0)))
     }
 }

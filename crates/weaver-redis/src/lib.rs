@@ -54,8 +54,9 @@
 //!   tokens come back.
 //! * **Fail closed.** Redis unreachable is [`RedisError::Unavailable`]: nothing is stored
 //!   or charged and there is no local fallback. The connection manager reconnects by
-//!   itself; once Redis is back, a call or two may still fail (`Unavailable`) while the
-//!   dropped connection is noticed and re-established, then calls succeed.
+//!   itself; once Redis is back the next call succeeds (a call refused while connecting
+//!   never left the process and is sent once more; one cut off mid-flight may have run and
+//!   is not resent: it fails `Unavailable`).
 //! * **The synchronous seam.** [`RedisBudgetBackend`] puts a `weaver_budget::BudgetManager`
 //!   (reservation guards, `suggested_mode`) on the shared budget unchanged;
 //!   [`RedisHandleBackend`] does the same for handles (`HandleBackend`, e.g. a
