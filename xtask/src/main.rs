@@ -14,6 +14,7 @@
 //! cargo xtask dist [--out DIR]        # completions + man pages into target/dist/
 //! ```
 
+mod disk;
 mod dist;
 mod fuzz;
 mod layering;
@@ -152,16 +153,20 @@ fn ci() -> Result<(), String> {
     ]);
     run(clippy)?;
     test()?;
+    // Each stage that links executables no later stage runs deletes them (see disk.rs).
+    disk::after_stage("the tests", true);
     // weaver-kernel's OpenTelemetry export is behind a feature the workspace runs skip.
     let mut otel = cargo();
     otel.args(["test", "-p", "weaver-kernel", "--features", "otel"]);
     run(otel)?;
+    disk::after_stage("the otel tests", true);
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
     run(doc)?;
     deny()?;
     release::package(&root())?;
+    disk::after_stage("package", true);
     release::features(&root())?;
     fuzz::smoke()
 }

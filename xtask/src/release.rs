@@ -269,6 +269,7 @@ pub(crate) fn features(root: &Path) -> Result<(), String> {
             let mut test = super::cargo();
             test.args(["test", "-p", &k.name, flag, "--all-targets"]);
             super::run(test)?;
+            super::disk::after_stage(&format!("{} {flag}", k.name), true);
         }
     }
     eprintln!("features: ok ({:.0} s)", start.elapsed().as_secs_f64());
