@@ -222,11 +222,25 @@ fn dev_profile_config(root: &Path) -> Result<Vec<String>, String> {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
     for (key, value) in table {
-        let key = format!("{prefix}.{key}");
+        let key = format!("{prefix}.{}", dotted_key_part(key));
         match value {
             toml::Value::Table(t) => flatten(&key, t, out),
             scalar => out.push(format!("{key}={scalar}")),
         }
+    }
+}
+
+/// One part of a dotted TOML key as `--config` parses it: bare when it may be (letters,
+/// digits, `-`, `_`), quoted otherwise, as `[profile.dev.package."*"]` needs.
+fn dotted_key_part(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if bare {
+        key.to_owned()
+    } else {
+        toml::Value::String(key.to_owned()).to_string()
     }
 }
 
@@ -327,7 +341,8 @@ mod tests {
     #[test]
     fn profiles_become_config_arguments() {
         let table: toml::Table = toml::from_str(
-            "debug = \"line-tables-only\"\n[package.regex-automata]\nopt-level = 3\n",
+            "debug = \"line-tables-only\"\n[package.regex-automata]\nopt-level = 3\n\
+             [package.\"*\"]\ndebug = false\n",
         )
         .unwrap();
         let mut out = Vec::new();
@@ -336,6 +351,7 @@ mod tests {
             out,
             [
                 "profile.dev.debug=\"line-tables-only\"",
+                "profile.dev.package.\"*\".debug=false",
                 "profile.dev.package.regex-automata.opt-level=3"
             ]
         );
