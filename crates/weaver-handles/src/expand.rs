@@ -443,10 +443,12 @@ fn text_page(
     let cap = budget.max_chars - 2;
     let mut want = cap;
     let mut attempt = 0;
+    let rest = json_len(&s[start..]);
     loop {
         // A rest that fits whole (every short text) needs no walk character by character.
-        let end = if json_len(&s[start..]) <= want {
-            len
+        // `size`: the JSON bytes of `s[start..end]`.
+        let (end, size) = if rest <= want {
+            (len, rest)
         } else {
             let mut end = start;
             let mut size = 0u64;
@@ -458,10 +460,16 @@ fn text_page(
                 size += l;
                 end += c.len_utf8();
             }
-            end
+            (end, size)
         };
         let (text, covered, report) = redact_window(s, start, end, redactor);
-        let shown = json_len(&text);
+        // Each marker written is one finding: with none, the text is `s[start..end]`.
+        let shown = if report.is_empty() {
+            size
+        } else {
+            json_len(&text)
+        };
+        debug_assert_eq!(shown, json_len(&text));
         attempt += 1;
         // Markers may be longer than what they replace: shrink the window by the overshoot
         // and retry; after a few tries, drop the page text rather than exceed the cap.
