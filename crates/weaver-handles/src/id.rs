@@ -48,11 +48,12 @@ impl HandleId {
         // Written digit by digit: the formatting machinery costs more than the rest of
         // drawing an id.
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = String::with_capacity(32);
-        for shift in (0..32).rev() {
-            text.push(char::from(HEX[((n >> (shift * 4)) & 0xf) as usize]));
+        let mut digits = [0u8; 32];
+        for (i, d) in digits.iter_mut().enumerate() {
+            *d = HEX[((n >> (124 - 4 * i)) & 0xf) as usize];
         }
-        HandleId(text)
+        // Always ASCII, so never the empty fallback.
+        HandleId(std::str::from_utf8(&digits).unwrap_or_default().to_owned())
     }
 
     /// The 128-bit value, if `text` is a well-formed id (32 lowercase hex digits).
