@@ -5,11 +5,15 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use weaver_redact::{Kind, Policy, Redactor, Report};
 
 use crate::query::{Condition, ExpandQuery, json_eq};
 use crate::{Handle, HandleError};
+
+mod copy;
+
+use copy::project;
 
 /// The smallest usable `max_chars`: room for a few rows or an omission marker.
 pub const MIN_EXPAND_CHARS: u64 = 256;
@@ -201,7 +205,8 @@ pub fn expand_value(
         clauses.push(Clause {
             field,
             cond: ClauseCond::Query(cond),
-            sensitive: !redactor.key_rule(field).is_plain() || redactor.is_pair_value_field(field),
+            sensitive: !redactor.key_rule_remembered(field).is_plain()
+                || redactor.is_pair_value_field(field),
         });
     }
 
@@ -383,106 +388,6 @@ fn visible_holds(
     }
 }
 
-/// Deepest budget for which rows are copied with a (bounded) recursive walk that stops at
-/// the elision depth; deeper budgets copy iteratively and let the redactor elide.
-const BOUNDED_COPY_DEPTH: usize = 64;
-
-/// Copies what the caller may see of a row: for an object, the selected fields in the
-/// row's own order, at most `max_fields` of them; anything else whole. Containers at the
-/// elision depth are not copied at all but replaced by the redactor's elision marker, so
-/// a page costs what it shows, not what the row holds. Also returns how many fields were
-/// selected before the cap, and the fields masked as values of a sensitive name/value
-/// pair (decided on the whole row, so a pair name left out still protects its value).
-fn project<'r>(
-    row: &'r Value,
-    fields: Option<&[String]>,
-    max_fields: usize,
-    depth_limit: usize,
-    redactor: &Redactor,
-) -> (Value, usize, Vec<&'r str>) {
-    let copy = |v: &Value, depth: usize| {
-        if depth_limit <= BOUNDED_COPY_DEPTH {
-            copy_bounded(v, depth, depth_limit, redactor)
-        } else {
-            weaver_redact::clone_deep(v)
-        }
-    };
-    let Value::Object(m) = row else {
-        return (copy(row, 0), 0, Vec::new());
-    };
-    if depth_limit == 0 {
-        return (copy(row, 0), m.len(), Vec::new());
-    }
-    let mut out = Map::new();
-    let mut selected = 0;
-    // Decided on the whole row: a pair name left out of the selection still protects
-    // its value.
-    let pair = redactor.pair_rule(m);
-    let mut pair_masked = Vec::new();
-    for (k, v) in m {
-        if fields.is_none_or(|f| f.iter().any(|x| x == k)) {
-            selected += 1;
-            if out.len() < max_fields {
-                let masked_pair = redactor.pair_masks(pair, k, v);
-                if masked_pair {
-                    pair_masked.push(k.as_str());
-                }
-                let child = if masked_pair
-                    || (is_container(v) && 1 >= depth_limit && !redactor.key_rule(k).is_plain())
-                {
-                    // Masked whatever it holds; no need to copy it.
-                    Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
-                } else {
-                    copy(v, 1)
-                };
-                out.insert(k.clone(), child);
-            }
-        }
-    }
-    (Value::Object(out), selected, pair_masked)
-}
-
-fn is_container(v: &Value) -> bool {
-    matches!(v, Value::Array(_) | Value::Object(_))
-}
-
-/// Copies `v` (at `depth`), replacing containers at `limit` or deeper by the elision
-/// marker. Recursion is bounded by `limit` (at most [`BOUNDED_COPY_DEPTH`]).
-fn copy_bounded(v: &Value, depth: usize, limit: usize, redactor: &Redactor) -> Value {
-    match v {
-        Value::Array(a) if depth >= limit => {
-            Value::String(weaver_redact::elision_marker(false, a.len(), limit))
-        }
-        Value::Object(m) if depth >= limit => {
-            Value::String(weaver_redact::elision_marker(true, m.len(), limit))
-        }
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|c| copy_bounded(c, depth + 1, limit, redactor))
-                .collect(),
-        ),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, c)| {
-                    let child = if is_container(c)
-                        && depth + 1 >= limit
-                        && !redactor.key_rule(k).is_plain()
-                    {
-                        // A container under a key that is not plain is masked, not
-                        // elided: keep its place with the marker, which the redactor
-                        // masks there.
-                        Value::String(redactor.marker(Kind::SensitiveKey).to_owned())
-                    } else {
-                        copy_bounded(c, depth + 1, limit, redactor)
-                    };
-                    (k.clone(), child)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// Bytes `c` takes inside a compact JSON string.
 fn json_char_len(c: char) -> u64 {
     match c {
@@ -538,10 +443,12 @@ fn text_page(
     let cap = budget.max_chars - 2;
     let mut want = cap;
     let mut attempt = 0;
+    let rest = json_len(&s[start..]);
     loop {
         // A rest that fits whole (every short text) needs no walk character by character.
-        let end = if json_len(&s[start..]) <= want {
-            len
+        // `size`: the JSON bytes of `s[start..end]`.
+        let (end, size) = if rest <= want {
+            (len, rest)
         } else {
             let mut end = start;
             let mut size = 0u64;
@@ -553,10 +460,16 @@ fn text_page(
                 size += l;
                 end += c.len_utf8();
             }
-            end
+            (end, size)
         };
         let (text, covered, report) = redact_window(s, start, end, redactor);
-        let shown = json_len(&text);
+        // Each marker written is one finding: with none, the text is `s[start..end]`.
+        let shown = if report.is_empty() {
+            size
+        } else {
+            json_len(&text)
+        };
+        debug_assert_eq!(shown, json_len(&text));
         attempt += 1;
         // Markers may be longer than what they replace: shrink the window by the overshoot
         // and retry; after a few tries, drop the page text rather than exceed the cap.
@@ -663,6 +576,7 @@ mod tests {
         }
     }
 
+    /// `copy_bounded` as it was before subtrees were cloned: every map rebuilt key by key.
     #[test]
     fn boundaries_snap_inside_multibyte_chars() {
         let s = "aé€";

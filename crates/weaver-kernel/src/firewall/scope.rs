@@ -26,6 +26,12 @@ fn utf8_prefix(bytes: &[u8]) -> &str {
     }
 }
 
+/// Longest text `scrub_at` first asks `Redactor::may_change` about. Measured on the
+/// text_20mb workload: 78 % of 64-byte windows, 38 % of 128-byte, 9 % of 256-byte and 1 % of
+/// 512-byte windows hold no anchor; past that the prefilter's walk is spent on texts the
+/// scanner then reads again.
+const PREFILTER_MAX: usize = 256;
+
 /// Names of projected-out fields kept for the warning.
 const NOTED_FIELDS: usize = 3;
 /// Characters of a noted field name.
@@ -173,6 +179,13 @@ impl<'a> Scope<'a> {
 
     /// Redacts a text, recording what was masked under `pointer`.
     pub(crate) fn scrub_at<'t>(&self, text: &'t str, pointer: &str) -> Cow<'t, str> {
+        // Most short texts of a frame (names, statuses, facts built from them) hold no
+        // anchor of any rule: `may_change` proves `redact_str` would return them borrowed
+        // with no finding, without setting the scanner up. A long text almost always holds
+        // one (see `PREFILTER_MAX`), so the proof would only be paid for twice.
+        if text.len() <= PREFILTER_MAX && !self.redactor.may_change(text) {
+            return Cow::Borrowed(text);
+        }
         let quick = self.redactor.redact_str(text);
         if matches!(quick, Cow::Borrowed(_)) {
             return quick;
@@ -435,5 +448,41 @@ impl Guard for Scope<'_> {
 
     fn elided(&self, is_map: bool, len: usize, max_depth: usize) -> String {
         weaver_redact::elision_marker(is_map, len, max_depth)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter shortcut of `scrub_at` changes nothing: every text comes out as the
+    /// scanner writes it, with a finding exactly when it changed.
+    #[test]
+    fn scrub_at_equals_the_scanner() {
+        let r = Redactor::new();
+        let scope = Scope::new(&r, None, 3);
+        let long_clean = "a quiet sentence with nothing to hide. ".repeat(PREFILTER_MAX / 16);
+        let long_secret = format!("{long_clean}then mail bob@example.com");
+        assert!(long_clean.len() > PREFILTER_MAX);
+        for text in [
+            long_clean.as_str(),
+            long_secret.as_str(),
+            "",
+            "delivered",
+            "Total rows: 3",
+            "amount: min=737.96, max=187150.00",
+            "reach me at bob@example.com",
+            "card 4111 1111 1111 1111 on file",
+            "call 212-555-0101 tonight",
+            "token=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
+            "created_at distribution: 2024-05-01T00:00:11Z=1",
+        ] {
+            let before = scope.report.borrow().total();
+            let out = scope.scrub_at(text, "/facts");
+            assert_eq!(out, r.redact_str(text), "{text:?}");
+            let found = scope.report.borrow().total() - before;
+            assert_eq!(found > 0, out != text, "{text:?}");
+        }
+        assert!(scope.report.borrow().total() >= 4);
     }
 }

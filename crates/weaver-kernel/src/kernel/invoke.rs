@@ -304,7 +304,7 @@ impl Inner {
                 None,
             )?;
             bump(&self.stats.handle_stores);
-            audit.trace.handle_id = Some(h.id.to_string());
+            audit.trace.handle_id = Some(h.id.as_str().to_owned());
             Some(h)
         };
         // Field by field (not a struct literal), so fields the firewall adds later keep

@@ -286,7 +286,7 @@ impl Inner {
 /// A fresh 128-bit random id.
 pub(crate) fn new_id() -> Result<String, KernelError> {
     HandleId::random()
-        .map(|id| id.to_string())
+        .map(|id| id.as_str().to_owned())
         .map_err(|e| KernelError::Random(e.to_string()))
 }
 

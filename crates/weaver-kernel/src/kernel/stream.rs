@@ -516,7 +516,7 @@ impl Live {
         ) {
             Ok(h) => {
                 bump(&inner.stats.handle_stores);
-                self.guard.trace.handle_id = Some(h.id.to_string());
+                self.guard.trace.handle_id = Some(h.id.as_str().to_owned());
                 self.streamer.context_mut().handle = Some(h);
             }
             Err(_) => self.over_cap = true,
