@@ -126,8 +126,8 @@ pub(crate) fn voter_check(hay: &[u8], s: usize, e: usize) -> Verdict {
 }
 
 /// NG plate: the letters in one case; lower case only with its dash (`abc123de` is as
-/// often an identifier). The spaced form, in capitals only, may not end in a byte unit
-/// (`SSD 512GB`, `RAM 256MB` are sizes).
+/// often an identifier). The spaced form, in capitals only, may not end in a byte unit or
+/// an amount's magnitude (`SSD 512GB`, `USD 300BN`, `EUR 250MM` are sizes and sums).
 pub(crate) fn ng_plate_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
     let letters: Vec<u8> = m.iter().copied().filter(u8::is_ascii_alphabetic).collect();
@@ -135,7 +135,13 @@ pub(crate) fn ng_plate_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let lower = letters.iter().all(u8::is_ascii_lowercase);
     let ok = match m.get(3) {
         Some(b'-') => upper || lower,
-        Some(b' ') => upper && !matches!(&m[7..], b"KB" | b"MB" | b"GB" | b"TB" | b"PB"),
+        Some(b' ') => {
+            upper
+                && !matches!(
+                    &m[7..],
+                    b"KB" | b"MB" | b"GB" | b"TB" | b"PB" | b"BN" | b"MM"
+                )
+        }
         _ => upper,
     } && alone(hay, s, e);
     Verdict::of(ok, s, e, Kind::VehiclePlate)
