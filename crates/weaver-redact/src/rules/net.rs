@@ -109,11 +109,14 @@ pub(crate) fn ipv6_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let colons = memchr::memchr_iter(b':', &m[..n]).count();
     let b1 = s.checked_sub(1).map(|i| hay[i]);
     let after = hay.get(s + n).copied();
-    // A lone `::` (a C++ scope, a Haskell type) is not worth masking; with a prefix
-    // (`::/0`, the default route) it is an address.
+    // A lone `::` inside a line (a C++ scope, a Haskell type `f :: Int`) is not an
+    // address; with a prefix (`::/0`, the default route), as a key's value (`src=::`) or
+    // ending its line after a space (`bind ::`) it is the unspecified address.
     let bare_route = n == 2 && prefix_len(hay, s + n, 128) > 0;
+    let line_end = matches!(after, None | Some(b'\n' | b'\r'));
+    let bare_value = n == 2 && (b1 == Some(b'=') || (line_end && matches!(b1, Some(b' ' | b'\t'))));
     if colons < 2
-        || (n < 3 && !bare_route)
+        || (n < 3 && !bare_route && !bare_value)
         || word(b1)
         || matches!(b1, Some(b':' | b'.'))
         || word(after)

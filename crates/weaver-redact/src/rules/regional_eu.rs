@@ -34,7 +34,7 @@ pub(crate) enum Rule {
     UkPostcode,
     /// UK plates, current (`AB51 ABC`) and prefix (`A123 BCD`) formats.
     UkPlate,
-    /// UK plates, suffix format (`ABC123D`), written compact.
+    /// UK plates, suffix format (`ABC123D`, `ABC 123D`).
     UkPlateSuffix,
     /// TR plates (`34 AB 1234`): spaced capitals with an issued series as they stand, other
     /// forms after a context word.
@@ -67,8 +67,10 @@ pub(crate) const UK_POSTCODE: &str = r"GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][
 /// UK plates: current (two letters, age identifier, three letters) and prefix (year
 /// letter, 1–3 digits, three letters).
 pub(crate) const UK_PLATE: &str = r"[A-Za-z]{1,2}[0-9]{1,3}[ \-]?[A-Za-z]{3}";
-/// UK plates, suffix format (three letters, 1–3 digits, year letter), compact.
-pub(crate) const UK_PLATE_SUFFIX: &str = r"[A-Za-z]{3}[0-9]{1,3}[A-Za-z]";
+/// UK plates, suffix format (three letters, 1–3 digits, year letter), compact or spaced
+/// (a spaced one is held across its space only in capitals, by the trigger's
+/// `[A-Z]{2} [0-9]` branch).
+pub(crate) const UK_PLATE_SUFFIX: &str = r"[A-Za-z]{3} ?[0-9]{1,3}[A-Za-z]";
 /// TR plates: province 01–81, 1–3 letters, 2–5 digits.
 pub(crate) const TR_PLATE: &str = r"(?:0[1-9]|[1-7][0-9]|8[01]) ?[A-Za-z]{1,3} ?[0-9]{2,5}";
 /// UK NINO in groups: `AB 12 34 56 C`, `AB 123456C`.
@@ -155,9 +157,13 @@ fn upper(m: &[u8]) -> bool {
     !m.iter().any(u8::is_ascii_lowercase)
 }
 
-/// Whether a small-letter token could be a hex fragment (every letter `a`–`f`).
+/// Whether a small-letter token could be a hex fragment: every letter `a`–`f`, and more
+/// than the one leading letter. A single letter before a run of digits (`c01234565`) is
+/// how these ids are typed in small letters; a random 9–10 character hex token has that
+/// shape about once in 100–200, and the check digit that must also hold leaves about one
+/// in 1 000–2 000.
 fn hex_like(m: &[u8]) -> bool {
-    m.iter().all(u8::is_ascii_hexdigit)
+    m.iter().all(u8::is_ascii_hexdigit) && m[1..].iter().any(u8::is_ascii_alphabetic)
 }
 
 const PASSPORT_WORDS: [&[u8]; 8] = [

@@ -64,11 +64,19 @@ fn day_month_ok(dd: u32, mm: u32) -> bool {
     (1..=31).contains(&dd) && (1..=12).contains(&mm)
 }
 
-/// DE social security number: a birth date `DDMMYY`, then the initial as two digits; the
-/// twelve digits weighted 2 1 2 5 7 1 2 1 2 1 2 1, cross sums added, mod 10 is the check.
+/// The day of a DE social security number: the birth day, or (when the serial numbers of
+/// that day and letter are used up) the day raised by 32 or 64, or the 1st raised by 96
+/// (VKVV § 2 and the carriers' rules under it).
+fn de_social_day_ok(dd: u32) -> bool {
+    ((1..=31).contains(&(dd % 32)) && dd <= 95) || dd == 97
+}
+
+/// DE social security number: a birth date `DDMMYY` (the day possibly raised, see
+/// [`de_social_day_ok`]), then the initial as two digits; the twelve digits weighted
+/// 2 1 2 5 7 1 2 1 2 1 2 1, cross sums added, mod 10 is the check.
 pub(crate) fn de_social_ok(m: &[u8]) -> bool {
     const W: [u32; 12] = [2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1];
-    if m.len() != 12 || !day_month_ok(two(&m[2..4]), two(&m[4..6])) {
+    if m.len() != 12 || !de_social_day_ok(two(&m[2..4])) || !(1..=12).contains(&two(&m[4..6])) {
         return false;
     }
     let [a, b] = letter_digits(m[8]);
