@@ -192,6 +192,25 @@ pub(crate) fn varied(d: &[u8]) -> bool {
     seen.iter().filter(|&&x| x).count() >= 3
 }
 
+/// Whether the run at `s` is the value of a labelled field: right after `=` (logfmt, a
+/// query string, an environment line) or a JSON key's `":`, a quote and spaces allowed
+/// between. The label says what the value is (`req=`, `order_id=`, `"ts":`), so a bare
+/// run there is an opt-in id only when the label holds the id's context word.
+pub(crate) fn labelled(hay: &[u8], s: usize) -> bool {
+    let mut i = s;
+    if i > 0 && matches!(hay[i - 1], b'"' | b'\'') {
+        i -= 1;
+    }
+    while i > 0 && hay[i - 1] == b' ' {
+        i -= 1;
+    }
+    match i.checked_sub(1).map(|j| hay[j]) {
+        Some(b'=') => true,
+        Some(b':') => i >= 2 && hay[i - 2] == b'"',
+        _ => false,
+    }
+}
+
 /// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
 pub(crate) fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
     let lo = s.saturating_sub(CONTEXT_WINDOW);

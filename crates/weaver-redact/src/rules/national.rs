@@ -2,11 +2,12 @@
 //! check digit), AU ABN (mod 89) and TFN (mod 11), UK NHS number (mod 11). They ride the
 //! digit trigger, for the opt-in `national_id` kind. A number with a valid check is masked
 //! as it stands, grouped (`2345 6789 0124`, `960121-1234567`) or bare; a bare 10- or
-//! 13-digit run that reads as a Unix time ([`unix_time_like`]) only after a context
-//! keyword (see [`has_context`]).
+//! 13-digit run that reads as a Unix time ([`unix_time_like`]), of fewer than three
+//! distinct digits or the value of a field labelled otherwise ([`bare_alone`]) only after a
+//! context keyword (see [`has_context`]).
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, unix_time_like, varied};
+use super::digits::{digits_of, has_context, labelled, unix_time_like, varied};
 use crate::Kind;
 
 /// Aadhaar: 12 digits, the first 2–9, grouped 4-4-4 or bare.
@@ -19,6 +20,7 @@ pub(crate) const AU_ABN: &str = r"\b[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b";
 /// AU TFN (9 digits, 3-3-3) and UK NHS number (10 digits, 3-3-4): keyword only.
 pub(crate) const TFN_NHS: &str = r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3,4}\b";
 
+const AADHAAR_WORDS: [&[u8]; 3] = [b"aadhaar", b"aadhar", b"uidai"];
 const RRN_WORDS: [&[u8]; 6] = [
     b"rrn",
     b"resident registration",
@@ -27,7 +29,9 @@ const RRN_WORDS: [&[u8]; 6] = [
     b"foreign",
     b"\xec\x99\xb8\xea\xb5\xad\xec\x9d\xb8", // 외국인
 ];
-const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
+const ABN_WORDS: [&[u8]; 2] = [b"abn", b"business number"];
+/// The context words of an AU TFN.
+pub(crate) const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
 const NHS_WORDS: [&[u8]; 1] = [b"nhs"];
 
 /// Not part of a longer grouped or dotted number (`1234-5678-9012-3456`, `1.2345…`).
@@ -92,6 +96,13 @@ pub(crate) fn verhoeff_ok(digits: &[u8]) -> bool {
     c == 0
 }
 
+/// Whether a bare run `d` at `s` with a valid check is masked as it stands: three
+/// different digits at least ([`varied`]) and not the value of a field labelled otherwise
+/// ([`labelled`]); or after one of `words`.
+pub(crate) fn bare_alone(hay: &[u8], s: usize, d: &[u8], words: &[&[u8]]) -> bool {
+    varied(d) && !labelled(hay, s) || has_context(hay, s, words)
+}
+
 /// Aadhaar: Verhoeff-valid, the first digit 2–9, not one digit repeated; grouped 4-4-4
 /// with one separator, or bare.
 pub(crate) fn aadhaar_check(hay: &[u8], s: usize, e: usize) -> Verdict {
@@ -102,7 +113,7 @@ pub(crate) fn aadhaar_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let ok = verhoeff_ok(&d)
         && d.iter().any(|&b| b != d[0])
         && not_glued(hay, s, e)
-        && (grouped || sep == Seps::Bare && varied(&d));
+        && (grouped || sep == Seps::Bare && bare_alone(hay, s, &d, &AADHAAR_WORDS));
     Verdict::of(ok, s, e, Kind::NationalId)
 }
 
@@ -124,7 +135,7 @@ pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let offset = if num(6) >= 5 { 13 } else { 11 };
     let check_ok = (offset - sum % 11) % 10 == num(12);
     let dashed = m.len() == 14;
-    let bare_ok = check_ok && !unix_time_like(&d) && varied(&d);
+    let bare_ok = check_ok && !unix_time_like(&d) && varied(&d) && !labelled(hay, s);
     let ok =
         date_ok && not_glued(hay, s, e) && (dashed || bare_ok || has_context(hay, s, &RRN_WORDS));
     Verdict::of(ok, s, e, Kind::NationalId)
@@ -149,7 +160,9 @@ pub(crate) fn abn_ok(d: &[u8]) -> bool {
 pub(crate) fn abn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
     let d = digits_of(m);
-    let ok = (m.len() == 14 || m.len() == 11 && varied(&d)) && abn_ok(&d) && not_glued(hay, s, e);
+    let ok = (m.len() == 14 || m.len() == 11 && bare_alone(hay, s, &d, &ABN_WORDS))
+        && abn_ok(&d)
+        && not_glued(hay, s, e);
     Verdict::of(ok, s, e, Kind::NationalId)
 }
 
@@ -192,7 +205,7 @@ pub(crate) fn tfn_nhs_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     }
     let (tfn, nhs) = (tfn_ok(&d), nhs_ok(&d));
     let alone = match m.len() - d.len() {
-        0 => varied(&d) && (tfn || !unix_time_like(&d)),
+        0 => varied(&d) && !labelled(hay, s) && (tfn || !unix_time_like(&d)),
         2 => true,
         _ => false,
     };

@@ -19,8 +19,8 @@
 mod ids;
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, unix_time_like, varied};
-use super::national::not_glued;
+use super::digits::{digits_of, has_context, unix_time_like};
+use super::national::{bare_alone, not_glued};
 use super::pii::standalone;
 use super::regional_world::dea_ok;
 use crate::Kind;
@@ -190,6 +190,15 @@ const PLATE_WORDS: [&[u8]; 8] = [
     b"plaka",
     b"ara\xc3\xa7",
 ];
+const LANR_WORDS: [&[u8]; 4] = [b"lanr", b"arztnummer", b"arzt-nr", b"arztnr"];
+const TAX_WORDS: [&[u8]; 6] = [
+    b"steuer",
+    b"idnr",
+    b"identifikationsnummer",
+    b"tax id",
+    b"tax-id",
+    b"taxid",
+];
 const ORG_WORDS: [&[u8]; 4] = [b"org", b"company", b"f\xc3\xb6retag", b"business"];
 
 /// Runs the check of `rule` on the candidate `hay[s..e]`.
@@ -234,10 +243,12 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
         }
         Rule::DeSocial => Verdict::of(one_case(m) && de_social_ok(m), s, e, Kind::NationalId),
         // A DE tax id's check passes one run in ten, its digit rule (one digit twice or
-        // thrice) about one in twenty-five: bare as it stands, like the others.
+        // thrice) about one in twenty-five: bare as it stands, like the others (see
+        // `bare_alone`).
         Rule::Digits11 => {
-            let ok =
-                tr_id_ok(m) || pesel_ok(m) || (de_tax_ok(m) && not_glued(hay, s, e) && varied(m));
+            let ok = tr_id_ok(m)
+                || pesel_ok(m)
+                || (de_tax_ok(m) && not_glued(hay, s, e) && bare_alone(hay, s, m, &TAX_WORDS));
             Verdict::of(ok, s, e, Kind::NationalId)
         }
         Rule::ItVat => Verdict::of(it_vat_ok(m), s, e, Kind::BusinessId),
@@ -247,7 +258,9 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
         Rule::SeOrgNumber => Verdict::of(
             org_number_ok(m)
                 && (m.len() == 11
-                    || (not_glued(hay, s, e) && varied(m) && !unix_time_like(&digits_of(m)))
+                    || (not_glued(hay, s, e)
+                        && !unix_time_like(&digits_of(m))
+                        && bare_alone(hay, s, m, &ORG_WORDS))
                     || has_context(hay, s, &ORG_WORDS)),
             s,
             e,
@@ -256,7 +269,7 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
         // The check digit (weights 4, 9) passes one run in ten; `business_id` and
         // `health_id` are opt-in, so a valid LANR stands alone.
         Rule::DeLanr => Verdict::of(
-            lanr_ok(m) && not_glued(hay, s, e) && varied(m),
+            lanr_ok(m) && not_glued(hay, s, e) && bare_alone(hay, s, m, &LANR_WORDS),
             s,
             e,
             Kind::HealthId,

@@ -6,16 +6,17 @@
 //!
 //! The kinds are opt-in, so a number whose public check digit holds is masked as it
 //! stands: grouped in its own layout (TH `1-2345-67890-12-1`, NPI 4-3-3, SIN 3-3-3, KR
-//! 3-2-5, ABA 4-4-1, Medicare 4-5-1) or bare. Two exceptions need a context word: a bare
-//! 10- or 13-digit run that reads as a present-day Unix time
-//! ([`unix_time_like`]), and the formats without a check digit (a KR driver licence, a
-//! passport's 9 digits), whose bare run is any database id. A ZA id carries a date, a
+//! 3-2-5, ABA 4-4-1, Medicare 4-5-1) or bare. These need a context word: a bare 10- or
+//! 13-digit run that reads as a present-day Unix time ([`unix_time_like`]), a bare run of
+//! fewer than three distinct digits ([`varied`]) or the value of a field labelled
+//! otherwise (`req=…`, [`labelled`]), and the formats without a check digit (a KR driver
+//! licence, a passport's 9 digits), whose bare run is any database id. A ZA id carries a
 //! citizenship digit and Luhn; a PH TIN is masked bare only after its word (its check is
 //! not public), with its check in its dashed 3-3-3-3 layout as it stands.
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, luhn_ok, unix_time_like, varied};
-use super::national::tfn_ok;
+use super::digits::{digits_of, has_context, labelled, luhn_ok, unix_time_like, varied};
+use super::national::{TFN_WORDS, tfn_ok};
 use super::regional_world::alone;
 use crate::Kind;
 
@@ -48,6 +49,17 @@ const TH_WORDS: [&[u8]; 6] = [
 ];
 const TIN_WORDS: [&[u8]; 6] = [b"tin ", b"tin:", b"tin#", b"tin no", b"tax id", b"taxpayer"];
 const NPI_WORDS: [&[u8]; 3] = [b"npi", b"provider", b"prescriber"];
+const SIN_WORDS: [&[u8]; 8] = [
+    b"sin ",
+    b"sin:",
+    b"sin#",
+    b"sin=",
+    b"social insurance",
+    b"nas ",
+    b"nas:",
+    b"assurance sociale",
+];
+const ACN_WORDS: [&[u8]; 3] = [b"acn ", b"acn:", b"company number"];
 const PASSPORT_WORDS: [&[u8]; 3] = [b"passport", b"travel document", b"passeport"];
 const DL_WORDS: [&[u8]; 4] = [
     b"license",
@@ -55,6 +67,8 @@ const DL_WORDS: [&[u8]; 4] = [
     b"driver",
     b"\xeb\xa9\xb4\xed\x97\x88", // 면허
 ];
+const ABA_WORDS: [&[u8]; 5] = [b"routing", b"aba ", b"aba:", b"rtn", b"transit"];
+const MEDICARE_WORDS: [&[u8]; 1] = [b"medicare"];
 const BRN_WORDS: [&[u8]; 4] = [
     b"brn ",
     b"brn:",
@@ -100,9 +114,10 @@ fn weighted(d: &[u8], w: &[u32]) -> u32 {
 /// When a bare run (digits only) of a valid number is masked.
 #[derive(Clone, Copy)]
 enum Bare<'a> {
-    /// As it stands: the check digit is the evidence (with three different digits at
-    /// least, see [`varied`]).
-    Alone,
+    /// As it stands, the check digit the evidence: with three different digits at least
+    /// ([`varied`]), and not as the value of a field labelled otherwise ([`labelled`]);
+    /// after one of these context words in any case.
+    Alone(&'a [&'a [u8]]),
     /// Only after one of these context words.
     After(&'a [&'a [u8]]),
 }
@@ -114,7 +129,7 @@ impl<'a> Bare<'a> {
         if unix_time_like(d) {
             Bare::After(words)
         } else {
-            Bare::Alone
+            Bare::Alone(words)
         }
     }
 }
@@ -138,7 +153,7 @@ fn decide(
         && match layout(m, groups) {
             Layout::Grouped => true,
             Layout::Bare => match bare {
-                Bare::Alone => varied(&d),
+                Bare::Alone(words) => varied(&d) && !labelled(hay, s) || has_context(hay, s, words),
                 Bare::After(words) => has_context(hay, s, words),
             },
             Layout::Other => false,
@@ -210,12 +225,12 @@ pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let sin = luhn_ok(&d) && !matches!(d[0], b'0' | b'8');
     let acn = (10 - weighted(&d, &[8, 7, 6, 5, 4, 3, 2, 1]) % 10) % 10 == value(&d, 8);
     let tries = [
-        (sin, Kind::NationalId),
-        (tfn_ok(&d), Kind::NationalId),
-        (acn, Kind::BusinessId),
+        (sin, &SIN_WORDS[..], Kind::NationalId),
+        (tfn_ok(&d), &TFN_WORDS[..], Kind::NationalId),
+        (acn, &ACN_WORDS[..], Kind::BusinessId),
     ];
-    for (valid, kind) in tries {
-        if let v @ Verdict::Mask(..) = decide(hay, s, e, 3, valid, Bare::Alone, kind) {
+    for (valid, words, kind) in tries {
+        if let v @ Verdict::Mask(..) = decide(hay, s, e, 3, valid, Bare::Alone(words), kind) {
             return v;
         }
     }
@@ -286,7 +301,15 @@ pub(crate) fn aba_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let prefix = value(&d, 0) * 10 + value(&d, 1);
     let valid = weighted(&d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]).is_multiple_of(10)
         && matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80);
-    decide(hay, s, e, 3, valid, Bare::Alone, Kind::BankAccount)
+    decide(
+        hay,
+        s,
+        e,
+        3,
+        valid,
+        Bare::Alone(&ABA_WORDS),
+        Kind::BankAccount,
+    )
 }
 
 /// AU Medicare: weights 1,3,7,9 twice; the ninth digit is the sum mod 10; bare or 4-5-1
@@ -294,5 +317,13 @@ pub(crate) fn aba_check(hay: &[u8], s: usize, e: usize) -> Verdict {
 pub(crate) fn medicare_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let valid = weighted(&d, &[1, 3, 7, 9, 1, 3, 7, 9]) % 10 == value(&d, 8);
-    decide(hay, s, e, 3, valid, Bare::Alone, Kind::HealthId)
+    decide(
+        hay,
+        s,
+        e,
+        3,
+        valid,
+        Bare::Alone(&MEDICARE_WORDS),
+        Kind::HealthId,
+    )
 }
