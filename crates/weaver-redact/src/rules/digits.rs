@@ -172,6 +172,45 @@ pub(crate) fn ssn_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
     area != b"000" && area != b"666"
 }
 
+/// Whether a bare digit run `d` reads as a Unix time of 2014–2033: 10 digits (seconds) or
+/// 13 (milliseconds) from `14…` to `19…`. Every log line carries one, so an opt-in id of
+/// that length and lead (NPI, KR BRN, SE organisationsnummer, UK NHS, TH id, KR RRN) needs
+/// its context word or its grouping there, even with its check digit: one timestamp in ten
+/// or eleven would pass the check.
+pub(crate) fn unix_time_like(d: &[u8]) -> bool {
+    matches!(d.len(), 10 | 13) && d[0] == b'1' && (b'4'..=b'9').contains(&d[1])
+}
+
+/// Whether the ASCII digits `d` hold at least three different digits. A bare run with a
+/// check digit but fewer (`1111111112`, `0000000000`) is a placeholder or a padded
+/// counter, kept like any low-entropy value.
+pub(crate) fn varied(d: &[u8]) -> bool {
+    let mut seen = [false; 10];
+    for &b in d {
+        seen[usize::from(b.wrapping_sub(b'0') % 10)] = true;
+    }
+    seen.iter().filter(|&&x| x).count() >= 3
+}
+
+/// Whether the run at `s` is the value of a labelled field: right after `=` (logfmt, a
+/// query string, an environment line) or a JSON key's `":`, a quote and spaces allowed
+/// between. The label says what the value is (`req=`, `order_id=`, `"ts":`), so a bare
+/// run there is an opt-in id only when the label holds the id's context word.
+pub(crate) fn labelled(hay: &[u8], s: usize) -> bool {
+    let mut i = s;
+    if i > 0 && matches!(hay[i - 1], b'"' | b'\'') {
+        i -= 1;
+    }
+    while i > 0 && hay[i - 1] == b' ' {
+        i -= 1;
+    }
+    match i.checked_sub(1).map(|j| hay[j]) {
+        Some(b'=') => true,
+        Some(b':') => i >= 2 && hay[i - 2] == b'"',
+        _ => false,
+    }
+}
+
 /// Whether one of `words` starts at a word start within [`CONTEXT_WINDOW`] bytes before `s`.
 pub(crate) fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
     let lo = s.saturating_sub(CONTEXT_WINDOW);

@@ -4,13 +4,14 @@
 //! Each rule is an exact pattern plus a check here, chosen by how much its shape says on
 //! its own:
 //! * a check digit (DE health insurance number, DE passport, DE social security number,
-//!   TR identity number, PL PESEL, SE personnummer and organisationsnummer, IT VAT number):
-//!   masked as it stands once the check holds;
+//!   TR identity number, PL PESEL, DE tax id, SE personnummer and organisationsnummer,
+//!   IT VAT number, DE LANR): masked as it stands once the check holds (a bare 10-digit
+//!   organisationsnummer that reads as a Unix time after its context word);
 //! * a distinctive layout (UK postcode with its letter rules, current UK plates with their
 //!   age identifier, UK driving licence): masked as it stands;
-//! * a shape that ordinary codes share (9 digits, 11 digits without a strong check,
-//!   old UK plates, compact TR plates, lowercase letter-and-digit ids): masked only after a context
-//!   word (`passport`, `LANR`, `Steuer-ID`, `plate`, `reg`, …).
+//! * a shape that ordinary codes share (old UK plates, compact TR plates, lowercase
+//!   letter-and-digit ids): masked only after a context word (`passport`, `plate`, `reg`,
+//!   …).
 //!
 //! Digit-only rules ride the digit trigger (1); the others share this module's
 //! [`trigger`] (5), which fires inside every candidate and holds the spaced ones whole.
@@ -18,7 +19,8 @@
 mod ids;
 
 use super::Verdict;
-use super::digits::has_context;
+use super::digits::{digits_of, has_context, unix_time_like};
+use super::national::{bare_alone, not_glued};
 use super::pii::standalone;
 use super::regional_world::dea_ok;
 use crate::Kind;
@@ -58,7 +60,7 @@ pub(crate) enum Rule {
     SePersonnummer,
     /// SE organisationsnummer (10 digits).
     SeOrgNumber,
-    /// DE LANR (9 digits), after a context word.
+    /// DE LANR (9 digits).
     DeLanr,
 }
 
@@ -194,7 +196,6 @@ const PLATE_WORDS: [&[u8]; 8] = [
     b"plaka",
     b"ara\xc3\xa7",
 ];
-const ORG_WORDS: [&[u8]; 4] = [b"org", b"company", b"f\xc3\xb6retag", b"business"];
 const LANR_WORDS: [&[u8]; 4] = [b"lanr", b"arztnummer", b"arzt-nr", b"arztnr"];
 const TAX_WORDS: [&[u8]; 6] = [
     b"steuer",
@@ -204,6 +205,7 @@ const TAX_WORDS: [&[u8]; 6] = [
     b"tax-id",
     b"taxid",
 ];
+const ORG_WORDS: [&[u8]; 4] = [b"org", b"company", b"f\xc3\xb6retag", b"business"];
 
 /// Runs the check of `rule` on the candidate `hay[s..e]`.
 pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
@@ -246,22 +248,34 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             Verdict::of(ok, s, e, Kind::Passport)
         }
         Rule::DeSocial => Verdict::of(one_case(m) && de_social_ok(m), s, e, Kind::NationalId),
+        // A DE tax id's check passes one run in ten, its digit rule (one digit twice or
+        // thrice) about one in twenty-five: bare as it stands, like the others (see
+        // `bare_alone`).
         Rule::Digits11 => {
-            let ok =
-                tr_id_ok(m) || pesel_ok(m) || (de_tax_ok(m) && has_context(hay, s, &TAX_WORDS));
+            let ok = tr_id_ok(m)
+                || pesel_ok(m)
+                || (de_tax_ok(m) && not_glued(hay, s, e) && bare_alone(hay, s, m, &TAX_WORDS));
             Verdict::of(ok, s, e, Kind::NationalId)
         }
         Rule::ItVat => Verdict::of(it_vat_ok(m), s, e, Kind::BusinessId),
         Rule::SePersonnummer => Verdict::of(personnummer_ok(m), s, e, Kind::NationalId),
-        // Bare ten digits with a Luhn digit are too common to stand alone.
+        // Bare ten digits with Luhn, a group digit and a third digit of 2 or more stand
+        // alone, unless they read as a Unix time (group 1, estates).
         Rule::SeOrgNumber => Verdict::of(
-            org_number_ok(m) && (m.len() == 11 || has_context(hay, s, &ORG_WORDS)),
+            org_number_ok(m)
+                && (m.len() == 11
+                    || (not_glued(hay, s, e)
+                        && !unix_time_like(&digits_of(m))
+                        && bare_alone(hay, s, m, &ORG_WORDS))
+                    || has_context(hay, s, &ORG_WORDS)),
             s,
             e,
             Kind::BusinessId,
         ),
+        // The check digit (weights 4, 9) passes one run in ten; `business_id` and
+        // `health_id` are opt-in, so a valid LANR stands alone.
         Rule::DeLanr => Verdict::of(
-            lanr_ok(m) && has_context(hay, s, &LANR_WORDS),
+            lanr_ok(m) && not_glued(hay, s, e) && bare_alone(hay, s, m, &LANR_WORDS),
             s,
             e,
             Kind::HealthId,

@@ -4,15 +4,19 @@
 //! business registration numbers (weighted sum), US ABA routing numbers (3-7-1) and AU
 //! Medicare numbers (weighted sum). They ride the digit trigger (8+ digits).
 //!
-//! The policy of [`super::national`]: a valid number written in its own grouping (TH
-//! `1-2345-67890-12-1`, NPI 4-3-3, SIN 3-3-3, KR 3-2-5, ABA 4-4-1, Medicare 4-5-1) is
-//! masked as it stands; a bare run, which collides with timestamps and database ids, only
-//! after a context word. A ZA id carries a date, a citizenship digit and Luhn, and is
-//! masked bare; so is a TH id outside the millisecond-timestamp range ([`th_check`]), and
-//! a PH TIN with its check in its dashed 3-3-3-3 layout.
+//! The kinds are opt-in, so a number whose public check digit holds is masked as it
+//! stands: grouped in its own layout (TH `1-2345-67890-12-1`, NPI 4-3-3, SIN 3-3-3, KR
+//! 3-2-5, ABA 4-4-1, Medicare 4-5-1) or bare. These need a context word: a bare 10- or
+//! 13-digit run that reads as a present-day Unix time ([`unix_time_like`]), a bare run of
+//! fewer than three distinct digits ([`varied`]) or the value of a field labelled
+//! otherwise (`req=…`, [`labelled`]), and the formats without a check digit (a KR driver
+//! licence, a passport's 9 digits), whose bare run is any database id. A ZA id carries a
+//! citizenship digit and Luhn; a PH TIN is masked bare only after its word (its check is
+//! not public), with its check in its dashed 3-3-3-3 layout as it stands.
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, luhn_ok};
+use super::digits::{digits_of, has_context, labelled, luhn_ok, unix_time_like, varied};
+use super::national::{TFN_WORDS, tfn_ok};
 use super::regional_world::alone;
 use crate::Kind;
 
@@ -55,7 +59,6 @@ const SIN_WORDS: [&[u8]; 8] = [
     b"nas:",
     b"assurance sociale",
 ];
-const TFN_WORDS: [&[u8]; 2] = [b"tfn", b"tax file"];
 const ACN_WORDS: [&[u8]; 3] = [b"acn ", b"acn:", b"company number"];
 const PASSPORT_WORDS: [&[u8]; 3] = [b"passport", b"travel document", b"passeport"];
 const DL_WORDS: [&[u8]; 4] = [
@@ -64,14 +67,14 @@ const DL_WORDS: [&[u8]; 4] = [
     b"driver",
     b"\xeb\xa9\xb4\xed\x97\x88", // 면허
 ];
+const ABA_WORDS: [&[u8]; 5] = [b"routing", b"aba ", b"aba:", b"rtn", b"transit"];
+const MEDICARE_WORDS: [&[u8]; 1] = [b"medicare"];
 const BRN_WORDS: [&[u8]; 4] = [
     b"brn ",
     b"brn:",
     b"business registration",
     b"\xec\x82\xac\xec\x97\x85\xec\x9e\x90", // 사업자
 ];
-const ABA_WORDS: [&[u8]; 5] = [b"routing", b"aba ", b"aba:", b"rtn", b"transit"];
-const MEDICARE_WORDS: [&[u8]; 1] = [b"medicare"];
 
 /// How a candidate is written.
 #[derive(PartialEq, Eq, Clone, Copy)]
@@ -108,16 +111,38 @@ fn weighted(d: &[u8], w: &[u32]) -> u32 {
         .sum()
 }
 
+/// When a bare run (digits only) of a valid number is masked.
+#[derive(Clone, Copy)]
+enum Bare<'a> {
+    /// As it stands, the check digit the evidence: with three different digits at least
+    /// ([`varied`]), and not as the value of a field labelled otherwise ([`labelled`]);
+    /// after one of these context words in any case.
+    Alone(&'a [&'a [u8]]),
+    /// Only after one of these context words.
+    After(&'a [&'a [u8]]),
+}
+
+impl<'a> Bare<'a> {
+    /// Alone, unless the digits `d` read as a Unix time ([`unix_time_like`]): then after
+    /// `words`.
+    fn unless_time(d: &[u8], words: &'a [&'a [u8]]) -> Self {
+        if unix_time_like(d) {
+            Bare::After(words)
+        } else {
+            Bare::Alone(words)
+        }
+    }
+}
+
 /// Masks `s..e` as `kind` when the number is valid, stands alone, is not one digit
-/// repeated, and is either grouped or (bare) after one of `words` (no words: bare as it
-/// stands too).
+/// repeated, and is either grouped or bare as `bare` allows.
 fn decide(
     hay: &[u8],
     s: usize,
     e: usize,
     groups: usize,
     valid: bool,
-    words: &[&[u8]],
+    bare: Bare<'_>,
     kind: Kind,
 ) -> Verdict {
     let m = &hay[s..e];
@@ -127,7 +152,10 @@ fn decide(
         && alone(hay, s, e)
         && match layout(m, groups) {
             Layout::Grouped => true,
-            Layout::Bare => words.is_empty() || has_context(hay, s, words),
+            Layout::Bare => match bare {
+                Bare::Alone(words) => varied(&d) && !labelled(hay, s) || has_context(hay, s, words),
+                Bare::After(words) => has_context(hay, s, words),
+            },
             Layout::Other => false,
         };
     Verdict::of(ok, s, e, kind)
@@ -137,19 +165,16 @@ fn decide(
 ///
 /// `national_id` is opt-in, and a valid check and province over 13 digits leave about one
 /// random run in 11: a bare valid id is masked without a context word. Except one class:
-/// a 13-digit run from `14…` to `19…` is how a millisecond Unix time of 2014–2033 reads,
-/// and every JSON log line has one; one in 11 of them would pass, so that range still
-/// needs the word (or the 1-4-5-2-1 grouping, which no timestamp has).
+/// a 13-digit run from `14…` to `19…` is how a millisecond Unix time of 2014–2033 reads
+/// ([`unix_time_like`]), and every JSON log line has one; one in 11 of them would pass,
+/// so that range still needs the word (or the 1-4-5-2-1 grouping, which no timestamp has).
 pub(crate) fn th_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let sum = weighted(&d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
     let province = value(&d, 1) * 10 + value(&d, 2);
     let valid = (11 - sum % 11) % 10 == value(&d, 12) && (10..=96).contains(&province);
-    let epoch_ms = d[0] == b'1' && (b'4'..=b'9').contains(&d[1]);
-    if valid && !epoch_ms && layout(&hay[s..e], 5) == Layout::Bare {
-        return decide(hay, s, e, 5, true, &[], Kind::NationalId);
-    }
-    decide(hay, s, e, 5, valid, &TH_WORDS, Kind::NationalId)
+    let bare = Bare::unless_time(&d, &TH_WORDS);
+    decide(hay, s, e, 5, valid, bare, Kind::NationalId)
 }
 
 /// Whether the 9th digit of a PH TIN is its check: the first 8 digits weighted 9 down to
@@ -176,36 +201,40 @@ pub(crate) fn ph_tin_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     Verdict::of(ok, s, e, Kind::NationalId)
 }
 
-/// NPI: Luhn over the card-issuer prefix `80840` and the 10 digits.
+/// NPI: Luhn over the card-issuer prefix `80840` and the 10 digits; bare as it stands
+/// unless it reads as a Unix time (an NPI starts with `1` or `2`, like every timestamp
+/// in seconds since 2001).
 pub(crate) fn npi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let digits = digits_of(&hay[s..e]);
+    let bare = Bare::unless_time(&digits, &NPI_WORDS);
     let mut d = b"80840".to_vec();
-    d.extend(digits_of(&hay[s..e]));
-    decide(hay, s, e, 3, luhn_ok(&d), &NPI_WORDS, Kind::HealthId)
+    d.extend(digits);
+    decide(hay, s, e, 3, luhn_ok(&d), bare, Kind::HealthId)
 }
 
-/// 9 digits: a CA SIN (Luhn, not starting `0` or `8`) or an AU TFN (mod 11) grouped 3-3-3
-/// or after its word; an AU ACN (mod 10) grouped with a leading `0` or after its word; a
-/// passport or a PH TIN only after its word.
+/// 9 digits: a CA SIN (Luhn, not starting `0` or `8`), an AU TFN (mod 11) or an AU ACN
+/// (mod 10), bare or grouped 3-3-3, as they stand; a passport (no check digit) or a PH
+/// TIN (no public check) only after its word.
+///
+/// Each check passes one random run in ten or eleven, so together they mask about a third
+/// of all bare 9-digit runs that stand alone: the price of asking for `national_id` and
+/// `business_id` (the default kinds never mask a bare 9-digit run but a valid SSN after
+/// its word).
 pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let sin = luhn_ok(&d) && !matches!(d[0], b'0' | b'8');
-    let tfn = weighted(&d, &[1, 4, 3, 7, 5, 8, 6, 9, 10]).is_multiple_of(11);
     let acn = (10 - weighted(&d, &[8, 7, 6, 5, 4, 3, 2, 1]) % 10) % 10 == value(&d, 8);
     let tries = [
         (sin, &SIN_WORDS[..], Kind::NationalId),
-        (tfn, &TFN_WORDS[..], Kind::NationalId),
+        (tfn_ok(&d), &TFN_WORDS[..], Kind::NationalId),
+        (acn, &ACN_WORDS[..], Kind::BusinessId),
     ];
     for (valid, words, kind) in tries {
-        if let v @ Verdict::Mask(..) = decide(hay, s, e, 3, valid, words, kind) {
+        if let v @ Verdict::Mask(..) = decide(hay, s, e, 3, valid, Bare::Alone(words), kind) {
             return v;
         }
     }
     let layout_ok = layout(&hay[s..e], 3) != Layout::Other && alone(hay, s, e);
-    // No SIN starts with 0: a grouped 0xx xxx xxx with an ACN's check is the ACN's.
-    let acn_grouped = d[0] == b'0' && layout(&hay[s..e], 3) == Layout::Grouped;
-    if layout_ok && acn && (acn_grouped || has_context(hay, s, &ACN_WORDS)) {
-        return Verdict::whole(s, e, Kind::BusinessId);
-    }
     if layout_ok && has_context(hay, s, &PASSPORT_WORDS) && d.iter().any(|&b| b != d[0]) {
         return Verdict::whole(s, e, Kind::Passport);
     }
@@ -236,37 +265,65 @@ pub(crate) fn za_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     Verdict::of(ok, s, e, Kind::NationalId)
 }
 
-/// KR driver licence: a region code of 11–28.
+/// KR driver licence: a region code of 11–28, grouped 2-2-6-2, or bare after its word: the
+/// two last digits have no public check, and a 12-digit run starting `11`–`28` is one
+/// database id in six.
 pub(crate) fn kr_dl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let region = value(&d, 0) * 10 + value(&d, 1);
     let valid = (11..=28).contains(&region);
-    decide(hay, s, e, 4, valid, &DL_WORDS, Kind::DriverLicense)
+    decide(
+        hay,
+        s,
+        e,
+        4,
+        valid,
+        Bare::After(&DL_WORDS),
+        Kind::DriverLicense,
+    )
 }
 
 /// KR business registration number: weights 1,3,7,1,3,7,1,3,5, plus the tens of
-/// 5 × the ninth digit.
+/// 5 × the ninth digit; bare as it stands unless it reads as a Unix time.
 pub(crate) fn kr_brn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let sum = weighted(&d, &[1, 3, 7, 1, 3, 7, 1, 3, 5]) + value(&d, 8) * 5 / 10;
     let valid = (10 - sum % 10) % 10 == value(&d, 9);
-    decide(hay, s, e, 3, valid, &BRN_WORDS, Kind::BusinessId)
+    let bare = Bare::unless_time(&d, &BRN_WORDS);
+    decide(hay, s, e, 3, valid, bare, Kind::BusinessId)
 }
 
 /// ABA routing number: the 3-7-1 weighted sum is a multiple of 10, and the first two
 /// digits are a Federal Reserve district (00–12, 21–32 thrift, 61–72 electronic, 80
-/// traveller's cheques).
+/// traveller's cheques); bare or 4-4-1 as it stands.
 pub(crate) fn aba_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let prefix = value(&d, 0) * 10 + value(&d, 1);
     let valid = weighted(&d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]).is_multiple_of(10)
         && matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80);
-    decide(hay, s, e, 3, valid, &ABA_WORDS, Kind::BankAccount)
+    decide(
+        hay,
+        s,
+        e,
+        3,
+        valid,
+        Bare::Alone(&ABA_WORDS),
+        Kind::BankAccount,
+    )
 }
 
-/// AU Medicare: weights 1,3,7,9 twice; the ninth digit is the sum mod 10.
+/// AU Medicare: weights 1,3,7,9 twice; the ninth digit is the sum mod 10; bare or 4-5-1
+/// as it stands (its first digit, 2–6, is never a Unix time's).
 pub(crate) fn medicare_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = digits_of(&hay[s..e]);
     let valid = weighted(&d, &[1, 3, 7, 9, 1, 3, 7, 9]) % 10 == value(&d, 8);
-    decide(hay, s, e, 3, valid, &MEDICARE_WORDS, Kind::HealthId)
+    decide(
+        hay,
+        s,
+        e,
+        3,
+        valid,
+        Bare::Alone(&MEDICARE_WORDS),
+        Kind::HealthId,
+    )
 }
