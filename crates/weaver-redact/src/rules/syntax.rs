@@ -33,8 +33,10 @@ pub(crate) const SEP: &str = r":::=|::=|=>|:=|\?=|\.=|\+=|[:=]";
 pub(crate) const TYPES: &str = "string|String|str|&str";
 
 /// A quoted value (spaces allowed). Neither `"` nor `'` occurs inside, as in the trigger,
-/// so the exact match never outlives the DFA's thread.
-pub(crate) const QUOTED: &str = r#""[^"'\r\n]*"|'[^"'\r\n]*'|`[^`"'\r\n]*`"#;
+/// so the exact match never outlives the DFA's thread. Only a line feed ends it: a carriage
+/// return inside is a string escape (`"…\r…"` in source code reads as one after the JSON
+/// escapes are decoded), and a CRLF line end still stops at its `\n`.
+pub(crate) const QUOTED: &str = r#""[^"'\n]*"|'[^"'\n]*'|`[^`"'\n]*`"#;
 
 /// An unquoted value: a token, which may hold brackets inside (`pa[ss]wd`) but never starts
 /// or ends with one, so `f(password=x)` keeps its `)` and the marker itself (`[REDACTED]`)
@@ -77,7 +79,7 @@ pub(crate) const USER_FLAG: &str = r#"(?:--user|-u)[ \t]+["']?[^\s"'`<>,;&]+["']
 /// `token_123 = …`, or any vocabulary word as a flag would double the automaton: left out.)
 pub(crate) fn trigger(kw: &str) -> String {
     format!(
-        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\r\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?|{BUNDLER_TRIGGER}"#
+        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?|{BUNDLER_TRIGGER}"#
     )
 }
 
