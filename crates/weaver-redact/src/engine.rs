@@ -51,19 +51,35 @@ pub(crate) struct Engine {
     /// span of a kind that is off, which is then dropped.
     kinds: Vec<Kind>,
     max_hold: usize,
-    /// Match states that behave exactly like the start state (see [`cut_matches`]),
-    /// indexed by `state id >> stride2`.
-    cut_match: Vec<bool>,
-    stride2: usize,
+    /// Which match states behave exactly like the start state (see [`crate::cut_match::CutMatches`]).
+    cut_match: crate::cut_match::CutMatches,
     /// Every keyword rule's first word, case-insensitive: a segment holding none of them
     /// skips those rules (see `rules::keyword_anchors`).
     keywords: aho_corasick::AhoCorasick,
     /// Stage 1 of the two-stage scanner, when the patterns yield anchors and the DFA walk
     /// proves the cut rule (see [`crate::fast`]); `None` runs the exact scanner alone.
-    pub(crate) fast: Option<crate::fast::Fast>,
+    /// Set at build time, or on first use by [`Engine::fast_for`] (see [`LazyStage1`]).
+    fast: std::sync::OnceLock<Option<crate::fast::Fast>>,
+    /// What a deferred stage 1 is built from, when it was deferred.
+    lazy: Option<LazyStage1>,
     /// The anchors as a yes/no test for one short string (see `leaf::Prefilter`).
     pub(crate) leaf_filter: Option<crate::leaf::Prefilter>,
 }
+
+/// The inputs of a stage 1 that was not built with the engine.
+///
+/// A rule set with more anchor literals than [`crate::fast::MAX_LITERALS`] (the default
+/// rules derive ~170) needs several Teddy passes and an ~8 ms proof walk; it pays for them
+/// only over megabytes (text_20mb: ~180 MB/s exact, ~300 MB/s two-stage, so the build is
+/// repaid after ~4 MB). Such a stage 1 is built the first time a scanner's input reaches
+/// [`LAZY_STAGE1_BYTES`], so a process that redacts a few small strings never builds it.
+struct LazyStage1 {
+    texts: Vec<String>,
+    checks: Vec<Vec<(usize, &'static str)>>,
+}
+
+/// The input size (one call, or one stream so far) at which a deferred stage 1 is built.
+pub(crate) const LAZY_STAGE1_BYTES: u64 = 4 << 20;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -242,15 +258,15 @@ impl Engine {
             None => load_or_build(&texts, cache)?,
         };
         let mut engine = Engine {
-            fast: None,
+            fast: std::sync::OnceLock::new(),
+            lazy: None,
             leaf_filter: None,
             dfa,
             patterns,
             groups,
             kinds: kinds.to_vec(),
             max_hold,
-            cut_match: Vec::new(),
-            stride2: 0,
+            cut_match: crate::cut_match::CutMatches::default(),
             keywords: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(rules::keyword_anchors())
@@ -258,14 +274,14 @@ impl Engine {
                     message: e.to_string(),
                 })?,
         };
-        engine.stride2 = engine.dfa.stride2();
-        engine.cut_match = cut_matches(&engine.dfa, engine.start());
+        engine.cut_match = crate::cut_match::CutMatches::new(&engine.dfa, engine.start());
+        engine.leaf_filter = crate::leaf::Prefilter::new(&texts, &slot_checks);
         let max_literals = if force_two_stage {
             usize::MAX
         } else {
             crate::fast::MAX_LITERALS
         };
-        engine.fast = crate::fast::Fast::new(
+        let built = crate::fast::Fast::new(
             &texts,
             &slot_checks,
             &engine.dfa,
@@ -273,18 +289,57 @@ impl Engine {
             max_literals,
             &|sid| engine.is_cut_match(sid),
         );
-        engine.leaf_filter = crate::leaf::Prefilter::new(&texts, &slot_checks);
+        match built {
+            Ok(fast) => {
+                let _ = engine.fast.set(fast);
+            }
+            Err(crate::fast::TooMany) => {
+                engine.lazy = Some(LazyStage1 {
+                    texts,
+                    checks: slot_checks,
+                });
+            }
+        }
         Ok(engine)
     }
 
+    /// Stage 1 for a scanner whose input has reached `total` bytes: the one built with the
+    /// engine, or the deferred one once `total` reaches [`LAZY_STAGE1_BYTES`] (built then,
+    /// once, by whichever thread gets there first).
+    pub(crate) fn fast_for(&self, total: u64) -> Option<&crate::fast::Fast> {
+        if let Some(f) = self.fast.get() {
+            return f.as_ref();
+        }
+        let lazy = self.lazy.as_ref()?;
+        if total < LAZY_STAGE1_BYTES {
+            return None;
+        }
+        self.fast
+            .get_or_init(|| {
+                crate::fast::Fast::new(
+                    &lazy.texts,
+                    &lazy.checks,
+                    &self.dfa,
+                    self.max_hold,
+                    usize::MAX,
+                    &|sid| self.is_cut_match(sid),
+                )
+                .ok()
+                .flatten()
+            })
+            .as_ref()
+    }
+
+    /// Whether a stage 1 is built (at construction, or deferred and since built).
+    pub(crate) fn fast_ready(&self) -> bool {
+        self.fast.get().is_some_and(Option::is_some)
+    }
+
     /// Whether the match state `sid` is a cut: the match it reports ended one byte ago and
-    /// nothing else is in progress (see [`cut_matches`]).
+    /// nothing else is in progress (see [`crate::cut_match::CutMatches`]).
     #[inline]
     pub(crate) fn is_cut_match(&self, sid: StateID) -> bool {
-        self.cut_match
-            .get(sid.as_usize() >> self.stride2)
-            .copied()
-            .unwrap_or(false)
+        self.cut_match.get(&self.dfa, sid)
     }
 
     pub(crate) fn max_hold(&self) -> usize {
@@ -445,56 +500,6 @@ fn find(p: &Pattern, hay: &[u8], mut at: usize) -> Option<regex_automata::Match>
 fn overlaps_any(ranges: &[(usize, usize)], sp: &Span) -> bool {
     let i = ranges.partition_point(|&(_, b)| b <= sp.start);
     ranges.get(i).is_some_and(|&(a, _)| a < sp.end)
-}
-
-/// The match states of `dfa` whose every transition (and end-of-input transition) equals
-/// the start state's: the match they report ended one byte ago and no thread is alive, so
-/// the position after them is a cut exactly like a start state. The DFA reports matches
-/// one byte late, so without these a list of tokens separated by single delimiters
-/// (`a@b.io a@b.io …`, one e-mail per line) never returns to a start state and is held —
-/// and, past the hold cap, masked — as one run. Found once per engine by a walk over the
-/// reachable states.
-fn cut_matches(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> Vec<bool> {
-    let stride2 = dfa.stride2();
-    let reps: Vec<u8> = {
-        let classes = dfa.byte_classes();
-        let mut seen = [false; 256];
-        (0..=255u8)
-            .filter(|&b| !std::mem::replace(&mut seen[usize::from(classes.get(b))], true))
-            .collect()
-    };
-    let start_next: Vec<StateID> = reps.iter().map(|&b| dfa.next_state(start, b)).collect();
-    let start_eoi = dfa.next_eoi_state(start);
-    let mut visited: Vec<bool> = Vec::new();
-    let mut cut = Vec::new();
-    let mut stack = vec![start];
-    let mark = |v: &mut Vec<bool>, i: usize| {
-        if v.len() <= i {
-            v.resize(i + 1, false);
-        }
-        !std::mem::replace(&mut v[i], true)
-    };
-    mark(&mut visited, start.as_usize() >> stride2);
-    while let Some(sid) = stack.pop() {
-        if dfa.is_match_state(sid) {
-            let same = reps
-                .iter()
-                .zip(&start_next)
-                .all(|(&b, &n)| dfa.next_state(sid, b) == n);
-            let eoi = dfa.next_eoi_state(sid);
-            let eoi_same = eoi == start_eoi || !dfa.is_match_state(eoi);
-            if same && eoi_same {
-                mark(&mut cut, sid.as_usize() >> stride2);
-            }
-        }
-        for &b in &reps {
-            let next = dfa.next_state(sid, b);
-            if mark(&mut visited, next.as_usize() >> stride2) {
-                stack.push(next);
-            }
-        }
-    }
-    cut
 }
 
 /// What the digit rules need to know of a segment, found in one pass: every candidate of a

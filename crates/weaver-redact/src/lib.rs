@@ -148,6 +148,7 @@
 #[cfg(feature = "tokio")]
 mod adapters;
 mod cache;
+mod cut_match;
 #[cfg(feature = "json")]
 mod decide;
 mod engine;

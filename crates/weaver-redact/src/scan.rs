@@ -294,7 +294,7 @@ impl Scanner {
         let fast = if self.exact {
             None
         } else {
-            engine.fast.as_ref()
+            engine.fast_for(base + n as u64)
         };
         self.stage1.reset();
         // No jump is tried before this index: stage 1 saw an anchor there that the DFA must

@@ -76,12 +76,19 @@ impl Redactor {
         out
     }
 
-    /// Whether this redactor runs the two-stage scanner (its patterns yield stage-1
-    /// anchors and the cut rule was proven on its automaton); otherwise every byte goes
-    /// through the exact scanner.
+    /// Whether this redactor runs the two-stage scanner, at least on large inputs (its
+    /// patterns yield stage-1 anchors and the cut rule was proven on its automaton);
+    /// otherwise every byte goes through the exact scanner. Builds a deferred stage 1.
     #[doc(hidden)]
     pub fn uses_fast_path(&self) -> bool {
-        self.inner.engine.fast.is_some()
+        self.inner.engine.fast_for(u64::MAX).is_some()
+    }
+
+    /// Whether stage 1 has been built, without building a deferred one: false for the
+    /// default rules until an input (one call, or one stream so far) reaches 4 MiB.
+    #[doc(hidden)]
+    pub fn fast_path_ready(&self) -> bool {
+        self.inner.engine.fast_ready()
     }
 
     /// What the two-stage scanner's stage 1 looks for (derived anchors and cut bytes), for
@@ -90,8 +97,7 @@ impl Redactor {
     pub fn fast_path_summary(&self) -> Option<String> {
         self.inner
             .engine
-            .fast
-            .as_ref()
+            .fast_for(u64::MAX)
             .map(crate::fast::Fast::summary)
     }
 

@@ -8,8 +8,9 @@
 use proptest::prelude::*;
 use weaver_redact::{Finding, Redactor};
 
-/// The default rules through the two-stage scanner, which they do not use by default
-/// (too many anchor literals to be faster; see `fast::MAX_LITERALS`).
+/// The default rules through the two-stage scanner on every input; by default they use it
+/// only from 4 MiB of input on (too many anchor literals for it to pay on less; see
+/// `engine::LazyStage1`).
 fn two_stage() -> Redactor {
     static R: std::sync::LazyLock<Redactor> =
         std::sync::LazyLock::new(|| Redactor::builder().force_two_stage().build().unwrap());
@@ -298,7 +299,8 @@ fn user_patterns_get_anchors_or_the_exact_scanner() {
         r.redact_str("see TICKET-123456 now, card 4111 1111 1111 1111"),
         "see [REDACTED] now, card [REDACTED]"
     );
-    assert!(!Redactor::new().uses_fast_path());
+    // The default rules: stage 1 is deferred to large inputs, but it exists.
+    assert!(Redactor::new().uses_fast_path());
     // No literal and no usable class run: every byte goes through the exact scanner.
     let r = Redactor::builder()
         .pattern("id", "[a-z][0-9]+")
@@ -306,4 +308,67 @@ fn user_patterns_get_anchors_or_the_exact_scanner() {
         .unwrap();
     assert!(!r.uses_fast_path());
     assert_eq!(r.redact_str("id a1234 x"), "id [REDACTED] x");
+}
+
+/// The default redactor builds its deferred stage 1 when an input reaches 4 MiB: a one-shot
+/// call past it, and a stream that crosses it mid-way (the first chunks through the exact
+/// scanner alone, the rest two-stage), give the exact scanner's output and findings.
+#[test]
+fn deferred_stage1_engages_past_four_mebibytes_with_identical_output() {
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let lines = [
+        "2026-11-30T10:00:00.123Z INFO [auth] req=9f3a2b1c0d4e GET /api/v1/users/42 status=200\n",
+        "2026-11-30T10:00:00.124Z DEBUG [billing] cache hit key=billing:ab12cd34 ttl=60s\n",
+        "2026-11-30T10:00:00.125Z WARN [auth] login for jane.doe@example.com from 10.0.0.7\n",
+        "2026-11-30T10:00:00.126Z INFO [kyc] ssn=123-45-6789 card 4111 1111 1111 1111 ok\n",
+        "2026-11-30T10:00:00.127Z ERROR [api] Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl\n",
+        "2026-11-30T10:00:00.128Z INFO [deploy] api_key=\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\" [auth] \n",
+        "ts_ms=1714500000000 user=u_123 phone +1 (415) 555-0147 token=ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+    ];
+    let mut text = String::new();
+    while text.len() < (4 << 20) + (1 << 20) {
+        text.push_str(lines[(next() % lines.len() as u64) as usize]);
+    }
+    let r = Redactor::builder().build().unwrap();
+    let mut want_found = Vec::new();
+    let want = r.redact_bytes_exact_with(text.as_bytes(), &mut |f| want_found.push(f));
+    let small = r.redact_str(&text[..1 << 20]);
+    assert!(small.len() < 1 << 20, "the first MiB has secrets");
+    assert!(!r.fast_path_ready(), "stage 1 is deferred below 4 MiB");
+    let mut found = Vec::new();
+    let got = r.redact_bytes_with(text.as_bytes(), &mut |f| found.push(f));
+    assert!(r.fast_path_ready(), "stage 1 is built for a 5 MiB input");
+    assert!(
+        got == want,
+        "one-shot past 4 MiB differs from the exact scanner"
+    );
+    assert_eq!(found, want_found);
+    assert!(!want_found.is_empty(), "the text plants secrets");
+    for max_chunk in [4096usize, 65_537] {
+        // A fresh redactor each time, so the stream is what builds stage 1.
+        let r = Redactor::builder().build().unwrap();
+        let mut s = r.stream();
+        let (mut out, mut found) = (Vec::new(), Vec::new());
+        let mut at = 0;
+        while at < text.len() {
+            let n = (1 + next() as usize % max_chunk).min(text.len() - at);
+            s.push_with(&text.as_bytes()[at..at + n], &mut out, &mut |f| {
+                found.push(f);
+            });
+            at += n;
+        }
+        s.finish_with(&mut out, &mut |f| found.push(f));
+        assert!(r.fast_path_ready(), "a 5 MiB stream builds stage 1");
+        assert!(
+            out == want,
+            "a stream crossing 4 MiB differs (chunks up to {max_chunk})"
+        );
+        assert_eq!(found, want_found);
+    }
 }

@@ -114,16 +114,20 @@ impl Stage1 {
     }
 }
 
-/// The most anchor literals with which stage 1 is used by default. Literals are searched
-/// by Teddy in groups of at most `lits::GROUP` of one length class, so each further group is
-/// one more pass over the text; the default rules derive ~170 (vendor heads, Discord
-/// leads, keywords with their follow bytes). Measured for them with `force_two_stage`
-/// (release, CPU time, loaded 2-core machine, 2026-12-01, examples/throughput-style
-/// loops): text_20mb 155–207 MB/s against 143–165 for the exact scanner, stream_chunks
-/// 196, the anchor-dense cases within −9 %…+10 % of it, and +25…60 ms of start-up for the
-/// derivation, the proof walk and the searchers. Not worth it yet, so such rule sets keep
-/// the exact scanner; smaller sets (a few kinds, user patterns with literals) use stage 1.
+/// The most anchor literals with which stage 1 is built with the engine. Literals are
+/// searched by Teddy in groups of at most `lits::GROUP` of one length class, so each further
+/// group is one more pass over the text; the default rules derive ~170 (vendor heads,
+/// Discord leads, keywords with their follow bytes). For them stage 1 measured ~1.3–1.6×
+/// the exact scanner on text_20mb (release, 2026-12-01, 2-core VM: 70–90 ms against
+/// 100–120 ms per call) for ~8 ms more build time, so it is deferred to inputs of 4 MiB
+/// and more (see `engine::LazyStage1`); smaller sets (a few kinds, user patterns with
+/// literals) build it at once.
 pub(crate) const MAX_LITERALS: usize = 64;
+
+/// [`Fast::new`] declined: the patterns derive more anchor literals than the limit it was
+/// given, so a stage 1 for them is worth building only for large inputs.
+#[derive(Debug)]
+pub(crate) struct TooMany;
 
 /// What the trigger patterns yield, derived once for stage 1 and for the leaf filter
 /// (`leaf/prefilter.rs`), so the two can never disagree about an anchor.
@@ -196,17 +200,38 @@ impl Fast {
         max_hold: usize,
         max_literals: usize,
         is_cut_match: &dyn Fn(StateID) -> bool,
-    ) -> Option<Fast> {
-        let Triggers {
+    ) -> Result<Option<Fast>, TooMany> {
+        let Some(Triggers {
             mut literals,
             runs,
             harmless,
-        } = Triggers::derive(texts, checks)?;
+        }) = Triggers::derive(texts, checks)
+        else {
+            return Ok(None);
+        };
         literals.sort_by(|a, b| (&a.bytes, a.fold).cmp(&(&b.bytes, b.fold)));
         literals.dedup();
         if literals.len() > max_literals {
-            return None;
+            return Err(TooMany);
         }
+        Ok(Self::build(
+            dfa,
+            literals,
+            runs,
+            &harmless,
+            max_hold,
+            is_cut_match,
+        ))
+    }
+
+    fn build(
+        dfa: &dense::DFA<Vec<u32>>,
+        literals: Vec<Lit>,
+        runs: Vec<ClassRun>,
+        harmless: &[bool],
+        max_hold: usize,
+        is_cut_match: &dyn Fn(StateID) -> bool,
+    ) -> Option<Fast> {
         let (folded_lits, raw_lits): (Vec<Lit>, Vec<Lit>) =
             literals.iter().cloned().partition(|l| l.fold);
         let ac_of = |lits: &[Lit]| -> Option<Option<aho_corasick::dfa::DFA>> {
@@ -242,7 +267,7 @@ impl Fast {
             la_raw.as_ref(),
             la_fold.as_ref(),
             &runs,
-            &harmless,
+            harmless,
             start,
             is_cut_match,
         )?;
