@@ -18,11 +18,33 @@ pub(crate) struct Input {
     pub(crate) name: String,
     pub(crate) len: Option<u64>,
     progress: Option<ProgressBar>,
+    /// The file, when the input is a regular file (it may then be mapped).
+    file: Option<File>,
+}
+
+/// Regular files at least this large are mapped rather than read (see [`map`]).
+const MAP_THRESHOLD: u64 = 1 << 20;
+
+/// A whole input in memory: read into a buffer, or mapped from its file.
+pub(crate) enum Whole {
+    Read(Vec<u8>),
+    Mapped(map::Mapped),
+}
+
+impl std::ops::Deref for Whole {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Whole::Read(v) => v,
+            Whole::Mapped(m) => m,
+        }
+    }
 }
 
 impl Input {
     /// Opens `path` (`None` or `-` = stdin).
     pub(crate) fn open(path: Option<&Path>) -> Result<Input, CliError> {
+        let mut file = None;
         let (reader, name, len): (Box<dyn Read>, String, Option<u64>) = match path {
             None => (Box::new(io::stdin().lock()), "<stdin>".into(), None),
             Some(p) if p.as_os_str() == "-" => {
@@ -31,7 +53,11 @@ impl Input {
             Some(p) => {
                 let f = File::open(p)
                     .map_err(|e| CliError::io(format!("cannot open {}", p.display()), e))?;
-                let len = f.metadata().ok().map(|m| m.len());
+                let meta = f.metadata().ok();
+                let len = meta.as_ref().map(std::fs::Metadata::len);
+                if meta.is_some_and(|m| m.is_file()) {
+                    file = f.try_clone().ok();
+                }
                 (Box::new(f), p.display().to_string(), len)
             }
         };
@@ -45,11 +71,25 @@ impl Input {
             name,
             len,
             progress,
+            file,
         })
     }
 
+    /// The whole input: a regular file of 1 MiB or more is mapped (no copy, and no page
+    /// faults one page at a time), anything else is read.
+    pub(crate) fn whole(mut self) -> Result<Whole, CliError> {
+        if let (Some(f), Some(len)) = (&self.file, self.len)
+            && len >= MAP_THRESHOLD
+            && let Some(m) = map::Mapped::new(f, len)
+        {
+            self.done();
+            return Ok(Whole::Mapped(m));
+        }
+        self.read_all().map(Whole::Read)
+    }
+
     /// Reads everything into memory.
-    pub(crate) fn read_all(mut self) -> Result<Vec<u8>, CliError> {
+    fn read_all(mut self) -> Result<Vec<u8>, CliError> {
         let mut buf = Vec::with_capacity(self.len.unwrap_or(0).min(1 << 30) as usize);
         self.reader
             .read_to_end(&mut buf)
@@ -81,4 +121,37 @@ fn progress_bar(len: Option<u64>) -> Option<ProgressBar> {
         pb.set_style(style);
     }
     Some(pb)
+}
+
+mod map {
+    //! The one place the CLI maps a file. Mapping is `unsafe` because another process may
+    //! change or truncate the file while it is mapped: the bytes may then change under us
+    //! (weaver reads each byte once and validates as it goes, so the worst is a wrong
+    //! answer for a file rewritten mid-run, as with `read`), or a truncation may raise
+    //! SIGBUS. ripgrep accepts the same trade for the same gain; a caller who cannot
+    //! should pipe the file through stdin, which is always read.
+    #![allow(unsafe_code)]
+
+    use std::fs::File;
+
+    /// A read-only, populated mapping of a whole file.
+    pub(crate) struct Mapped(memmap2::Mmap);
+
+    impl Mapped {
+        /// Maps `len` bytes of `f`; `None` when the file cannot be mapped or has changed size.
+        pub(crate) fn new(f: &File, len: u64) -> Option<Mapped> {
+            let len = usize::try_from(len).ok()?;
+            // SAFETY: a read-only private mapping of a regular file we opened; see the
+            // module doc for what a concurrent writer can do.
+            let m = unsafe { memmap2::MmapOptions::new().len(len).populate().map(f) }.ok()?;
+            (m.len() == len).then_some(Mapped(m))
+        }
+    }
+
+    impl std::ops::Deref for Mapped {
+        type Target = [u8];
+        fn deref(&self) -> &[u8] {
+            &self.0
+        }
+    }
 }

@@ -8,7 +8,7 @@ use crate::input::Input;
 use crate::json;
 
 pub(crate) fn run(args: &EstimateArgs) -> Result<(), CliError> {
-    let bytes = Input::open(args.file.as_deref())?.read_all()?;
+    let bytes = Input::open(args.file.as_deref())?.whole()?;
     let doc = json::check(&bytes, usize::MAX)?;
     super::print_line(doc.size.to_string().as_bytes())
 }

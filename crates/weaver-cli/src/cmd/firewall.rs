@@ -41,7 +41,7 @@ pub(crate) fn run(args: &FirewallArgs) -> Result<(), CliError> {
     ctx.invoked_at_ms = Some(now_ms());
     // The CLI keeps nothing: cut markers must point at the input, not at a handle.
     ctx.full_data_note = Some("full data in the input; the CLI keeps no handle".into());
-    let bytes = Input::open(args.file.as_deref())?.read_all()?;
+    let bytes = Input::open(args.file.as_deref())?.whole()?;
     let mut frame = firewall
         .transform_json(json::strip_bom(&bytes), &ctx)
         .map_err(|e| CliError::Input(e.to_string()))?;

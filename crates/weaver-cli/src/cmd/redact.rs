@@ -17,7 +17,7 @@ pub(crate) fn run(args: &RedactArgs) -> Result<(), CliError> {
     let redactor = build(args)?;
     let input = Input::open(args.file.as_deref())?;
     if args.json {
-        super::redact_json::run(&redactor, &Policy::new(), &input.read_all()?, args.pretty)
+        super::redact_json::run(&redactor, &Policy::new(), &input.whole()?, args.pretty)
     } else {
         stream(&redactor, input)
     }

@@ -8,7 +8,7 @@ use crate::input::Input;
 use crate::json;
 
 pub(crate) fn run(args: &TokensArgs) -> Result<(), CliError> {
-    let bytes = Input::open(args.file.as_deref())?.read_all()?;
+    let bytes = Input::open(args.file.as_deref())?.whole()?;
     let counter: Box<dyn TokenCounter + Send + Sync> = match args.encoding {
         Encoding::Cl100kBase => Box::new(TiktokenCounter::cl100k()),
         Encoding::O200kBase => Box::new(TiktokenCounter::o200k()),
