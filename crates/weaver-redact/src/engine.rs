@@ -74,8 +74,7 @@ pub(crate) struct Engine {
 /// repaid after ~4 MB). Such a stage 1 is built the first time a scanner's input reaches
 /// [`LAZY_STAGE1_BYTES`], so a process that redacts a few small strings never builds it.
 struct LazyStage1 {
-    texts: Vec<String>,
-    checks: Vec<Vec<(usize, &'static str)>>,
+    triggers: crate::fast::Triggers,
 }
 
 /// The input size (one call, or one stream so far) at which a deferred stage 1 is built.
@@ -275,29 +274,29 @@ impl Engine {
                 })?,
         };
         engine.cut_match = crate::cut_match::CutMatches::new(&engine.dfa, engine.start());
-        engine.leaf_filter = crate::leaf::Prefilter::new(&texts, &slot_checks);
+        // Derived once: the leaf filter and stage 1 read the same anchors.
+        let triggers = crate::fast::Triggers::derive(&texts, &slot_checks);
+        engine.leaf_filter = triggers.as_ref().and_then(crate::leaf::Prefilter::new);
         let max_literals = if force_two_stage {
             usize::MAX
         } else {
             crate::fast::MAX_LITERALS
         };
-        let built = crate::fast::Fast::new(
-            &texts,
-            &slot_checks,
-            &engine.dfa,
-            max_hold,
-            max_literals,
-            &|sid| engine.is_cut_match(sid),
-        );
-        match built {
-            Ok(fast) => {
+        let built = match &triggers {
+            None => Ok(None),
+            Some(t) => crate::fast::Fast::new(t, &engine.dfa, max_hold, max_literals, &|sid| {
+                engine.is_cut_match(sid)
+            }),
+        };
+        match (built, triggers) {
+            (Ok(fast), _) => {
                 let _ = engine.fast.set(fast);
             }
-            Err(crate::fast::TooMany) => {
-                engine.lazy = Some(LazyStage1 {
-                    texts,
-                    checks: slot_checks,
-                });
+            (Err(crate::fast::TooMany), Some(triggers)) => {
+                engine.lazy = Some(LazyStage1 { triggers });
+            }
+            (Err(crate::fast::TooMany), None) => {
+                let _ = engine.fast.set(None);
             }
         }
         Ok(engine)
@@ -317,8 +316,7 @@ impl Engine {
         self.fast
             .get_or_init(|| {
                 crate::fast::Fast::new(
-                    &lazy.texts,
-                    &lazy.checks,
+                    &lazy.triggers,
                     &self.dfa,
                     self.max_hold,
                     usize::MAX,

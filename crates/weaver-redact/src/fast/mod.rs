@@ -131,6 +131,7 @@ pub(crate) struct TooMany;
 
 /// What the trigger patterns yield, derived once for stage 1 and for the leaf filter
 /// (`leaf/prefilter.rs`), so the two can never disagree about an anchor.
+#[derive(Clone)]
 pub(crate) struct Triggers {
     /// Every pattern's literal anchors, unsorted.
     pub(crate) literals: Vec<Lit>,
@@ -189,26 +190,17 @@ pub(crate) struct Skip {
 }
 
 impl Fast {
-    /// Derives stage 1 for the DFA built from `texts`; `None` leaves the exact scanner.
-    ///
-    /// `checks[p]`: for DFA pattern `p`, the exact regexes it guards with each one's fewest
-    /// digits (`rules::min_digits`, 0 when not a digit rule); see [`ClassRun::promote`].
+    /// Stage 1 for `dfa` from its patterns' derived anchors; `None` leaves the exact
+    /// scanner alone, [`TooMany`] says the patterns have more than `max_literals` literal
+    /// anchors.
     pub(crate) fn new(
-        texts: &[String],
-        checks: &[Vec<(usize, &str)>],
+        triggers: &Triggers,
         dfa: &dense::DFA<Vec<u32>>,
         max_hold: usize,
         max_literals: usize,
         is_cut_match: &dyn Fn(StateID) -> bool,
     ) -> Result<Option<Fast>, TooMany> {
-        let Some(Triggers {
-            mut literals,
-            runs,
-            harmless,
-        }) = Triggers::derive(texts, checks)
-        else {
-            return Ok(None);
-        };
+        let mut literals = triggers.literals.clone();
         literals.sort_by(|a, b| (&a.bytes, a.fold).cmp(&(&b.bytes, b.fold)));
         literals.dedup();
         if literals.len() > max_literals {
@@ -217,8 +209,8 @@ impl Fast {
         Ok(Self::build(
             dfa,
             literals,
-            runs,
-            &harmless,
+            triggers.runs.clone(),
+            &triggers.harmless,
             max_hold,
             is_cut_match,
         ))

@@ -51,12 +51,11 @@ impl Prefilter {
     /// Derives the filter for the trigger patterns `texts` (`checks[p]`: the exact regexes
     /// pattern `p` guards, with each one's fewest digits, as for stage 1); `None` when a
     /// pattern yields no anchor.
-    pub(crate) fn new(texts: &[String], checks: &[Vec<(usize, &str)>]) -> Option<Prefilter> {
-        let derived = Triggers::derive(texts, checks)?;
+    pub(crate) fn new(derived: &Triggers) -> Option<Prefilter> {
         // Searched ASCII-case-insensitively and without follow bytes: a superset of what
         // stage 1 searches, which is all a filter that may only say "no" needs.
-        let mut literals: Vec<Vec<u8>> = derived.literals.into_iter().map(|l| l.bytes).collect();
-        let runs = derived.runs;
+        let mut literals: Vec<Vec<u8>> = derived.literals.iter().map(|l| l.bytes.clone()).collect();
+        let runs = derived.runs.clone();
         literals.sort();
         literals.dedup();
         let literals = if literals.is_empty() {
