@@ -511,8 +511,10 @@ struct DigitShape {
     /// Bit `k` set: a maximal run of exactly `k` consecutive digits occurs (`k` < 31;
     /// longer runs set bit 31).
     runs: u32,
-    /// Some cluster joins two digit runs with separators (`555-0147`, `(212) 555`).
-    separated: bool,
+    /// The most digits in one cluster that joins digit runs with separators (`555-0147`,
+    /// `(212) 555`): a formatted number's digits all lie in one such cluster, so a line
+    /// whose only long cluster is a bare run (an epoch timestamp) skips those rules.
+    separated: usize,
     /// The segment holds a `+`.
     plus: bool,
 }
@@ -521,15 +523,17 @@ impl DigitShape {
     fn of(seg: &[u8]) -> DigitShape {
         let mut d = DigitShape::default();
         let (mut cur, mut gap, mut run) = (0usize, 0usize, 0usize);
+        let mut cur_separated = false;
         for &b in seg {
             if b.is_ascii_digit() {
-                if gap > 0 && cur > 0 {
-                    d.separated = true;
-                }
+                cur_separated |= gap > 0 && cur > 0;
                 cur += 1;
                 run += 1;
                 gap = 0;
                 d.cluster = d.cluster.max(cur);
+                if cur_separated {
+                    d.separated = d.separated.max(cur);
+                }
                 continue;
             }
             if run > 0 {
@@ -542,6 +546,7 @@ impl DigitShape {
             } else {
                 cur = 0;
                 gap = 0;
+                cur_separated = false;
             }
         }
         if run > 0 {
@@ -552,7 +557,8 @@ impl DigitShape {
 
     /// Whether a digit rule could match at all, from the shape its regex requires: bare
     /// runs are maximal runs of an exact length (`\b` on both sides), formatted phones and
-    /// SSNs always hold a separator or a bracket, international numbers a `+`.
+    /// SSNs always hold a separator or a bracket between their digits (all in one
+    /// cluster), international numbers a `+`.
     fn may_match(self, check: Check) -> bool {
         if self.cluster < rules::min_digits(check) {
             return false;
@@ -561,7 +567,9 @@ impl DigitShape {
         match check {
             Check::PhoneBare => run(10) || run(11),
             Check::SsnBare => run(9),
-            Check::PhoneNanp | Check::PhoneNational | Check::SsnFormatted => self.separated,
+            Check::PhoneNanp | Check::PhoneNational | Check::SsnFormatted | Check::PhoneTr => {
+                self.separated >= rules::min_digits(check)
+            }
             Check::PhoneIntl => self.plus,
             _ => true,
         }

@@ -12,8 +12,9 @@ pub(super) struct LitSet {
     by_first: Vec<Vec<usize>>,
     /// Single-byte literals, searched with memchr (at most three).
     single: Vec<u8>,
-    /// The other literals: Teddy searchers over groups of them (see [`GROUP`]).
-    multi: Vec<aho_corasick::packed::Searcher>,
+    /// The other literals: Teddy searchers over groups of them (see [`GROUP`]), or memmem
+    /// for a group of one.
+    multi: Vec<Searcher>,
     /// The longest literal (without its follow byte).
     pub(super) max_len: usize,
     fold: bool,
@@ -42,7 +43,14 @@ impl LitSet {
                 .map(|l| l.bytes.as_slice())
                 .collect()
         };
-        let mut longer = longer;
+        // A literal that starts with another one of the set is found wherever that one is
+        // (a candidate is a position; `confirm` tries every literal there): searching it
+        // too would only cost a pass (`xoxd` and `xoxe` beside `xox` made a group of two).
+        let mut longer: Vec<&[u8]> = longer;
+        longer.sort_unstable();
+        longer.dedup();
+        let all = longer.clone();
+        longer.retain(|l| !all.iter().any(|p| p.len() < l.len() && l.starts_with(p)));
         longer.sort_by_key(|l| (l.len().min(4), l.to_vec()));
         let mut multi = Vec::new();
         let mut rest = longer.as_slice();
@@ -54,14 +62,17 @@ impl LitSet {
             let take = same.min(GROUP);
             let (g, r) = rest.split_at(take);
             rest = r;
-            multi.push(
-                aho_corasick::packed::Config::new()
-                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-                    .heuristic_pattern_limits(false)
-                    .builder()
-                    .extend(g)
-                    .build()?,
-            );
+            multi.push(match g {
+                [one] => Searcher::One(memchr::memmem::Finder::new(one).into_owned()),
+                _ => Searcher::Teddy(
+                    aho_corasick::packed::Config::new()
+                        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                        .heuristic_pattern_limits(false)
+                        .builder()
+                        .extend(g)
+                        .build()?,
+                ),
+            });
         }
         Some(LitSet {
             max_len: lits.iter().map(|l| l.bytes.len()).max().unwrap_or(1),
@@ -104,8 +115,8 @@ impl LitSet {
             for (ps, c) in self.multi.iter().zip(cache.iter_mut()) {
                 if !(c.0 <= at && (at < c.1 || at == c.1 && c.2)) {
                     let end = off + text.len();
-                    *c = match ps.find_in(text, aho_corasick::Span::from(at - off..text.len())) {
-                        Some(m) => (at, m.start() + off, true),
+                    *c = match ps.find(text, at - off) {
+                        Some(p) => (at, p + off, true),
                         None => (at, end, false),
                     };
                 }
@@ -132,6 +143,24 @@ impl LitSet {
             at = p + 1;
         }
         None
+    }
+}
+
+/// One group's searcher.
+enum Searcher {
+    Teddy(aho_corasick::packed::Searcher),
+    One(memchr::memmem::Finder<'static>),
+}
+
+impl Searcher {
+    /// The start of the first occurrence in `text[from..]`.
+    fn find(&self, text: &[u8], from: usize) -> Option<usize> {
+        match self {
+            Searcher::Teddy(t) => t
+                .find_in(text, aho_corasick::Span::from(from..text.len()))
+                .map(|m| m.start()),
+            Searcher::One(f) => f.find(&text[from..]).map(|p| p + from),
+        }
     }
 }
 
