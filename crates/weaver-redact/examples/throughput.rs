@@ -80,6 +80,23 @@ fn main() {
     let w = weaver_testkit::workloads(scale).expect("workloads");
     let r = Redactor::new();
     let text = w.text().expect("text_20mb");
+    if let Some(n) = std::env::var("THROUGHPUT_STREAM_PROFILE")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+    {
+        // For a profiler: only the stream over stream_chunks, n times.
+        let chunks = w.chunks().expect("stream_chunks");
+        for _ in 0..n {
+            let mut s = r.stream();
+            let mut out = Vec::with_capacity(text.len() + 4096);
+            for c in &chunks {
+                s.push(c.as_bytes(), &mut out);
+            }
+            s.finish(&mut out);
+            std::hint::black_box(out.len());
+        }
+        return;
+    }
     if let Some(n) = std::env::var("THROUGHPUT_PROFILE")
         .ok()
         .and_then(|s| s.parse::<u32>().ok())

@@ -27,7 +27,7 @@ pub(crate) struct CutMatches {
 }
 
 impl CutMatches {
-    pub(crate) fn new(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> CutMatches {
+    pub(crate) fn new<T: AsRef<[u32]>>(dfa: &dense::DFA<T>, start: StateID) -> CutMatches {
         let classes = dfa.byte_classes();
         let mut seen = [false; 256];
         let reps: Vec<u8> = (0..=255u8)
@@ -48,7 +48,7 @@ impl CutMatches {
         }
     }
 
-    pub(crate) fn get(&self, dfa: &dense::DFA<Vec<u32>>, sid: StateID) -> bool {
+    pub(crate) fn get<T: AsRef<[u32]>>(&self, dfa: &dense::DFA<T>, sid: StateID) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
         let Some(slot) = self.memo.get(sid.as_usize() >> self.stride2) else {
             return false;

@@ -42,8 +42,28 @@ pub(crate) struct Pattern {
     head: Option<meta::Regex>,
 }
 
+/// The scanning automaton: the default rules' prebuilt one, borrowed straight from the
+/// binary (copying its 12 MB cost ~3000 page faults, about half of a `weaver` process's
+/// start-up), or one built or loaded at run time.
+pub(crate) enum Dfa {
+    Static(dense::DFA<&'static [u32]>),
+    Owned(dense::DFA<Vec<u32>>),
+}
+
+/// Runs `$body` with `$d` bound to the engine's DFA, whichever storage it has (the code
+/// is generic over it, so the scanner's inner loop is compiled once per storage).
+macro_rules! with_dfa {
+    ($dfa:expr, $d:ident => $body:expr) => {
+        match $dfa {
+            $crate::engine::Dfa::Static($d) => $body,
+            $crate::engine::Dfa::Owned($d) => $body,
+        }
+    };
+}
+pub(crate) use with_dfa;
+
 pub(crate) struct Engine {
-    pub(crate) dfa: dense::DFA<Vec<u32>>,
+    pub(crate) dfa: Dfa,
     pub(crate) patterns: Vec<Pattern>,
     /// For each DFA pattern, the exact patterns it guards.
     groups: Vec<Vec<usize>>,
@@ -84,7 +104,7 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("patterns", &self.patterns.len())
-            .field("dfa_bytes", &self.dfa.memory_usage())
+            .field("dfa_bytes", &with_dfa!(&self.dfa, d => d.memory_usage()))
             .field("groups", &self.groups)
             .field("max_hold", &self.max_hold)
             .field("fast", &self.fast)
@@ -253,8 +273,8 @@ impl Engine {
         // The default rule set's automaton ships prebuilt (building it costs ~0.4 s at
         // every process start); any other pattern list is built here.
         let dfa = match crate::prebuilt::load(&texts) {
-            Some(dfa) => dfa,
-            None => load_or_build(&texts, cache)?,
+            Some(dfa) => Dfa::Static(dfa),
+            None => Dfa::Owned(load_or_build(&texts, cache)?),
         };
         let mut engine = Engine {
             fast: std::sync::OnceLock::new(),
@@ -273,7 +293,8 @@ impl Engine {
                     message: e.to_string(),
                 })?,
         };
-        engine.cut_match = crate::cut_match::CutMatches::new(&engine.dfa, engine.start());
+        engine.cut_match =
+            with_dfa!(&engine.dfa, d => crate::cut_match::CutMatches::new(d, engine.start()));
         // Derived once: the leaf filter and stage 1 read the same anchors.
         let triggers = crate::fast::Triggers::derive(&texts, &slot_checks);
         engine.leaf_filter = triggers.as_ref().and_then(crate::leaf::Prefilter::new);
@@ -284,9 +305,11 @@ impl Engine {
         };
         let built = match &triggers {
             None => Ok(None),
-            Some(t) => crate::fast::Fast::new(t, &engine.dfa, max_hold, max_literals, &|sid| {
-                engine.is_cut_match(sid)
-            }),
+            Some(t) => {
+                with_dfa!(&engine.dfa, d => crate::fast::Fast::new(t, d, max_hold, max_literals, &|sid| {
+                    engine.is_cut_match(sid)
+                }))
+            }
         };
         match (built, triggers) {
             (Ok(fast), _) => {
@@ -315,13 +338,13 @@ impl Engine {
         }
         self.fast
             .get_or_init(|| {
-                crate::fast::Fast::new(
+                with_dfa!(&self.dfa, d => crate::fast::Fast::new(
                     &lazy.triggers,
-                    &self.dfa,
+                    d,
                     self.max_hold,
                     usize::MAX,
                     &|sid| self.is_cut_match(sid),
-                )
+                ))
                 .ok()
                 .flatten()
             })
@@ -337,7 +360,7 @@ impl Engine {
     /// nothing else is in progress (see [`crate::cut_match::CutMatches`]).
     #[inline]
     pub(crate) fn is_cut_match(&self, sid: StateID) -> bool {
-        self.cut_match.get(&self.dfa, sid)
+        with_dfa!(&self.dfa, d => self.cut_match.get(d, sid))
     }
 
     pub(crate) fn max_hold(&self) -> usize {
@@ -353,11 +376,9 @@ impl Engine {
     pub(crate) fn start(&self) -> StateID {
         let cfg = start::Config::new().anchored(Anchored::No);
         // An unanchored start state always exists: the DFA is built with StartKind::Unanchored.
-        self.dfa.start_state(&cfg).unwrap_or_else(|_| {
-            self.dfa
-                .start_state(&start::Config::new())
-                .unwrap_or_default()
-        })
+        with_dfa!(&self.dfa, d => d.start_state(&cfg).unwrap_or_else(|_| {
+            d.start_state(&start::Config::new()).unwrap_or_default()
+        }))
     }
 
     /// Every pattern over the whole of `hay`, settled (the test oracle for segmentation).

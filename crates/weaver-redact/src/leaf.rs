@@ -25,15 +25,17 @@ pub(crate) use prefilter::Prefilter;
 /// marker only after such a match, or when a run grows past the hold cap (a caller's
 /// concern), so `false` means the text is returned unchanged with no finding.
 fn trigger_matches(engine: &crate::engine::Engine, bytes: &[u8]) -> bool {
-    let dfa = &engine.dfa;
-    let mut sid = engine.start();
-    for &b in bytes {
-        sid = dfa.next_state(sid, b);
-        if dfa.is_special_state(sid) && dfa.is_match_state(sid) {
-            return true;
+    let start = engine.start();
+    crate::engine::with_dfa!(&engine.dfa, dfa => {
+        let mut sid = start;
+        for &b in bytes {
+            sid = dfa.next_state(sid, b);
+            if dfa.is_special_state(sid) && dfa.is_match_state(sid) {
+                return true;
+            }
         }
-    }
-    dfa.is_match_state(dfa.next_eoi_state(sid))
+        dfa.is_match_state(dfa.next_eoi_state(sid))
+    })
 }
 
 /// Only values with a run of this many digits can need context (bare SSNs are 9 digits,

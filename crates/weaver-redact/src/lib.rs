@@ -151,6 +151,7 @@ mod cache;
 mod cut_match;
 #[cfg(feature = "json")]
 mod decide;
+mod dfa_sum;
 mod engine;
 mod escapes;
 mod fast;

@@ -284,8 +284,20 @@ impl Scanner {
             *self = Scanner::new(&inner.engine);
             self.exact = exact;
         }
+        crate::engine::with_dfa!(&inner.engine.dfa, dfa => self.feed_dfa(dfa, inner, chunk, last, sink, on));
+    }
+
+    /// [`Self::feed_inner`] on the engine's DFA, whichever storage it has.
+    fn feed_dfa<T: AsRef<[u32]>>(
+        &mut self,
+        dfa: &regex_automata::dfa::dense::DFA<T>,
+        inner: &Inner,
+        chunk: &[u8],
+        last: bool,
+        sink: &mut TailSink<'_>,
+        on: &mut dyn FnMut(Finding),
+    ) {
         let engine = &inner.engine;
-        let dfa = &engine.dfa;
         let max_hold = engine.max_hold() as u64;
         let base = self.pos;
         let n = chunk.len();
@@ -417,13 +429,14 @@ impl Scanner {
             return;
         }
         self.pending = true;
-        let dfa = &engine.dfa;
-        for k in 0..dfa.match_len(sid) {
-            let p = dfa.match_pattern(sid, k).as_usize();
-            if !self.seen.contains(&p) {
-                self.seen.push(p);
+        crate::engine::with_dfa!(&engine.dfa, dfa => {
+            for k in 0..dfa.match_len(sid) {
+                let p = dfa.match_pattern(sid, k).as_usize();
+                if !self.seen.contains(&p) {
+                    self.seen.push(p);
+                }
             }
-        }
+        });
     }
 
     /// A cut at `at`: close the pending segment or the fail-closed run.

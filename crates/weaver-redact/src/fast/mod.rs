@@ -193,9 +193,9 @@ impl Fast {
     /// Stage 1 for `dfa` from its patterns' derived anchors; `None` leaves the exact
     /// scanner alone, [`TooMany`] says the patterns have more than `max_literals` literal
     /// anchors.
-    pub(crate) fn new(
+    pub(crate) fn new<T: AsRef<[u32]>>(
         triggers: &Triggers,
-        dfa: &dense::DFA<Vec<u32>>,
+        dfa: &dense::DFA<T>,
         max_hold: usize,
         max_literals: usize,
         is_cut_match: &dyn Fn(StateID) -> bool,
@@ -216,8 +216,8 @@ impl Fast {
         ))
     }
 
-    fn build(
-        dfa: &dense::DFA<Vec<u32>>,
+    fn build<T: AsRef<[u32]>>(
+        dfa: &dense::DFA<T>,
         literals: Vec<Lit>,
         runs: Vec<ClassRun>,
         harmless: &[bool],

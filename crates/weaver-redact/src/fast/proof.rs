@@ -125,7 +125,7 @@ fn step(la: Option<&LitAutomaton<'_>>, s: u32, b: u8) -> Option<u32> {
 }
 
 /// Every start state the DFA can be in, over every look-behind context.
-pub(crate) fn start_states(dfa: &dense::DFA<Vec<u32>>) -> Vec<StateID> {
+pub(crate) fn start_states<T: AsRef<[u32]>>(dfa: &dense::DFA<T>) -> Vec<StateID> {
     let mut out = Vec::new();
     let base = start::Config::new().anchored(regex_automata::Anchored::No);
     let mut push = |cfg: &start::Config| {
@@ -148,8 +148,8 @@ pub(crate) fn start_states(dfa: &dense::DFA<Vec<u32>>) -> Vec<StateID> {
 /// [`ClassRun::promote`]); such a match must then end at a real cut: a cut byte leads to a
 /// start state or to a match state that `is_cut_match` says behaves like `start` (never
 /// through `,`, which the scanner does not cut after a digit).
-pub(crate) fn prove(
-    dfa: &dense::DFA<Vec<u32>>,
+pub(crate) fn prove<T: AsRef<[u32]>>(
+    dfa: &dense::DFA<T>,
     raw: Option<&LitAutomaton<'_>>,
     folded: Option<&LitAutomaton<'_>>,
     runs: &[ClassRun],
