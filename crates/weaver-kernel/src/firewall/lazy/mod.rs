@@ -83,107 +83,12 @@ impl<'de> serde::Deserialize<'de> for Skip {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
         let raw = <&serde_json::value::RawValue>::deserialize(d)?;
         let bytes = raw.get().as_bytes();
-        if (memchr::memmem::find(bytes, b"\\u").is_some() || may_overflow(bytes))
+        if strict::needs_strict_check(bytes)
             && let Err(e) = weaver_estimate::estimate_json_bytes(bytes)
         {
             return Err(serde::de::Error::custom(e.kind));
         }
         Ok(Skip)
-    }
-}
-
-/// Whether `b` may hold a JSON number beyond f64's range (a superset test: the exact one
-/// runs only when this says yes). The largest finite f64 is below 2e308, so such a number
-/// has an exponent of three digits or more, or 200 digits or more before its exponent.
-///
-/// It runs over every skipped byte, so it looks only where such a number can be: at an
-/// `e`/`E` right after a digit or a dot, found eight bytes at a time (see [`swar`]), and at
-/// 64-byte blocks made only of digits and dots (a run of 200 such bytes covers at least one
-/// whole block of any 64-byte grid). The byte-by-byte form was a quarter of
-/// `weaver firewall --mode table` on rows_50k.
-fn may_overflow(b: &[u8]) -> bool {
-    let long_exponent = |i: usize| {
-        let mut j = i + 1;
-        if matches!(b.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        b.get(j..j + 3)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    let mut i = 1;
-    while let (Some(w), Some(p)) = (
-        b.get(i..).and_then(<[u8]>::first_chunk::<8>),
-        b.get(i - 1..).and_then(<[u8]>::first_chunk::<8>),
-    ) {
-        let mut m =
-            swar::letter_e(u64::from_le_bytes(*w)) & swar::digit_or_dot(u64::from_le_bytes(*p));
-        while m != 0 {
-            if long_exponent(i + (m.trailing_zeros() / 8) as usize) {
-                return true;
-            }
-            m &= m - 1;
-        }
-        i += 8;
-    }
-    for k in i.max(1)..b.len() {
-        if (b[k] | 0x20) == b'e'
-            && (b[k - 1].is_ascii_digit() || b[k - 1] == b'.')
-            && long_exponent(k)
-        {
-            return true;
-        }
-    }
-    b.chunks_exact(64)
-        .any(|c| c.iter().all(|&x| x.is_ascii_digit() || x == b'.'))
-}
-
-/// Byte-class tests on eight bytes at once: each returns a word with the high bit of a
-/// lane set exactly where that lane's byte is in the class (no carry crosses lanes).
-mod swar {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-
-    /// Lanes equal to `c`.
-    fn eq(w: u64, c: u8) -> u64 {
-        let t = w ^ (LO * u64::from(c));
-        !(((t & !HI) + !HI) | t) & HI
-    }
-
-    /// Lanes holding `e` or `E` (`x | 0x20 == b'e'` only for those two bytes).
-    pub(super) fn letter_e(w: u64) -> u64 {
-        eq(w | (LO * 0x20), b'e')
-    }
-
-    /// Lanes holding an ASCII digit or a dot.
-    pub(super) fn digit_or_dot(w: u64) -> u64 {
-        let low = w & !HI;
-        // Per lane: (low | 0x80) - 0x30 has its high bit iff low >= 0x30, and
-        // 0xB9 - low has it iff low <= 0x39; neither borrows from the next lane.
-        let ge = (low | HI) - LO * 0x30;
-        let le = LO * 0xB9 - low;
-        (ge & le & !w & HI) | eq(w, b'.')
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn classes_match_every_byte_in_every_lane() {
-        for x in 0..=255u8 {
-            for lane in 0..8 {
-                // Neighbours that could carry into the lane if the arithmetic were wrong.
-                for fill in [0x00u8, 0x2F, 0x3A, 0x7F, 0x80, 0xFF] {
-                    let mut bytes = [fill; 8];
-                    bytes[lane] = x;
-                    let w = u64::from_le_bytes(bytes);
-                    let bit = 0x80u64 << (8 * lane);
-                    assert_eq!(letter_e(w) & bit != 0, x | 0x20 == b'e', "e {x:#x}");
-                    assert_eq!(
-                        digit_or_dot(w) & bit != 0,
-                        x.is_ascii_digit() || x == b'.',
-                        "digit {x:#x} lane {lane} fill {fill:#x}"
-                    );
-                }
-            }
-        }
     }
 }
 
@@ -471,82 +376,9 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+mod strict;
 mod summary;
 mod table;
 
 pub(crate) use summary::{DUPLICATE_KEY, SummaryTop};
 pub(crate) use table::TableTop;
-
-#[cfg(test)]
-mod overflow_tests {
-    use proptest::prelude::*;
-
-    /// The byte-by-byte form `may_overflow` replaced: it must imply the fast one.
-    fn may_overflow_bytewise(b: &[u8]) -> bool {
-        let mut run = 0usize;
-        for (i, &c) in b.iter().enumerate() {
-            if c.is_ascii_digit() {
-                run += 1;
-                if run >= 200 {
-                    return true;
-                }
-            } else {
-                if run > 0 && (c | 0x20) == b'e' {
-                    let mut j = i + 1;
-                    if matches!(b.get(j), Some(b'+' | b'-')) {
-                        j += 1;
-                    }
-                    let digits = b[j.min(b.len())..]
-                        .iter()
-                        .take(3)
-                        .take_while(|d| d.is_ascii_digit())
-                        .count();
-                    if digits >= 3 {
-                        return true;
-                    }
-                }
-                if c != b'.' {
-                    run = 0;
-                }
-            }
-        }
-        false
-    }
-
-    #[test]
-    fn finds_long_exponents_and_long_mantissas() {
-        for yes in [
-            &b"1e308"[..],
-            b"[2.5E+400]",
-            b"{\"a\": -1e-999}",
-            b"0.000e123",
-        ] {
-            assert!(super::may_overflow(yes), "{}", String::from_utf8_lossy(yes));
-        }
-        let long = format!("[{}.5]", "9".repeat(250));
-        assert!(super::may_overflow(long.as_bytes()));
-        for no in [
-            &b"1e30"[..],
-            b"\"e123\"",
-            b"[1.5, 2e+12, \"three\"]",
-            b"x" as &[u8],
-        ] {
-            assert!(!super::may_overflow(no), "{}", String::from_utf8_lossy(no));
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-        #[test]
-        fn fast_test_is_a_superset_of_the_bytewise_one(
-            parts in prop::collection::vec(prop_oneof![
-                "[0-9]{1,80}", "[0-9.]{1,250}", "[eE][+-]?[0-9]{0,4}", "[ a-z\"\\[\\],:]{0,20}",
-            ], 0..12),
-        ) {
-            let b = parts.concat();
-            if may_overflow_bytewise(b.as_bytes()) {
-                prop_assert!(super::may_overflow(b.as_bytes()), "{}", b);
-            }
-        }
-    }
-}

@@ -1,0 +1,205 @@
+//! Which skipped values serde_json's skipper may have let through: a `\u` escape (it does
+//! not check for lone surrogates) or a number beyond f64's range. Only those are read
+//! again by the strict validator ([`super::Skip`]).
+//!
+//! The test runs over every skipped byte — most of a document framed as a table — so it is
+//! one pass, eight bytes at a time, and it is a superset test: a false "yes" costs one more
+//! exact read, a false "no" would let through a document `transform` refuses. The
+//! byte-by-byte form, beside a separate memmem pass for `\u`, was a quarter of
+//! `weaver firewall --mode table` on rows_50k.
+
+/// Whether `b` may hold a `\u` escape or a number beyond f64's range. The largest finite
+/// f64 is below 2e308, so such a number has an exponent of three digits or more (an
+/// `e`/`E` right after a digit or a dot, then an optional sign and three digits), or 200
+/// digits or more before its exponent (a run of 200 digits and dots holds at least 23
+/// whole words of any 8-byte grid).
+pub(super) fn needs_strict_check(b: &[u8]) -> bool {
+    let long_exponent = |i: usize| {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        b.get(j..j + 3)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let escape_u = |i: usize| b.get(i + 1) == Some(&b'u');
+    if b.first() == Some(&b'\\') && escape_u(0) {
+        return true;
+    }
+    let mut i = 1;
+    let mut full_words = 0u32;
+    while let (Some(w), Some(p)) = (
+        b.get(i..).and_then(<[u8]>::first_chunk::<8>),
+        b.get(i - 1..).and_then(<[u8]>::first_chunk::<8>),
+    ) {
+        let (w, p) = (u64::from_le_bytes(*w), u64::from_le_bytes(*p));
+        if swar::digit_or_dot(w) == swar::HI {
+            full_words += 1;
+            if full_words >= 23 {
+                return true;
+            }
+        } else {
+            full_words = 0;
+        }
+        let mut m = swar::letter_e(w) & swar::digit_or_dot(p);
+        while m != 0 {
+            if long_exponent(i + (m.trailing_zeros() / 8) as usize) {
+                return true;
+            }
+            m &= m - 1;
+        }
+        let mut m = swar::eq(w, b'\\');
+        while m != 0 {
+            if escape_u(i + (m.trailing_zeros() / 8) as usize) {
+                return true;
+            }
+            m &= m - 1;
+        }
+        i += 8;
+    }
+    (i.max(1)..b.len()).any(|k| {
+        (b[k] == b'\\' && escape_u(k))
+            || ((b[k] | 0x20) == b'e'
+                && (b[k - 1].is_ascii_digit() || b[k - 1] == b'.')
+                && long_exponent(k))
+    })
+}
+
+/// Byte-class tests on eight bytes at once: each returns a word with the high bit of a
+/// lane set exactly where that lane's byte is in the class (no carry crosses lanes).
+mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    pub(super) const HI: u64 = 0x8080_8080_8080_8080;
+
+    /// Lanes equal to `c`.
+    pub(super) fn eq(w: u64, c: u8) -> u64 {
+        let t = w ^ (LO * u64::from(c));
+        !(((t & !HI) + !HI) | t) & HI
+    }
+
+    /// Lanes holding `e` or `E` (`x | 0x20 == b'e'` only for those two bytes).
+    pub(super) fn letter_e(w: u64) -> u64 {
+        eq(w | (LO * 0x20), b'e')
+    }
+
+    /// Lanes holding an ASCII digit or a dot.
+    pub(super) fn digit_or_dot(w: u64) -> u64 {
+        let low = w & !HI;
+        // Per lane: (low | 0x80) - 0x30 has its high bit iff low >= 0x30, and
+        // 0xB9 - low has it iff low <= 0x39; neither borrows from the next lane.
+        let ge = (low | HI) - LO * 0x30;
+        let le = LO * 0xB9 - low;
+        (ge & le & !w & HI) | eq(w, b'.')
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn classes_match_every_byte_in_every_lane() {
+        for x in 0..=255u8 {
+            for lane in 0..8 {
+                // Neighbours that could carry into the lane if the arithmetic were wrong.
+                for fill in [0x00u8, 0x2F, 0x3A, 0x5C, 0x7F, 0x80, 0xFF] {
+                    let mut bytes = [fill; 8];
+                    bytes[lane] = x;
+                    let w = u64::from_le_bytes(bytes);
+                    let bit = 0x80u64 << (8 * lane);
+                    assert_eq!(letter_e(w) & bit != 0, x | 0x20 == b'e', "e {x:#x}");
+                    assert_eq!(eq(w, b'\\') & bit != 0, x == b'\\', "backslash {x:#x}");
+                    assert_eq!(
+                        digit_or_dot(w) & bit != 0,
+                        x.is_ascii_digit() || x == b'.',
+                        "digit {x:#x} lane {lane} fill {fill:#x}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::needs_strict_check;
+
+    /// The test this one replaced, byte by byte: it must imply the fast one.
+    fn bytewise(b: &[u8]) -> bool {
+        if memchr::memmem::find(b, b"\\u").is_some() {
+            return true;
+        }
+        let mut run = 0usize;
+        for (i, &c) in b.iter().enumerate() {
+            if c.is_ascii_digit() {
+                run += 1;
+                if run >= 200 {
+                    return true;
+                }
+            } else {
+                if run > 0 && (c | 0x20) == b'e' {
+                    let mut j = i + 1;
+                    if matches!(b.get(j), Some(b'+' | b'-')) {
+                        j += 1;
+                    }
+                    let digits = b[j.min(b.len())..]
+                        .iter()
+                        .take(3)
+                        .take_while(|d| d.is_ascii_digit())
+                        .count();
+                    if digits >= 3 {
+                        return true;
+                    }
+                }
+                if c != b'.' {
+                    run = 0;
+                }
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn finds_escapes_long_exponents_and_long_mantissas() {
+        for yes in [
+            &b"1e308"[..],
+            b"[2.5E+400]",
+            b"{\"a\": -1e-999}",
+            b"0.000e123",
+            b"\"\\u00e9\"",
+            b"\\u0041",
+            b"[\"abcdefgh\\ud800\"]",
+        ] {
+            assert!(needs_strict_check(yes), "{}", String::from_utf8_lossy(yes));
+        }
+        for n in [200, 201, 207, 250] {
+            let long = format!("[{}.5]", "9".repeat(n));
+            assert!(needs_strict_check(long.as_bytes()), "{n} digits");
+            let long = "9".repeat(n);
+            assert!(needs_strict_check(long.as_bytes()), "{n} bare digits");
+        }
+        for no in [
+            &b"1e30"[..],
+            b"\"e123\"",
+            b"[1.5, 2e+12, \"three\"]",
+            b"x",
+            b"\"a\\nb\\\\x\"",
+        ] {
+            assert!(!needs_strict_check(no), "{}", String::from_utf8_lossy(no));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        #[test]
+        fn fast_test_is_a_superset_of_the_bytewise_one(
+            parts in prop::collection::vec(prop_oneof![
+                "[0-9]{1,80}", "[0-9.]{1,250}", "[eE][+-]?[0-9]{0,4}",
+                "[ a-z\"\\\\\\[\\],:]{0,20}", "\\\\u[0-9a-f]{0,4}",
+            ], 0..12),
+        ) {
+            let b = parts.concat();
+            if bytewise(b.as_bytes()) {
+                prop_assert!(needs_strict_check(b.as_bytes()), "{}", b);
+            }
+        }
+    }
+}
