@@ -3,7 +3,8 @@
 //! again by the strict validator ([`super::Skip`]).
 //!
 //! The test runs over every skipped byte — most of a document framed as a table — so it is
-//! one pass, eight bytes at a time, and it is a superset test: a false "yes" costs one more
+//! one pass, sixteen bytes at a time (SSE2; eight with plain integer arithmetic off x86-64),
+//! and it is a superset test: a false "yes" costs one more
 //! exact read, a false "no" would let through a document `transform` refuses. The
 //! byte-by-byte form, beside a separate memmem pass for `\u`, was a quarter of
 //! `weaver firewall --mode table` on rows_50k.
@@ -11,19 +12,45 @@
 /// Whether `b` may hold a `\u` escape or a number beyond f64's range. The largest finite
 /// f64 is below 2e308, so such a number has an exponent of three digits or more (an
 /// `e`/`E` right after a digit or a dot, then an optional sign and three digits), or 200
-/// digits or more before its exponent (a run of 200 digits and dots holds at least 23
-/// whole words of any 8-byte grid).
+/// digits or more before its exponent.
 pub(super) fn needs_strict_check(b: &[u8]) -> bool {
-    let long_exponent = |i: usize| {
-        let mut j = i + 1;
-        if matches!(b.get(j), Some(b'+' | b'-')) {
-            j += 1;
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::needs_strict_check(b)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        needs_strict_check_swar(b)
+    }
+}
+
+/// Whether an exponent of three digits or more follows the `e`/`E` at `b[i]`.
+fn long_exponent(b: &[u8], i: usize) -> bool {
+    let mut j = i + 1;
+    if matches!(b.get(j), Some(b'+' | b'-')) {
+        j += 1;
+    }
+    b.get(j..j + 3)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+}
+
+/// Whether a candidate found at `b[k]` (by either form) is one: a backslash before `u`,
+/// or an `e`/`E` after a digit or a dot with a long exponent.
+fn confirm(b: &[u8], k: usize) -> bool {
+    match b[k] {
+        b'\\' => b.get(k + 1) == Some(&b'u'),
+        c if c | 0x20 == b'e' => {
+            k > 0 && (b[k - 1].is_ascii_digit() || b[k - 1] == b'.') && long_exponent(b, k)
         }
-        b.get(j..j + 3)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    let escape_u = |i: usize| b.get(i + 1) == Some(&b'u');
-    if b.first() == Some(&b'\\') && escape_u(0) {
+        _ => false,
+    }
+}
+
+/// The portable form, eight bytes at a time (a run of 200 digits and dots holds at least
+/// 23 whole words of any 8-byte grid).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // tested against the SSE2 form
+fn needs_strict_check_swar(b: &[u8]) -> bool {
+    if b.first() == Some(&b'\\') && confirm(b, 0) {
         return true;
     }
     let mut i = 1;
@@ -41,28 +68,81 @@ pub(super) fn needs_strict_check(b: &[u8]) -> bool {
         } else {
             full_words = 0;
         }
-        let mut m = swar::letter_e(w) & swar::digit_or_dot(p);
+        let mut m = (swar::letter_e(w) & swar::digit_or_dot(p)) | swar::eq(w, b'\\');
         while m != 0 {
-            if long_exponent(i + (m.trailing_zeros() / 8) as usize) {
-                return true;
-            }
-            m &= m - 1;
-        }
-        let mut m = swar::eq(w, b'\\');
-        while m != 0 {
-            if escape_u(i + (m.trailing_zeros() / 8) as usize) {
+            if confirm(b, i + (m.trailing_zeros() / 8) as usize) {
                 return true;
             }
             m &= m - 1;
         }
         i += 8;
     }
-    (i.max(1)..b.len()).any(|k| {
-        (b[k] == b'\\' && escape_u(k))
-            || ((b[k] | 0x20) == b'e'
-                && (b[k - 1].is_ascii_digit() || b[k - 1] == b'.')
-                && long_exponent(k))
-    })
+    (i.max(1)..b.len()).any(|k| confirm(b, k))
+}
+
+/// The same test sixteen bytes at a time with SSE2 (part of the x86-64 baseline, so no
+/// run-time detection). A run of 200 digits and dots holds at least 11 whole blocks of any
+/// 16-byte grid.
+///
+/// `unsafe` is allowed in this module alone, for the SSE2 intrinsics: every load reads 16
+/// bytes at an offset checked to leave 16 bytes in the slice.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    #![allow(unsafe_code)]
+
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    /// `(e or E, backslash, digit or dot)` lane masks of `b[i..i + 16]`.
+    fn masks(b: &[u8], i: usize) -> (u32, u32, u32) {
+        assert!(i + 16 <= b.len());
+        // SAFETY: `b[i..i + 16]` is in bounds (asserted above); `loadu` has no alignment
+        // requirement; SSE2 is enabled on every x86-64 target.
+        unsafe {
+            #[allow(clippy::cast_ptr_alignment)]
+            let x = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            let e = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x65));
+            let bs = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5c));
+            let d = _mm_sub_epi8(x, _mm_set1_epi8(0x30));
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+            let dd = _mm_or_si128(digit, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x2e)));
+            (
+                _mm_movemask_epi8(e) as u32,
+                _mm_movemask_epi8(bs) as u32,
+                _mm_movemask_epi8(dd) as u32,
+            )
+        }
+    }
+
+    pub(super) fn needs_strict_check(b: &[u8]) -> bool {
+        let mut i = 0;
+        let mut full_blocks = 0u32;
+        // Whether the byte before the block is a digit or a dot.
+        let mut prev_dd = 0u32;
+        while i + 16 <= b.len() {
+            let (e, bs, dd) = masks(b, i);
+            if dd == 0xFFFF {
+                full_blocks += 1;
+                if full_blocks >= 11 {
+                    return true;
+                }
+            } else {
+                full_blocks = 0;
+            }
+            let mut m = (e & ((dd << 1) | prev_dd)) | bs;
+            while m != 0 {
+                if super::confirm(b, i + m.trailing_zeros() as usize) {
+                    return true;
+                }
+                m &= m - 1;
+            }
+            prev_dd = (dd >> 15) & 1;
+            i += 16;
+        }
+        (i..b.len()).any(|k| super::confirm(b, k))
+    }
 }
 
 /// Byte-class tests on eight bytes at once: each returns a word with the high bit of a
@@ -120,7 +200,7 @@ mod swar {
 mod tests {
     use proptest::prelude::*;
 
-    use super::needs_strict_check;
+    use super::{needs_strict_check, needs_strict_check_swar};
 
     /// The test this one replaced, byte by byte: it must imply the fast one.
     fn bytewise(b: &[u8]) -> bool {
@@ -169,12 +249,19 @@ mod tests {
             b"[\"abcdefgh\\ud800\"]",
         ] {
             assert!(needs_strict_check(yes), "{}", String::from_utf8_lossy(yes));
+            assert!(
+                needs_strict_check_swar(yes),
+                "{}",
+                String::from_utf8_lossy(yes)
+            );
         }
         for n in [200, 201, 207, 250] {
             let long = format!("[{}.5]", "9".repeat(n));
             assert!(needs_strict_check(long.as_bytes()), "{n} digits");
+            assert!(needs_strict_check_swar(long.as_bytes()), "{n} digits");
             let long = "9".repeat(n);
             assert!(needs_strict_check(long.as_bytes()), "{n} bare digits");
+            assert!(needs_strict_check_swar(long.as_bytes()), "{n} bare digits");
         }
         for no in [
             &b"1e30"[..],
@@ -184,6 +271,11 @@ mod tests {
             b"\"a\\nb\\\\x\"",
         ] {
             assert!(!needs_strict_check(no), "{}", String::from_utf8_lossy(no));
+            assert!(
+                !needs_strict_check_swar(no),
+                "{}",
+                String::from_utf8_lossy(no)
+            );
         }
     }
 
@@ -199,6 +291,7 @@ mod tests {
             let b = parts.concat();
             if bytewise(b.as_bytes()) {
                 prop_assert!(needs_strict_check(b.as_bytes()), "{}", b);
+                prop_assert!(needs_strict_check_swar(b.as_bytes()), "{}", b);
             }
         }
     }
