@@ -54,6 +54,25 @@ impl StreamRedactor {
         StreamRedactor { redactor, scanner }
     }
 
+    /// Tells the stream how many bytes it will carry in all (a file's length, a
+    /// `Content-Length`). The output is the same with or without it: a total of 4 MiB or
+    /// more only lets the redactor prepare its two-stage scanner before the first byte
+    /// instead of once 4 MiB have gone through the exact one.
+    ///
+    /// ```
+    /// use weaver_redact::Redactor;
+    ///
+    /// let mut s = Redactor::new().stream();
+    /// s.size_hint(64 << 20);
+    /// let mut out = Vec::new();
+    /// s.push(b"password=hunter2\n", &mut out);
+    /// s.finish(&mut out);
+    /// assert_eq!(out, b"password=[REDACTED]\n");
+    /// ```
+    pub fn size_hint(&mut self, total: u64) {
+        let _ = self.redactor.inner.engine.fast_for(total);
+    }
+
     /// Feeds `input`; appends to `out` every byte that is now safe to emit.
     pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
         self.push_with(input, out, &mut |_| {});

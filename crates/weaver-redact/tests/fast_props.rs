@@ -372,3 +372,26 @@ fn deferred_stage1_engages_past_four_mebibytes_with_identical_output() {
         assert_eq!(found, want_found);
     }
 }
+
+/// A stream told it will carry 4 MiB or more prepares stage 1 before its first byte; a
+/// smaller total changes nothing.
+#[test]
+fn a_size_hint_prepares_stage1_at_once() {
+    let r = Redactor::builder().build().unwrap();
+    let mut s = r.stream();
+    s.size_hint(1 << 20);
+    assert!(!r.fast_path_ready());
+    s.size_hint(4 << 20);
+    assert!(r.fast_path_ready());
+    let mut out = Vec::new();
+    s.push(
+        b"token=ghp_0123456789abcdefghijABCDEFGHIJ012345 ok\n",
+        &mut out,
+    );
+    s.finish(&mut out);
+    assert_eq!(
+        r.redact_str("token=ghp_0123456789abcdefghijABCDEFGHIJ012345 ok\n")
+            .as_bytes(),
+        &out[..]
+    );
+}

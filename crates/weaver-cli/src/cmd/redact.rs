@@ -68,6 +68,9 @@ fn cache_dir() -> Option<PathBuf> {
 
 fn stream(redactor: &Redactor, mut input: Input) -> Result<(), CliError> {
     let mut sr = redactor.stream();
+    if let Some(len) = input.len {
+        sr.size_hint(len);
+    }
     let mut buf = vec![0u8; CHUNK];
     let mut out = Vec::with_capacity(CHUNK + 1024);
     let stdout = std::io::stdout();
