@@ -80,6 +80,9 @@
 //!   user pattern such as `[a-z][0-9]+`) runs the whole text through the exact scanner.
 //!   Output, findings, hold cap and streaming are identical to the exact scanner's on every
 //!   input (a differential property test and the `fast_path` fuzz target hold them to it).
+//!   A rule set with many anchors (the default one) builds stage 1 only when an input — one
+//!   call, or one stream so far — reaches 4 MiB, or when a stream is told it will
+//!   ([`StreamRedactor::size_hint`]): below that, building it costs more than it saves.
 //! * **One automaton, then checks in code.** A single dense DFA (regex-automata) runs over
 //!   the text (from stage 1's proven cuts on). Where it sees a candidate, each rule's exact regex re-finds it and Rust code
 //!   applies what regexes cannot: Luhn and issuer prefixes, SSN ranges, TLD shape, the
@@ -570,8 +573,8 @@ pub struct RedactorBuilder {
     sensitive_keys: Vec<String>,
     stop_keys: Vec<String>,
     max_hold: usize,
-    /// Use the two-stage scanner whenever it can be derived, even past the literal count
-    /// where it measured slower than the exact one (for the differential tests).
+    /// Use the two-stage scanner on every input whenever it can be derived, even for rule
+    /// sets that build it only for large inputs (for the differential tests).
     force_two_stage: bool,
     cache: Option<std::path::PathBuf>,
 }
@@ -666,9 +669,10 @@ impl RedactorBuilder {
         self
     }
 
-    /// Uses the two-stage scanner whenever its anchors can be derived, even for rule sets
-    /// with more anchor literals than it is fast with. Output is the same either way; this
-    /// exists so tests can compare both scanners on every rule set.
+    /// Uses the two-stage scanner on every input whenever its anchors can be derived, even
+    /// for rule sets with so many anchor literals that it is otherwise built only for inputs
+    /// of 4 MiB and more. Output is the same either way; this exists so tests can compare
+    /// both scanners on every rule set and every input size.
     #[doc(hidden)]
     pub fn force_two_stage(mut self) -> Self {
         self.force_two_stage = true;
