@@ -78,26 +78,22 @@ pub(crate) struct Engine {
     keywords: aho_corasick::AhoCorasick,
     /// Stage 1 of the two-stage scanner, when the patterns yield anchors and the DFA walk
     /// proves the cut rule (see [`crate::fast`]); `None` runs the exact scanner alone.
-    /// Set at build time, or on first use by [`Engine::fast_for`] (see [`LazyStage1`]).
+    /// Set at build time, or on first use by [`Engine::fast_for`] when it was deferred.
     fast: std::sync::OnceLock<Option<crate::fast::Fast>>,
-    /// What a deferred stage 1 is built from, when it was deferred.
-    lazy: Option<LazyStage1>,
+    /// The anchors a deferred stage 1 is built from (see [`LAZY_STAGE1_BYTES`]).
+    lazy: Option<crate::fast::Triggers>,
     /// The anchors as a yes/no test for one short string (see `leaf::Prefilter`).
     pub(crate) leaf_filter: Option<crate::leaf::Prefilter>,
 }
 
-/// The inputs of a stage 1 that was not built with the engine.
+/// The input size (one call, or one stream so far) at which a deferred stage 1 is built.
 ///
 /// A rule set with more anchor literals than [`crate::fast::MAX_LITERALS`] (the default
 /// rules derive ~170) needs several Teddy passes and an ~8 ms proof walk; it pays for them
 /// only over megabytes (text_20mb: the two-stage scan is ~1.6× the exact one, 352 against
-/// 224 MB/s in one benchmark run, so the build is repaid after a few MB). Such a stage 1 is built the first time a scanner's input reaches
-/// [`LAZY_STAGE1_BYTES`], so a process that redacts a few small strings never builds it.
-struct LazyStage1 {
-    triggers: crate::fast::Triggers,
-}
-
-/// The input size (one call, or one stream so far) at which a deferred stage 1 is built.
+/// 224 MB/s in one benchmark run, so the build is repaid after a few MB). Its stage 1 is
+/// therefore built the first time a scanner's input reaches this size, so a process that
+/// redacts a few small strings never builds it.
 pub(crate) const LAZY_STAGE1_BYTES: u64 = 4 << 20;
 
 impl std::fmt::Debug for Engine {
@@ -305,22 +301,17 @@ impl Engine {
         };
         let built = match &triggers {
             None => Ok(None),
-            Some(t) => {
-                with_dfa!(&engine.dfa, d => crate::fast::Fast::new(t, d, max_hold, max_literals, &|sid| {
+            Some(t) => with_dfa!(&engine.dfa, d => {
+                crate::fast::Fast::new(t, d, max_hold, max_literals, &|sid| {
                     engine.is_cut_match(sid)
-                }))
-            }
+                })
+            }),
         };
-        match (built, triggers) {
-            (Ok(fast), _) => {
+        match built {
+            Ok(fast) => {
                 let _ = engine.fast.set(fast);
             }
-            (Err(crate::fast::TooMany), Some(triggers)) => {
-                engine.lazy = Some(LazyStage1 { triggers });
-            }
-            (Err(crate::fast::TooMany), None) => {
-                let _ = engine.fast.set(None);
-            }
+            Err(crate::fast::TooMany) => engine.lazy = triggers,
         }
         Ok(engine)
     }
@@ -339,7 +330,7 @@ impl Engine {
         self.fast
             .get_or_init(|| {
                 with_dfa!(&self.dfa, d => crate::fast::Fast::new(
-                    &lazy.triggers,
+                    lazy,
                     d,
                     self.max_hold,
                     usize::MAX,

@@ -154,6 +154,7 @@ mod cache;
 mod cut_match;
 #[cfg(feature = "json")]
 mod decide;
+#[cfg(test)]
 mod dfa_sum;
 mod engine;
 mod escapes;

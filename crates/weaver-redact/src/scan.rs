@@ -284,7 +284,9 @@ impl Scanner {
             *self = Scanner::new(&inner.engine);
             self.exact = exact;
         }
-        crate::engine::with_dfa!(&inner.engine.dfa, dfa => self.feed_dfa(dfa, inner, chunk, last, sink, on));
+        crate::engine::with_dfa!(&inner.engine.dfa, dfa => {
+            self.feed_dfa(dfa, inner, chunk, last, sink, on);
+        });
     }
 
     /// [`Self::feed_inner`] on the engine's DFA, whichever storage it has.

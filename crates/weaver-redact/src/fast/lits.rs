@@ -33,7 +33,7 @@ impl LitSet {
             .collect();
         single.sort_unstable();
         single.dedup();
-        let longer: Vec<&[u8]> = if single.len() > 3 {
+        let mut longer: Vec<&[u8]> = if single.len() > 3 {
             // memchr takes at most three bytes: all of them go to Aho-Corasick.
             single.clear();
             lits.iter().map(|l| l.bytes.as_slice()).collect()
@@ -46,11 +46,10 @@ impl LitSet {
         // A literal that starts with another one of the set is found wherever that one is
         // (a candidate is a position; `confirm` tries every literal there): searching it
         // too would only cost a pass (`xoxd` and `xoxe` beside `xox` made a group of two).
-        let mut longer: Vec<&[u8]> = longer;
+        // Sorted, every literal between a prefix and its extension starts with that prefix,
+        // so comparing with the last literal kept drops them all (and the duplicates).
         longer.sort_unstable();
-        longer.dedup();
-        let all = longer.clone();
-        longer.retain(|l| !all.iter().any(|p| p.len() < l.len() && l.starts_with(p)));
+        longer.dedup_by(|l, kept| l.starts_with(kept));
         longer.sort_by_key(|l| (l.len().min(4), l.to_vec()));
         let mut multi = Vec::new();
         let mut rest = longer.as_slice();

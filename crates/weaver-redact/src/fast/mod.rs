@@ -120,7 +120,7 @@ impl Stage1 {
 /// Discord leads, keywords with their follow bytes). For them stage 1 measured ~1.3–1.6×
 /// the exact scanner on text_20mb (release, 2026-12-01, 2-core VM: 70–90 ms against
 /// 100–120 ms per call) for ~8 ms more build time, so it is deferred to inputs of 4 MiB
-/// and more (see `engine::LazyStage1`); smaller sets (a few kinds, user patterns with
+/// and more (see `engine::LAZY_STAGE1_BYTES`); smaller sets (a few kinds, user patterns with
 /// literals) build it at once.
 pub(crate) const MAX_LITERALS: usize = 64;
 

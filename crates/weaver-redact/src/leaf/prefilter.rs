@@ -48,13 +48,16 @@ impl std::fmt::Debug for Prefilter {
 }
 
 impl Prefilter {
-    /// Derives the filter for the trigger patterns `texts` (`checks[p]`: the exact regexes
-    /// pattern `p` guards, with each one's fewest digits, as for stage 1); `None` when a
-    /// pattern yields no anchor.
+    /// The filter for the anchors derived from the trigger patterns (the same derivation
+    /// stage 1 reads).
     pub(crate) fn new(derived: &Triggers) -> Option<Prefilter> {
         // Searched ASCII-case-insensitively and without follow bytes: a superset of what
         // stage 1 searches, which is all a filter that may only say "no" needs.
-        let mut literals: Vec<Vec<u8>> = derived.literals.iter().map(|l| l.bytes.clone()).collect();
+        let mut literals: Vec<&[u8]> = derived
+            .literals
+            .iter()
+            .map(|l| l.bytes.as_slice())
+            .collect();
         let runs = derived.runs.clone();
         literals.sort();
         literals.dedup();
