@@ -4,10 +4,9 @@
 //!
 //! The test runs over every skipped byte — most of a document framed as a table — so it is
 //! one pass, sixteen bytes at a time (SSE2; eight with plain integer arithmetic off x86-64),
-//! and it is a superset test: a false "yes" costs one more
-//! exact read, a false "no" would let through a document `transform` refuses. The
-//! byte-by-byte form, beside a separate memmem pass for `\u`, was a quarter of
-//! `weaver firewall --mode table` on rows_50k.
+//! and it is a superset test: a false "yes" costs one more exact read, a false "no" would
+//! let through a document `transform` refuses. The byte-by-byte form, beside a separate
+//! memmem pass for `\u`, was a quarter of `weaver firewall --mode table` on rows_50k.
 
 /// Whether `b` may hold a `\u` escape or a number beyond f64's range. The largest finite
 /// f64 is below 2e308, so such a number has an exponent of three digits or more (an
@@ -50,17 +49,14 @@ fn confirm(b: &[u8], k: usize) -> bool {
 /// 23 whole words of any 8-byte grid).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // tested against the SSE2 form
 fn needs_strict_check_swar(b: &[u8]) -> bool {
-    if b.first() == Some(&b'\\') && confirm(b, 0) {
-        return true;
-    }
-    let mut i = 1;
+    let mut words = b.chunks_exact(8);
     let mut full_words = 0u32;
-    while let (Some(w), Some(p)) = (
-        b.get(i..).and_then(<[u8]>::first_chunk::<8>),
-        b.get(i - 1..).and_then(<[u8]>::first_chunk::<8>),
-    ) {
-        let (w, p) = (u64::from_le_bytes(*w), u64::from_le_bytes(*p));
-        if swar::digit_or_dot(w) == swar::HI {
+    // The high bit of the last lane: whether the byte before the word is a digit or dot.
+    let mut prev_dd = 0u64;
+    for (k, w) in (&mut words).enumerate() {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        let dd = swar::digit_or_dot(w);
+        if dd == swar::HI {
             full_words += 1;
             if full_words >= 23 {
                 return true;
@@ -68,16 +64,17 @@ fn needs_strict_check_swar(b: &[u8]) -> bool {
         } else {
             full_words = 0;
         }
-        let mut m = (swar::letter_e(w) & swar::digit_or_dot(p)) | swar::eq(w, b'\\');
+        let mut m = (swar::letter_e(w) & ((dd << 8) | prev_dd)) | swar::eq(w, b'\\');
         while m != 0 {
-            if confirm(b, i + (m.trailing_zeros() / 8) as usize) {
+            if confirm(b, 8 * k + (m.trailing_zeros() / 8) as usize) {
                 return true;
             }
             m &= m - 1;
         }
-        i += 8;
+        prev_dd = dd >> 56;
     }
-    (i.max(1)..b.len()).any(|k| confirm(b, k))
+    let tail = b.len() - words.remainder().len();
+    (tail..b.len()).any(|k| confirm(b, k))
 }
 
 /// The same test sixteen bytes at a time with SSE2 (part of the x86-64 baseline, so no
