@@ -78,9 +78,9 @@ impl Input {
     /// The whole input: a regular file of 1 MiB or more is mapped (no copy, and no page
     /// faults one page at a time), anything else is read.
     pub(crate) fn whole(mut self) -> Result<Whole, CliError> {
-        if let (Some(f), Some(len)) = (&self.file, self.len)
-            && len >= MAP_THRESHOLD
-            && let Some(m) = map::Mapped::new(f, len)
+        if let Some(f) = &self.file
+            && self.len.is_some_and(|len| len >= MAP_THRESHOLD)
+            && let Some(m) = map::Mapped::new(f)
         {
             self.done();
             return Ok(Whole::Mapped(m));
@@ -138,13 +138,14 @@ mod map {
     pub(crate) struct Mapped(memmap2::Mmap);
 
     impl Mapped {
-        /// Maps `len` bytes of `f`; `None` when the file cannot be mapped or has changed size.
-        pub(crate) fn new(f: &File, len: u64) -> Option<Mapped> {
-            let len = usize::try_from(len).ok()?;
-            // SAFETY: a read-only private mapping of a regular file we opened; see the
-            // module doc for what a concurrent writer can do.
-            let m = unsafe { memmap2::MmapOptions::new().len(len).populate().map(f) }.ok()?;
-            (m.len() == len).then_some(Mapped(m))
+        /// Maps all of `f` as it is now; `None` when it cannot be mapped (the caller then
+        /// reads it).
+        pub(crate) fn new(f: &File) -> Option<Mapped> {
+            // SAFETY: a read-only mapping of a regular file we opened; see the module doc
+            // for what a concurrent writer can do.
+            unsafe { memmap2::MmapOptions::new().populate().map(f) }
+                .ok()
+                .map(Mapped)
         }
     }
 

@@ -410,3 +410,39 @@ fn stdout_closed_early_is_not_an_error() {
     assert!(!stderr_str(&o).contains("panicked"), "{}", stderr_str(&o));
     assert!(o.status.code().is_some_and(|c| c == 0), "{:?}", o.status);
 }
+
+/// A file of 1 MiB or more is mapped, stdin is read: both give the same answers.
+#[test]
+fn a_mapped_file_and_the_same_bytes_on_stdin_give_the_same_answers() {
+    let w = weaver_testkit::workloads(0.1).expect("workloads");
+    let rows = w.bytes("rows_50k").unwrap();
+    assert!(
+        rows.len() >= 1 << 20,
+        "the file must be large enough to be mapped"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rows.json");
+    std::fs::write(&file, &rows).unwrap();
+    for args in [&["estimate"][..], &["tokens", "--encoding", "chars"]] {
+        let mapped = weaver().args(args).arg(&file).output().unwrap();
+        let piped = run_with_stdin(args, &rows);
+        assert!(mapped.status.success(), "{}", stderr_str(&mapped));
+        assert_eq!(stdout_str(&mapped), stdout_str(&piped), "{args:?}");
+    }
+    // The frame differs only in its random action id and its time (top level and
+    // provenance).
+    let stable = |o: &Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a frame");
+        let p = v["provenance"].as_object_mut().expect("provenance");
+        p.remove("action_id");
+        p.remove("invoked_at_ms");
+        let m = v.as_object_mut().expect("an object");
+        m.remove("action_id");
+        m.remove("invoked_at_ms");
+        v
+    };
+    let args = ["firewall", "--mode", "table"];
+    let mapped = weaver().args(args).arg(&file).output().unwrap();
+    assert!(mapped.status.success(), "{}", stderr_str(&mapped));
+    assert_eq!(stable(&mapped), stable(&run_with_stdin(&args, &rows)));
+}
