@@ -18,6 +18,7 @@ const AREAS: &[Area] = &[
     ("budget", weaver_benches::budget::run),
     ("kernel", weaver_benches::kernel::run),
     ("cli", weaver_benches::cli::run),
+    ("mcp", weaver_benches::mcp::run),
     ("memory", weaver_benches::memory::run),
 ];
 

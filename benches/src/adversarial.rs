@@ -4,6 +4,11 @@
 //! small factor of the clean-text rate and does not fall as the input grows (the same
 //! generators, by hand at 1 and 10 MB: `cargo run --release -p weaver-redact --example
 //! adversarial -- 1 10`).
+//!
+//! Each shape is also timed with runs four times shorter (15 000 bytes) to the same total:
+//! a scanner linear in the length of a run takes the same time for both, one quadratic in
+//! it four times as long for the long runs. The ratio is the DESIGN.md §7 linearity
+//! verdict ([`LINEARITY`]).
 
 use weaver_redact::Redactor;
 
@@ -33,24 +38,34 @@ const GENERATORS: [Generator; 12] = [
     ("'\\u0040a'*n (JSON escapes)", |n| repeat_to("\\u0040a", n)),
 ];
 
+/// The operation suffix of the short-run rows.
+pub const SHORT_RUNS: &str = " (runs of 15 000 B)";
+
+/// The longest a shape may take with 60 000-byte runs over 15 000-byte runs of the same
+/// total before the linearity target counts as missed: 1 for a linear scanner, 4 for a
+/// quadratic one; the margin absorbs timing noise and cache effects of longer runs.
+pub const LINEARITY: f64 = 2.0;
+
 /// Runs this area's benchmarks.
 pub fn run(b: &mut Bench) {
     let redactor = Redactor::new();
     let total = ((1_000_000.0 * b.scale()) as usize).max(120_000);
     for (name, generate) in GENERATORS {
-        let run = generate(60_000);
-        let mut text = String::with_capacity(total + run.len());
-        while text.len() < total {
-            text.push_str(&run);
-            text.push('\n');
+        for (run_len, suffix) in [(60_000, ""), (15_000, SHORT_RUNS)] {
+            let run = generate(run_len);
+            let mut text = String::with_capacity(total + run.len());
+            while text.len() < total {
+                text.push_str(&run);
+                text.push('\n');
+            }
+            b.measure(
+                "adversarial",
+                &format!("redact_str {name}{suffix}"),
+                None,
+                Some(text.len() as u64),
+                None,
+                || redactor.redact_str(&text).len(),
+            );
         }
-        b.measure(
-            "adversarial",
-            &format!("redact_str {name}"),
-            None,
-            Some(text.len() as u64),
-            None,
-            || redactor.redact_str(&text).len(),
-        );
     }
 }

@@ -19,6 +19,7 @@ pub mod estimate;
 pub mod firewall;
 pub mod handles;
 pub mod kernel;
+pub mod mcp;
 pub mod memory;
 pub mod redact;
 pub mod stream;

@@ -330,15 +330,73 @@ pub fn verdicts(b: &[Row]) -> Vec<Verdict> {
             },
         },
     );
-    v.push(not_measured(
-        "`weaver mcp` added latency per tools/call ≤ 1 ms small, ≤ 20 ms for 2 MB",
-        "no benchmark yet",
-    ));
-    v.push(not_measured(
-        "any input, any subcommand: time linear in input size",
-        "not judged here: the adversarial area shows MB/s of worst-case inputs at one size",
-    ));
+    v.push(mcp_added(b));
+    v.push(linearity(b));
     v
+}
+
+/// Linear time, judged on the redactor's worst-case shapes: per byte, runs four times
+/// longer must not cost more than [`LINEARITY`](crate::adversarial::LINEARITY) times as
+/// much (a quadratic scanner would take four times as long).
+fn linearity(b: &[Row]) -> Verdict {
+    use crate::adversarial::{LINEARITY, SHORT_RUNS};
+    let target = "any input, any subcommand: time linear in input size";
+    let worst = b
+        .iter()
+        .filter(|r| r.workload == "adversarial" && !r.operation.ends_with(SHORT_RUNS))
+        .filter_map(|long| {
+            let short = find(b, "adversarial", &format!("{}{SHORT_RUNS}", long.operation))?;
+            Some((per_byte(long)? / per_byte(short)?, long.operation.as_str()))
+        })
+        .max_by(|x, y| x.0.total_cmp(&y.0));
+    match worst {
+        None => not_measured(target, "adversarial area not run"),
+        Some((ratio, operation)) => Verdict {
+            target,
+            measured: format!(
+                "the redactor on 12 worst-case shapes: 4× longer runs cost at most {ratio:.2}× \
+                 per byte (linear 1×, quadratic 4×; worst: {operation}); the other \
+                 subcommands are not judged here"
+            ),
+            met: Some(ratio <= LINEARITY),
+        },
+    }
+}
+
+/// Seconds per input byte of a row: its wall median, or its CPU median when that is
+/// smaller and long enough to be more than a few clock ticks (the wall median of a short
+/// row on a busy machine includes waiting for a core).
+fn per_byte(r: &Row) -> Option<f64> {
+    let bytes = r.bytes.filter(|&n| n > 0)? as f64;
+    let s = match r.cpu_s {
+        Some(c) if c >= 0.010 => r.median_s.min(c),
+        _ => r.median_s,
+    };
+    Some(s / bytes)
+}
+
+/// `weaver mcp`'s added latency: the proxied median round trip minus the direct one, for
+/// the small and the 2 MB result.
+fn mcp_added(b: &[Row]) -> Verdict {
+    use crate::mcp::{DIRECT, LARGE, PROXIED, SMALL};
+    let target = "`weaver mcp` added latency per tools/call ≤ 1 ms small, ≤ 20 ms for 2 MB";
+    let added = |workload: &str| {
+        let direct = find(b, workload, DIRECT)?;
+        let proxied = find(b, workload, PROXIED)?;
+        Some((proxied.median_s - direct.median_s).max(0.0))
+    };
+    let (Some(small), Some(large)) = (added(SMALL), added(LARGE)) else {
+        return not_measured(target, "mcp area not run");
+    };
+    Verdict {
+        target,
+        measured: format!(
+            "small {}, 2 MB {} (median through weaver minus the server alone)",
+            fmt_duration(small),
+            fmt_duration(large)
+        ),
+        met: Some(small <= 1e-3 && large <= 20e-3),
+    }
 }
 
 /// The verdicts on a run's rows as a markdown table.
@@ -417,5 +475,48 @@ mod tests {
         assert_eq!(verdict(&v, "store+expand").met, Some(true));
         assert_eq!(verdict(&v, "peak memory").met, Some(false));
         assert_eq!(verdict(&v, "budget").met, None);
+    }
+
+    #[test]
+    fn mcp_latency_and_linearity_are_judged_on_their_rows() {
+        use crate::adversarial::SHORT_RUNS;
+        use crate::mcp::{DIRECT, LARGE, PROXIED, SMALL};
+        let rows = vec![
+            row(SMALL, DIRECT, 0.000_100),
+            row(SMALL, PROXIED, 0.000_400),
+            row(LARGE, DIRECT, 0.080),
+            row(LARGE, PROXIED, 0.095),
+        ];
+        let v = verdicts(&rows);
+        // Added 0.3 ms and 15 ms.
+        assert_eq!(verdict(&v, "`weaver mcp`").met, Some(true));
+        let slow = [row(LARGE, DIRECT, 0.080), row(LARGE, PROXIED, 0.130)];
+        let v = verdicts(&[
+            rows[0].clone(),
+            rows[1].clone(),
+            slow[0].clone(),
+            slow[1].clone(),
+        ]);
+        assert_eq!(verdict(&v, "`weaver mcp`").met, Some(false));
+        assert!(verdict(&v, "`weaver mcp`").measured.contains("50.00 ms"));
+
+        let shape = |op: &str, secs: f64| {
+            let mut r = row("adversarial", op, secs);
+            r.bytes = Some(1_000_000);
+            r
+        };
+        let linear = [
+            shape("redact_str x", 0.010),
+            shape(&format!("redact_str x{SHORT_RUNS}"), 0.009),
+        ];
+        assert_eq!(verdict(&verdicts(&linear), "any input").met, Some(true));
+        // Four times the cost per byte for runs four times longer: quadratic.
+        let quadratic = [
+            shape("redact_str x", 0.040),
+            shape(&format!("redact_str x{SHORT_RUNS}"), 0.010),
+        ];
+        let v = verdicts(&quadratic);
+        assert_eq!(verdict(&v, "any input").met, Some(false));
+        assert!(verdict(&v, "any input").measured.contains("4.00×"));
     }
 }

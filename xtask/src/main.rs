@@ -65,7 +65,7 @@ const USAGE: &str =
   test                     the workspace tests (cargo nextest when installed, else cargo test)
   bench [AREA]... [--scale F] [--with-reference]
                            benchmarks on the generated workloads (areas: estimate redact
-                           adversarial stream firewall handles budget kernel cli memory),
+                           adversarial stream firewall handles budget kernel cli mcp memory),
                            then every DESIGN.md §7 target: met / missed / not measured;
                            --with-reference also times the Python reference on the same
                            workloads in this run (python3 + PyPI for weaver-kernel==0.12.0,
@@ -232,6 +232,17 @@ fn bench(rest: &[String]) -> Result<(), String> {
     // counting-allocator example as a child process.
     let mut build = cargo();
     build.args(["build", "--release", "-p", "weaver-cli"]);
+    run(build)?;
+    // The mcp area puts `weaver mcp` in front of weaver-mcp's stdio test server.
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--release",
+        "-p",
+        "weaver-mcp",
+        "--bin",
+        "weaver-mcp-fake-server",
+    ]);
     run(build)?;
     let mut build = cargo();
     build.args([

@@ -1,74 +1,17 @@
-//! Added latency per `tools/call` through the proxy, by hand (release build):
+//! Added latency per `tools/call` through the proxy library, in one process (release
+//! build):
 //!
 //! ```text
-//! cargo build --release -p weaver-cli -p weaver-mcp --bins --examples
-//! target/release/examples/latency target/release/weaver target/release/weaver-mcp-fake-server
+//! cargo run --release -p weaver-mcp --example latency
 //! ```
 //!
-//! Runs the fake server directly and behind `weaver mcp`, calls a small tool and a ~2 MB
-//! one sequentially, and prints the median and p90 round trip of each; the difference is
-//! what the proxy adds. On a loaded machine wall-clock numbers are inflated by waiting for
-//! a core, so it also prints the CPU time the first process (`weaver`, or the server when
-//! direct) used per call, from /proc (Linux; 10 ms ticks, averaged over the calls).
+//! Relays a small result and a ~2.5 MB one through in-memory pipes, with and without
+//! [`weaver_mcp::Proxy`] in between, and prints the minimum and median round trip of each:
+//! the minimum is what the proxy adds without waiting for a core — the number to profile
+//! (`perf record`). What a client of the `weaver mcp` *process* sees (three processes,
+//! pipes included) is the `mcp` area of `cargo xtask bench`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// CPU time (user + system) a process has used so far, from /proc/PID/stat.
-fn cpu_time(pid: u32) -> Option<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on Linux.
-    Some(Duration::from_millis(ticks * 10))
-}
-
-struct Measured {
-    median: Duration,
-    p90: Duration,
-    bytes: usize,
-    cpu_per_call: Option<Duration>,
-}
-
-fn measure(cmd: &mut Command, tool: &str, args: &str, n: usize) -> Measured {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut times = Vec::with_capacity(n);
-    let mut size = 0;
-    let mut line = String::new();
-    for i in 0..n + 3 {
-        let req = format!(
-            r#"{{"jsonrpc":"2.0","id":{i},"method":"tools/call","params":{{"name":"{tool}","arguments":{args}}}}}"#
-        );
-        let t = Instant::now();
-        writeln!(stdin, "{req}").expect("write");
-        stdin.flush().expect("flush");
-        line.clear();
-        stdout.read_line(&mut line).expect("read");
-        // The first calls warm up (page cache, allocator).
-        if i >= 3 {
-            times.push(t.elapsed());
-        }
-        size = line.len();
-    }
-    let cpu = cpu_time(child.id()).map(|t| t / u32::try_from(n + 3).unwrap_or(1));
-    drop(stdin);
-    let _ = child.wait();
-    times.sort();
-    Measured {
-        median: times[times.len() / 2],
-        p90: times[times.len() * 9 / 10],
-        bytes: size,
-        cpu_per_call: cpu,
-    }
-}
+use std::time::Instant;
 
 /// A server in the same process that answers every request with a canned result.
 async fn canned_server(
@@ -158,32 +101,4 @@ fn main() {
     let big = serde_json::json!({"content": [{"type": "text", "text": text}]}).to_string();
     in_process("small result", small, 300);
     in_process(&format!("{} B result", big.len()), big, 30);
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() < 3 {
-        return;
-    }
-    let (weaver, server) = (&args[1], &args[2]);
-    for (label, tool, targs, n) in [
-        ("small result", "small", "{}", 200),
-        ("2 MB result", "rows", r#"{"n": 14000}"#, 20),
-    ] {
-        let d = measure(&mut Command::new(server), tool, targs, n);
-        let p = measure(
-            Command::new(weaver).args(["mcp", "--", server]),
-            tool,
-            targs,
-            n,
-        );
-        println!(
-            "{label}: direct median {:?} (p90 {:?}, {} B) | through weaver median {:?} (p90 {:?}, {} B) | added {:?} | weaver CPU per call {:?}",
-            d.median,
-            d.p90,
-            d.bytes,
-            p.median,
-            p.p90,
-            p.bytes,
-            p.median.saturating_sub(d.median),
-            p.cpu_per_call,
-        );
-    }
 }
