@@ -88,6 +88,25 @@ pub(crate) fn nanp_ok(m: &[u8]) -> bool {
     core.len() == 12 && core[3] == core[7]
 }
 
+/// Whether the ten digits `d` (area code, exchange, line number; ASCII) follow the North
+/// American Numbering Plan, `NXX-NXX-XXXX`: the area code (NPA) and the exchange code (NXX)
+/// each begin with 2–9. A 0 or 1 there is never part of a dialled NANP number (they are the
+/// operator and long-distance prefixes), so `402-013-2245` or `918 104 3321` is some
+/// other 3-3-4 code (a tax number, a PH mobile without its trunk `0`). A phone keyword
+/// before it (`call 555 123 4567`) still masks it: the writer says it is a phone.
+pub(crate) fn nanp_plan_ok(d: &[u8]) -> bool {
+    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
+}
+
+/// A NANP candidate's ten national digits: its digits without the country code `1`.
+pub(crate) fn nanp_digits(m: &[u8]) -> Vec<u8> {
+    let d = digits_of(m);
+    match d.split_first() {
+        Some((b'1', rest)) if d.len() == 11 => rest.to_vec(),
+        _ => d,
+    }
+}
+
 /// `+` and 8–15 digits in groups. The regex is greedy, so a number followed by more digit
 /// groups (a date, a count) is tried group by group from the longest prefix down.
 pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
@@ -125,6 +144,14 @@ pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
                 g.len() <= 6 || (i + 1 == n_groups && (g.len() <= 8 || n_groups == 2))
             });
         if n_groups > 1 && !spaced_ok {
+            continue;
+        }
+        // Country code 1 is NANP: its ten national digits follow the plan.
+        if m[1] == b'1'
+            && n == 11
+            && !nanp_plan_ok(&digits_of(&m[2..end]))
+            && !has_context(hay, s, &PHONE_WORDS)
+        {
             continue;
         }
         let at = |i: usize| hay.get(i).copied();

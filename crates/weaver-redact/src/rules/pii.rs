@@ -356,6 +356,14 @@ pub(crate) fn it_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     }
 }
 
+/// Whether the two capitals `a`, `b` are a NINO prefix HMRC may issue: the first not D, F,
+/// I, Q, U or V, the second not D, F, I, O, Q, U or V, and not BG, GB, KN, NK, NT, TN or ZZ.
+pub(crate) fn nino_prefix_ok(a: u8, b: u8) -> bool {
+    !b"DFIQUV".contains(&a)
+        && !b"DFIOQUV".contains(&b)
+        && ![*b"BG", *b"GB", *b"KN", *b"NK", *b"NT", *b"TN", *b"ZZ"].contains(&[a, b])
+}
+
 /// UK NINO: the prefix rules of HMRC, one case throughout.
 pub(crate) fn nino_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
@@ -375,11 +383,7 @@ pub(crate) fn nino_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         .iter()
         .filter(|b| b.is_ascii_alphabetic())
         .all(u8::is_ascii_uppercase);
-    let (a, b) = (letters[0], letters[1]);
-    let prefix_ok = !b"DFIQUV".contains(&a)
-        && !b"DFIOQUV".contains(&b)
-        && ![*b"BG", *b"GB", *b"KN", *b"NK", *b"NT", *b"TN", *b"ZZ"].contains(&[a, b]);
-    if (lower || upper) && prefix_ok {
+    if (lower || upper) && nino_prefix_ok(letters[0], letters[1]) {
         mask(s, e, Kind::NationalId)
     } else {
         Verdict::Reject

@@ -43,6 +43,9 @@ pub(crate) enum Rule {
     TrPlate,
     /// UK NINO written in groups (`AB 12 34 56 C`).
     NinoSpaced,
+    /// The same in small letters (`ab 12 34 56 c`): the digits and suffix, after a prefix
+    /// read as context ([`nino_lower_check`]).
+    NinoLower,
     /// UK driving licence number (16 characters).
     UkDrivingLicence,
     /// Letters then digits: DE health insurance number, ES/UK/IT passports, IT driving
@@ -77,6 +80,9 @@ pub(crate) const UK_PLATE_SUFFIX: &str = r"[A-Za-z]{3} ?[0-9]{1,3}[A-Za-z]";
 pub(crate) const TR_PLATE: &str = r"(?:0[1-9]|[1-7][0-9]|8[01]) ?[A-Za-z]{1,3} ?[0-9]{2,5}";
 /// UK NINO in groups: `AB 12 34 56 C`, `AB 123456C`.
 pub(crate) const NINO_SPACED: &str = r"[A-Za-z]{2} [0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]";
+/// A small-letter NINO in groups, from its digits on: `12 34 56 c`, `123456c` (see
+/// [`nino_lower_check`]).
+pub(crate) const NINO_LOWER: &str = r"[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]\b";
 /// UK driving licence: surname (5, padded with `9`), birth date digits (6), initials (2,
 /// padded with `9`), a digit and two check letters.
 pub(crate) const UK_DL: &str = r"[A-Za-z9]{5}[0-9]{6}[A-Za-z9]{2}[0-9][A-Za-z]{2}";
@@ -104,6 +110,7 @@ pub(crate) fn regex(rule: Rule) -> &'static str {
         Rule::UkPlateSuffix => UK_PLATE_SUFFIX,
         Rule::TrPlate => TR_PLATE,
         Rule::NinoSpaced => NINO_SPACED,
+        Rule::NinoLower => NINO_LOWER,
         Rule::UkDrivingLicence => UK_DL,
         Rule::LetterDigits => LETTER_DIGITS,
         Rule::DePassport => DE_PASSPORT,
@@ -239,6 +246,7 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             Verdict::of(ok, s, e, Kind::VehiclePlate)
         }
         Rule::NinoSpaced => super::pii::nino_check(hay, s, e),
+        Rule::NinoLower => nino_lower_check(hay, s, e),
         Rule::UkDrivingLicence => Verdict::of(uk_dl_ok(m), s, e, Kind::DriverLicense),
         Rule::LetterDigits => letter_digits(hay, s, e),
         Rule::DePassport => {
@@ -281,6 +289,29 @@ pub(crate) fn check(rule: Rule, hay: &[u8], s: usize, e: usize) -> Verdict {
             Kind::HealthId,
         ),
     }
+}
+
+/// A UK NINO in small letters with a space after its prefix (`ab 12 34 56 c`), as the
+/// capital form (`AB 12 34 56 C`, [`Rule::NinoSpaced`]) is accepted: same prefix rules, one
+/// case throughout. The scanner cannot hold such a prefix: a trigger branch of small
+/// letters and a space would keep a thread alive after every word of prose, and the stream
+/// could no longer cut between words (see [`trigger`]). So the candidate starts at the
+/// digits, the prefix and its space are read as look-behind context (always there, in
+/// every chunking), and the digits and suffix — what identifies the person within a
+/// prefix — are masked: `ab [REDACTED]`.
+fn nino_lower_check(hay: &[u8], s: usize, e: usize) -> Verdict {
+    let at = |k: usize| s.checked_sub(k).map(|i| hay[i]);
+    let prefix = (at(3), at(2), at(1));
+    let ok = match prefix {
+        (Some(a), Some(b), Some(b' ')) => {
+            a.is_ascii_lowercase()
+                && b.is_ascii_lowercase()
+                && !at(4).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+                && super::pii::nino_prefix_ok(a.to_ascii_uppercase(), b.to_ascii_uppercase())
+        }
+        _ => false,
+    };
+    Verdict::of(ok, s, e, Kind::NationalId)
 }
 
 /// Whether a spaced TR plate (`34 AB 123`) has a series the registry issues: one letter
