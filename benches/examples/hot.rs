@@ -1,8 +1,9 @@
 //! `cargo run --release -p weaver-benches --example hot -- OP [ITERS]` — runs one hot path
 //! in a loop on the scale-1 workloads, for a profiler (`perf record`) or `perf stat -e
 //! task-clock`: OP is `store_expand` (small_calls), `invoke` (`Kernel::invoke` summary per
-//! small call, as the kernel bench), `redact_value` (rows_50k) or `summary` (Firewall
-//! summary of rows_50k). Prints the CPU time per iteration (this thread).
+//! small call, as the kernel bench), `redact_value` (rows_50k), `redact_in_place` (rows_50k,
+//! the copies made before timing) or `summary` (Firewall summary of rows_50k). Prints the
+//! CPU time per iteration (this thread).
 
 use std::sync::Arc;
 
@@ -67,6 +68,24 @@ fn main() {
             let per = t.elapsed_s() / iters as f64;
             println!(
                 "redact_value: {:.2} ms CPU, {:.1} MB/s ({n} findings)",
+                per * 1e3,
+                bytes as f64 / 1e6 / per
+            );
+        }
+        "redact_in_place" => {
+            let rows = w.json("rows_50k").expect("rows_50k");
+            let bytes = w.bytes("rows_50k").expect("bytes").len();
+            let r = Redactor::new();
+            let p = Policy::new().max_depth(3);
+            let mut copies: Vec<Value> = (0..iters).map(|_| rows.clone()).collect();
+            let t = weaver_benches::CpuTimer::start();
+            let mut n = 0;
+            for v in &mut copies {
+                n += r.redact_value_in_place(v, &p).total();
+            }
+            let per = t.elapsed_s() / iters as f64;
+            println!(
+                "redact_value_in_place: {:.2} ms CPU, {:.1} MB/s ({n} findings)",
                 per * 1e3,
                 bytes as f64 / 1e6 / per
             );

@@ -104,6 +104,11 @@ impl Bench {
         self.scale
     }
 
+    /// How many timed runs [`measure`](Self::measure) makes after its warm-up.
+    pub fn runs(&self) -> usize {
+        self.runs
+    }
+
     /// The workloads.
     pub fn workloads(&self) -> &Workloads {
         &self.workloads
