@@ -35,10 +35,11 @@
 //!   tokio and `futures` bodies (feature `tokio`), [`JsonStreamRedactor`] for sequences of
 //!   JSON chunks (feature `json`).
 //!
-//! Rules: email, phone (NANP, E.164 — a bracketed area code included —, and national
-//! numbers with their trunk `0`: TR, PH, UK, IL, FR, DE, IN, …), card numbers (Luhn +
-//! issuer prefix, UATP included), SSN (dashed, spaced, dotted; ITINs), Bearer and Basic
-//! credentials, JWT (empty signatures and base64-wrapped `ZXlK…` ones included), API-key
+//! Rules: email, phone (NANP — area code and exchange beginning with 2–9, as the numbering
+//! plan has them, unless a phone keyword says otherwise —, E.164 — a bracketed area code
+//! included —, and national numbers with their trunk `0`: TR, PH, UK, IL, FR, DE, IN, …),
+//! card numbers (Luhn + issuer prefix, UATP included), SSN (dashed, spaced, dotted;
+//! ITINs), Bearer and Basic credentials, JWT (empty signatures and base64-wrapped `ZXlK…` ones included), API-key
 //! assignments in every common syntax, vendor keys (AWS incl. `A3T…`, GitHub, Slack incl.
 //! `xoxe-`, `xapp-` and webhooks, OpenAI, Anthropic, Stripe incl. `sk_prod_`, Google,
 //! private key blocks — PEM with or without `Proc-Type:` / `DEK-Info:` headers, OpenSSH,
