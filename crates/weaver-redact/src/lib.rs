@@ -38,28 +38,28 @@
 //! Rules: email, phone (NANP — area code and exchange beginning with 2–9, as the numbering
 //! plan has them, unless a phone keyword says otherwise —, E.164 — a bracketed area code
 //! included —, and national numbers with their trunk `0`: TR, PH, UK, IL, FR, DE, IN, …),
-//! card numbers (Luhn + issuer prefix, UATP included), SSN (dashed, spaced, dotted;
-//! ITINs), Bearer and Basic credentials, JWT (empty signatures and base64-wrapped `ZXlK…` ones included), API-key
-//! assignments in every common syntax, vendor keys (AWS incl. `A3T…`, GitHub, Slack incl.
-//! `xoxe-`, `xapp-` and webhooks, OpenAI, Anthropic, Stripe incl. `sk_prod_`, Google,
-//! private key blocks — PEM with or without `Proc-Type:` / `DEK-Info:` headers, OpenSSH,
-//! PGP armor — in raw, CRLF or JSON-escaped framing), a table of some 110 vendor token
-//! families recognisable by their own shape ([`Kind::VendorToken`]: GitLab `glpat-…`, npm,
-//! PyPI, Hugging Face, Atlassian, PlanetScale, Fly.io, Telegram bots, Sentry, 1Password,
-//! Shopify, Sendgrid, Twilio, Vault, …: a literal prefix, body alphabet and length range, an
-//! entropy floor) and credentials in URLs (IPv6 hosts included). A token body that is a
-//! placeholder (`EXAMPLE` in it, one byte repeated for a third of it, fewer than four
-//! distinct bytes) is kept, except for AWS ids. Off by default, on through
+//! card numbers (Luhn + issuer prefix, UATP included), SSN (dashed, spaced, dotted; ITINs),
+//! Bearer and Basic credentials, JWT (empty signatures and base64-wrapped `ZXlK…` ones
+//! included), API-key assignments in every common syntax, vendor keys (AWS incl. `A3T…`,
+//! GitHub, Slack incl. `xoxe-`, `xapp-` and webhooks, OpenAI, Anthropic, Stripe incl.
+//! `sk_prod_`, Google, private key blocks — PEM with or without `Proc-Type:` / `DEK-Info:`
+//! headers, OpenSSH, PGP armor — in raw, CRLF or JSON-escaped framing), a table of some 110
+//! vendor token families recognisable by their own shape ([`Kind::VendorToken`]: GitLab
+//! `glpat-…`, npm, PyPI, Hugging Face, Atlassian, PlanetScale, Fly.io, Telegram bots,
+//! Sentry, 1Password, Shopify, Sendgrid, Twilio, Vault, …: a literal prefix, body alphabet
+//! and length range, an entropy floor) and credentials in URLs (IPv6 hosts included). A
+//! token body that is a placeholder (`EXAMPLE` in it, one byte repeated for a third of it,
+//! fewer than four distinct bytes) is kept, except for AWS ids. Off by default, on through
 //! [`RedactorBuilder::enable`] / [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IBAN
 //! (country length + mod 97), national ids validated by their check character or format
 //! (FI, ES NIF/NIE, IT codice fiscale, UK NINO and NHS, IN Aadhaar and PAN, SG NRIC/FIN, AU
 //! ABN and TFN, KR RRN; bare digit runs only after a keyword), IP addresses (v4 with guards
 //! against versions, v6), MAC addresses, URLs, wallet addresses (Bitcoin bech32, Ethereum),
 //! and regional identifiers — passports, driving licences, vehicle plates, UK postcodes,
-//! health, company and bank numbers of Europe, the UK, Turkey, Asia, the Americas, Africa and
-//! Oceania, masked as they stand when a check digit or a layout only they use backs them,
-//! otherwise after a context word. See
-//! [`Kind`], and `testdata/redact/*.toml` for every rule's positive and negative vectors.
+//! health, company and bank numbers of Europe, the UK, Turkey, Asia, the Americas, Africa
+//! and Oceania, masked as they stand when a check digit or a layout only they use backs
+//! them, otherwise after a context word. See [`Kind`], and `testdata/redact/*.toml` for
+//! every rule's positive and negative vectors.
 //!
 //! # Semantics
 //!
