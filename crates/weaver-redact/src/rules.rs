@@ -36,8 +36,8 @@ use syntax::{SEP, TB, VALUE};
 
 pub(crate) use digits::card_number;
 use digits::{
-    PHONE_WORDS, SSN_WORDS, card_check, has_context, intl_check, nanp_digits, nanp_ok,
-    nanp_plan_ok, national_ok, phone_guards, ssn_guards, ssn_valid,
+    PHONE_WORDS, SSN_WORDS, card_check, has_context, intl_check, nanp_ok, nanp_plan_ok,
+    national_ok, phone_guards, ssn_guards, ssn_valid,
 };
 
 /// Which check runs on a candidate of a pattern.
@@ -754,8 +754,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             }
             let ok = match check {
                 Check::PhoneNanp => {
-                    nanp_ok(m)
-                        && (nanp_plan_ok(&nanp_digits(m)) || has_context(hay, s, &PHONE_WORDS))
+                    nanp_ok(m) && (nanp_plan_ok(m) || has_context(hay, s, &PHONE_WORDS))
                 }
                 _ => national_ok(m),
             };

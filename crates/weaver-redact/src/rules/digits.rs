@@ -66,6 +66,20 @@ pub(crate) fn ssn_guards(
     !(glue(a0) && digit(a1))
 }
 
+/// Whether the Gregorian date `yyyy-mm-dd` exists. An id that gives only the last two
+/// digits of its year passes `2000 + yy`, which keeps 29 February in every fourth year.
+pub(crate) fn date_exists(yyyy: u32, mm: u32, dd: u32) -> bool {
+    let leap = yyyy.is_multiple_of(4) && !yyyy.is_multiple_of(100) || yyyy.is_multiple_of(400);
+    let days = match mm {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    (1..=days).contains(&dd)
+}
+
 pub(crate) fn digits_of(m: &[u8]) -> Vec<u8> {
     m.iter().filter(|b| b.is_ascii_digit()).copied().collect()
 }
@@ -88,23 +102,24 @@ pub(crate) fn nanp_ok(m: &[u8]) -> bool {
     core.len() == 12 && core[3] == core[7]
 }
 
-/// Whether the ten digits `d` (area code, exchange, line number; ASCII) follow the North
-/// American Numbering Plan, `NXX-NXX-XXXX`: the area code (NPA) and the exchange code (NXX)
-/// each begin with 2–9. A 0 or 1 there is never part of a dialled NANP number (they are the
-/// operator and long-distance prefixes), so `402-013-2245` or `918 104 3321` is some
-/// other 3-3-4 code (a tax number, a PH mobile without its trunk `0`). A phone keyword
-/// before it (`call 555 123 4567`) still masks it: the writer says it is a phone.
-pub(crate) fn nanp_plan_ok(d: &[u8]) -> bool {
-    d.len() == 10 && (b'2'..=b'9').contains(&d[0]) && (b'2'..=b'9').contains(&d[3])
-}
-
-/// A NANP candidate's ten national digits: its digits without the country code `1`.
-pub(crate) fn nanp_digits(m: &[u8]) -> Vec<u8> {
-    let d = digits_of(m);
-    match d.split_first() {
-        Some((b'1', rest)) if d.len() == 11 => rest.to_vec(),
-        _ => d,
+/// Whether the NANP candidate `m` (its digits with any separators, the country code `1`
+/// in front or not) follows the North American Numbering Plan, `NXX-NXX-XXXX`: the area
+/// code (NPA) and the exchange code (NXX) each begin with 2–9. A 0 or 1 there is never part
+/// of a dialled NANP number (they are the operator and long-distance prefixes), so
+/// `402-013-2245` or `918 104 3321` is some other 3-3-4 code (a tax number, a PH mobile
+/// without its trunk `0`). A phone keyword before it (`call 555 123 4567`) still masks it:
+/// the writer says it is a phone. Reads the candidate in place: it runs on every phone
+/// candidate.
+pub(crate) fn nanp_plan_ok(m: &[u8]) -> bool {
+    let mut digits = m.iter().copied().filter(u8::is_ascii_digit);
+    match m.iter().filter(|b| b.is_ascii_digit()).count() {
+        10 => {}
+        11 if digits.next() == Some(b'1') => {}
+        _ => return false,
     }
+    let npa = digits.next();
+    let nxx = digits.nth(2);
+    npa.is_some_and(|b| b >= b'2') && nxx.is_some_and(|b| b >= b'2')
 }
 
 /// `+` and 8–15 digits in groups. The regex is greedy, so a number followed by more digit
@@ -149,7 +164,7 @@ pub(crate) fn intl_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         // Country code 1 is NANP: its ten national digits follow the plan.
         if m[1] == b'1'
             && n == 11
-            && !nanp_plan_ok(&digits_of(&m[2..end]))
+            && !nanp_plan_ok(&m[1..end])
             && !has_context(hay, s, &PHONE_WORDS)
         {
             continue;

@@ -1,13 +1,13 @@
 //! National identity numbers made of digits only: IN Aadhaar (Verhoeff), KR RRN (birth
-//! date and check digit), AU ABN (mod 89) and TFN (mod 11), UK NHS number (mod 11). They ride the
-//! digit trigger, for the opt-in `national_id` kind. A number with a valid check is masked
+//! date and check digit), AU ABN (mod 89) and TFN (mod 11), UK NHS number (mod 11). They
+//! ride the digit trigger, for the opt-in `national_id` kind. A number with a valid check is masked
 //! as it stands, grouped (`2345 6789 0124`, `960121-1234567`) or bare; a bare 10- or
 //! 13-digit run that reads as a Unix time ([`unix_time_like`]), of fewer than three
 //! distinct digits or the value of a field labelled otherwise ([`bare_alone`]) only after a
 //! context keyword (see [`has_context`]).
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, labelled, unix_time_like, varied};
+use super::digits::{date_exists, digits_of, has_context, labelled, unix_time_like, varied};
 use crate::Kind;
 
 /// Aadhaar: 12 digits, the first 2–9, grouped 4-4-4 or bare.
@@ -171,19 +171,6 @@ pub(crate) fn rrn_check(hay: &[u8], s: usize, e: usize) -> Verdict {
 /// [`rrn_check`]); raise it as the years pass. Each year in the range lets about one bare
 /// 13-digit run in 700 through (a real date, one of the four 2000s sex digits).
 const KR_NO_CHECK_UNTIL: u32 = 2030;
-
-/// Whether the Gregorian date `yyyy-mm-dd` exists.
-pub(crate) fn date_exists(yyyy: u32, mm: u32, dd: u32) -> bool {
-    let leap = yyyy.is_multiple_of(4) && !yyyy.is_multiple_of(100) || yyyy.is_multiple_of(400);
-    let days = match mm {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => 0,
-    };
-    (1..=days).contains(&dd)
-}
 
 /// Whether the ASCII digits `d` are one digit repeated or a run up or down by one
 /// (`1234567`, `7654321`, `8901234`): a stand-in, not an issued serial.

@@ -4,7 +4,7 @@
 //! plus a check here; all of them share one loose trigger of the scanning DFA.
 
 use super::Verdict;
-use super::digits::is_word;
+use super::digits::{date_exists, is_word};
 use crate::Kind;
 
 /// The exact patterns of this module, each paired with the check that validates it. The
@@ -259,17 +259,6 @@ fn two(d: &[u8]) -> u32 {
     u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0')
 }
 
-/// Whether `DDMM` is a plausible day of a month (no year: Feb 29 is allowed).
-fn day_month_ok(dd: u32, mm: u32) -> bool {
-    let days = match mm {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 => 29,
-        _ => return false,
-    };
-    (1..=days).contains(&dd)
-}
-
 fn number(d: &[u8]) -> u64 {
     d.iter()
         .fold(0u64, |n, &c| n * 10 + u64::from(c.wrapping_sub(b'0') % 10))
@@ -279,7 +268,8 @@ fn number(d: &[u8]) -> u64 {
 pub(crate) fn fi_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     const CHARS: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
     let m = &hay[s..e];
-    if !standalone(hay, s, e) || !day_month_ok(two(&m[0..2]), two(&m[2..4])) {
+    // The year is not read (its century sits in the sign): 2000 lets any 29 February pass.
+    if !standalone(hay, s, e) || !date_exists(2000, two(&m[2..4]), two(&m[0..2])) {
         return Verdict::Reject;
     }
     let n = number(&m[0..6]) * 1000 + number(&m[7..10]);

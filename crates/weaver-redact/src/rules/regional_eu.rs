@@ -19,7 +19,7 @@
 mod ids;
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, unix_time_like};
+use super::digits::{digits_of, has_context, is_word, unix_time_like};
 use super::national::{bare_alone, not_glued};
 use super::pii::standalone;
 use super::regional_world::dea_ok;
@@ -306,7 +306,7 @@ fn nino_lower_check(hay: &[u8], s: usize, e: usize) -> Verdict {
         (Some(a), Some(b), Some(b' ')) => {
             a.is_ascii_lowercase()
                 && b.is_ascii_lowercase()
-                && !at(4).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+                && !at(4).is_some_and(|c| is_word(c) || c >= 0x80)
                 && super::pii::nino_prefix_ok(a.to_ascii_uppercase(), b.to_ascii_uppercase())
         }
         _ => false,

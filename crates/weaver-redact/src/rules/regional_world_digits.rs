@@ -15,7 +15,9 @@
 //! not public), with its check in its dashed 3-3-3-3 layout as it stands.
 
 use super::Verdict;
-use super::digits::{digits_of, has_context, labelled, luhn_ok, unix_time_like, varied};
+use super::digits::{
+    date_exists, digits_of, has_context, labelled, luhn_ok, unix_time_like, varied,
+};
 use super::national::{TFN_WORDS, tfn_ok};
 use super::regional_world::alone;
 use crate::Kind;
@@ -246,22 +248,11 @@ pub(crate) fn nine_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     Verdict::Reject
 }
 
-fn leap_ok(yy: u32, mm: u32, dd: u32) -> bool {
-    let days = match mm {
-        2 if yy.is_multiple_of(4) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => 0,
-    };
-    (1..=days).contains(&dd)
-}
-
 /// ZA id: a real date (29 February only in a leap year), Luhn, as it stands.
 pub(crate) fn za_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let d = &hay[s..e];
     let two = |i: usize| value(d, i) * 10 + value(d, i + 1);
-    let ok = leap_ok(two(0), two(2), two(4)) && luhn_ok(d) && alone(hay, s, e);
+    let ok = date_exists(2000 + two(0), two(2), two(4)) && luhn_ok(d) && alone(hay, s, e);
     Verdict::of(ok, s, e, Kind::NationalId)
 }
 
