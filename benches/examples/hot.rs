@@ -122,7 +122,7 @@ fn main() {
 /// (as `benches/src/kernel.rs`): token check, reservation, driver, store, frame, commit.
 fn invoke(w: &weaver_testkit::Workloads, iters: usize) {
     use weaver_kernel::{
-        BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture,
+        BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture, DriverOutput,
         ExecutionContext, Kernel, Principal, Registry,
     };
     struct Calls(Vec<Arc<Value>>);
@@ -136,6 +136,7 @@ fn invoke(w: &weaver_testkit::Workloads, iters: usize) {
                 .0
                 .get(i)
                 .cloned()
+                .map(DriverOutput::Value)
                 .ok_or_else(|| DriverError::new("no such call"));
             Box::pin(async move { out })
         }

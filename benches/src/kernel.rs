@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use weaver_kernel::{
-    BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture, ExecutionContext,
-    Kernel, Principal, Registry, ResponseMode,
+    BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture, DriverOutput,
+    ExecutionContext, Kernel, Principal, Registry, ResponseMode,
 };
 
 use crate::Bench;
@@ -27,6 +27,7 @@ impl Driver for Calls {
             .0
             .get(i)
             .cloned()
+            .map(DriverOutput::Value)
             .ok_or_else(|| DriverError::new("no such call"));
         Box::pin(async move { out })
     }

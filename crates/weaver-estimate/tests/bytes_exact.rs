@@ -18,6 +18,16 @@ fn reference(text: &[u8]) -> Option<u64> {
 fn agrees(text: &[u8]) {
     let ours = estimate_json_bytes(text);
     let theirs = reference(text);
+    if let Ok(v) = serde_json::from_slice::<Value>(text) {
+        let e = estimate_json_bytes_limited(text, usize::MAX).unwrap();
+        let len = v.as_array().map(|a| a.len() as u64);
+        assert_eq!(
+            e.top_level_len,
+            len,
+            "top level of {:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
     match (&ours, theirs) {
         (Ok(n), Some(m)) => assert_eq!(*n, m, "size of {:?}", String::from_utf8_lossy(text)),
         (Err(_), None) => {}

@@ -71,19 +71,22 @@
 //!
 //! # Storage form
 //!
-//! Entries hold the `serde_json::Value` behind an `Arc` ([`HandleBackend::store_shared`]
-//! lets a caller that still needs the value avoid a clone). Storing is a size walk and
-//! nothing else; expansion reads rows directly and copies only what a page shows (down to
-//! the elision depth). Dropping evicted entries is iterative, so deeply nested values
-//! cannot overflow the stack.
+//! An entry holds either a parsed `serde_json::Value` behind an `Arc`
+//! ([`HandleBackend::store_shared`] lets a caller that still needs the value avoid a clone)
+//! or a JSON document as text ([`HandleBackend::store_json`] with a checked [`JsonText`]).
+//! Storing a value is a size walk and nothing else; storing a text is nothing at all (the
+//! check that made the `JsonText` measured it). Expansion reads rows directly and copies
+//! only what a page shows (down to the elision depth). Dropping evicted entries is
+//! iterative, so deeply nested values cannot overflow the stack.
 //!
-//! Why not the original JSON bytes: a parsed `Value` (insertion-ordered maps) takes about
-//! 7× its JSON size on the heap (measured: 17.3 MB for the 2.5 MB rows workload at scale
-//! 0.1, 5.5× for small calls), so bytes would be far leaner *if the caller dropped its
-//! `Value`*. But `store` is handed a `Value` the firewall has already parsed and still
-//! uses: sharing it costs no memory, while making bytes costs a serialization (2.7× the
-//! size walk) and every filtered expansion a re-parse of the rows it scans. A store that
-//! receives bytes (a gateway) is the case for a bytes form; it is not built yet.
+//! Which to use: a parsed `Value` (insertion-ordered maps) takes about 7× its JSON size on
+//! the heap (measured: 17.3 MB for a 2.5 MB result), so a caller that *receives* JSON text
+//! and does not otherwise need the value (a gateway, the MCP proxy) should store the text:
+//! it is parsed once, on the first expansion, and the parsed value is then kept beside
+//! it. A caller that already holds the parsed value (the firewall of a driver that
+//! returned one) shares it: serializing it would cost more than the size walk, and every
+//! expansion would re-parse. Both forms are counted at the same size, the document's
+//! compact-JSON length, so the byte caps mean the same whichever form an entry takes.
 //!
 //! # Early exit
 //!
@@ -98,23 +101,27 @@
 //! [`HandleError::Random`], never a panic.
 #![deny(missing_docs)]
 
+mod backend;
 mod clock;
 mod config;
 mod error;
 mod expand;
 mod id;
+mod json_text;
 mod query;
 mod store;
 
+pub use backend::HandleBackend;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Binding, Constraints, Grant, HandleStoreConfig};
 pub use error::HandleError;
 pub use expand::{ExpandBudget, Expansion, MIN_EXPAND_CHARS, TextPage, authorize, expand_value};
+pub use json_text::{JsonText, JsonTextError, MAX_JSON_TEXT_DEPTH};
 pub use query::{
     Condition, ExpandQuery, Filter, MAX_FILTER_CLAUSES, MAX_IN_VALUES, MAX_OPERAND_BYTES,
     MAX_QUERY_FIELDS, is_plain_name,
 };
-pub use store::{HandleBackend, HandleStore};
+pub use store::HandleStore;
 
 /// An opaque, unguessable handle id: 128 random bits as 32 lowercase hex characters.
 #[derive(

@@ -1,4 +1,4 @@
-//! The embedded, sharded, byte-budgeted store, and the trait other backends implement.
+//! The embedded, sharded, byte-budgeted store.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -9,88 +9,14 @@ use std::time::Duration;
 use serde_json::Value;
 use weaver_redact::Redactor;
 
+use crate::backend::HandleBackend;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Binding, Grant, HandleStoreConfig};
 use crate::expand::{ExpandBudget, Expansion, authorize, expand_value};
 use crate::id::random_u128;
+use crate::json_text::JsonText;
 use crate::query::ExpandQuery;
 use crate::{Handle, HandleError, HandleId};
-
-/// The contract of a handle store, so that a shared backend (Redis, for multi-worker
-/// deployments) can stand in for the embedded [`HandleStore`].
-///
-/// Every implementation must: look principal and constraints up by id (never trust a
-/// caller's copy), refuse an entry over a byte cap with [`HandleError::TooLarge`], keep
-/// `current_bytes() <= max_total_bytes` at every instant, evict expired entries first and
-/// then the oldest by insertion order (never the entry the same call just stored), and
-/// treat `now >= expires_at_ms` as expired. [`expand_value`] and [`authorize`] implement
-/// the backend-independent half of `expand`.
-pub trait HandleBackend: Send + Sync {
-    /// Stores a shared value. `ttl` overrides the default time to live (zero stores an
-    /// already-expired entry).
-    fn store_shared(
-        &self,
-        capability_id: &str,
-        data: Arc<Value>,
-        binding: Binding,
-        constraints: Grant,
-        ttl: Option<Duration>,
-    ) -> Result<Handle, HandleError>;
-
-    /// Stores `data` with the default time to live.
-    fn store(
-        &self,
-        capability_id: &str,
-        data: Value,
-        binding: Binding,
-        constraints: Grant,
-    ) -> Result<Handle, HandleError> {
-        self.store_shared(capability_id, Arc::new(data), binding, constraints, None)
-    }
-
-    /// One bounded, redacted page of the stored data. The principal and the grant come
-    /// from the stored record.
-    fn expand(
-        &self,
-        id: &str,
-        query: &ExpandQuery,
-        principal: Option<&str>,
-        budget: &ExpandBudget,
-    ) -> Result<Expansion, HandleError>;
-
-    /// The stored handle (metadata only), if present and not expired.
-    fn meta(&self, id: &str) -> Result<Handle, HandleError>;
-
-    /// The raw stored value for server-side use, after the same expiry and principal
-    /// checks as `expand`. **Not redacted**: never hand it to a model.
-    fn data(&self, id: &str, principal: Option<&str>) -> Result<Arc<Value>, HandleError>;
-
-    /// Removes an entry; whether it was present.
-    fn remove(&self, id: &str) -> bool;
-
-    /// Removes every expired entry; how many.
-    fn evict_expired(&self) -> usize;
-
-    /// Bytes currently held (including stores in flight).
-    fn current_bytes(&self) -> u64;
-
-    /// Entries currently held (including stores in flight).
-    fn len(&self) -> usize;
-
-    /// Entries this backend has dropped on its own since it was made — evicted to honour
-    /// a cap or removed because they expired, not those removed by [`remove`] — or `None`
-    /// when it cannot tell (a shared server that expires keys itself).
-    ///
-    /// [`remove`]: HandleBackend::remove
-    fn evictions(&self) -> Option<u64> {
-        None
-    }
-
-    /// Whether the store holds nothing.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// Hashes the (already random) 128-bit ids by folding them: no SipHash per lookup.
 #[derive(Default, Clone, Copy)]
@@ -114,14 +40,52 @@ impl Hasher for IdHasher {
 
 struct Record {
     handle: Handle,
-    data: Arc<Value>,
+    data: Payload,
+}
+
+/// What an entry holds.
+enum Payload {
+    Value(Arc<Value>),
+    /// Parsed on the first read; the text stays (readers may hold the parsed value).
+    Json {
+        text: JsonText,
+        parsed: OnceLock<Arc<Value>>,
+    },
+}
+
+impl Record {
+    /// The stored value, parsing a JSON text on first use. Two first readers racing may
+    /// both parse; one result is kept.
+    fn value(&self) -> Arc<Value> {
+        match &self.data {
+            Payload::Value(v) => Arc::clone(v),
+            Payload::Json { text, parsed } => {
+                Arc::clone(parsed.get_or_init(|| Arc::new(text.parse())))
+            }
+        }
+    }
 }
 
 impl Drop for Record {
     fn drop(&mut self) {
-        if let Some(v) = Arc::get_mut(&mut self.data) {
+        let v = match &mut self.data {
+            Payload::Value(v) => Some(v),
+            Payload::Json { parsed, .. } => parsed.get_mut(),
+        };
+        if let Some(v) = v.and_then(Arc::get_mut) {
             drop_deep(v);
         }
+    }
+}
+
+/// The principal an entry is bound to; an empty id is refused (unbound must be explicit).
+fn principal_of(binding: Binding) -> Result<Option<String>, HandleError> {
+    match binding {
+        Binding::Principal(p) if p.is_empty() => Err(HandleError::InvalidRequest(
+            "principal id must not be empty; use Binding::Unbound explicitly".into(),
+        )),
+        Binding::Principal(p) => Ok(Some(p)),
+        Binding::Unbound => Ok(None),
     }
 }
 
@@ -435,55 +399,16 @@ impl HandleStore {
         removed
     }
 
-    /// Finds a live record, removing it if it has expired.
-    fn lookup(&self, id: &str) -> Result<(Arc<Record>, u64), HandleError> {
-        let n = HandleId::parse(id).ok_or_else(|| HandleError::not_found(id))?;
-        let shard = self.shard_of(n);
-        let now = self.clock.now_ms();
-        let mut g = shard.lock();
-        let record = match g.map.get(&n) {
-            Some(s) => Arc::clone(&s.record),
-            None => return Err(HandleError::not_found(id)),
-        };
-        if now >= record.handle.expires_at_ms {
-            let gone = self.remove_locked(&mut g, n);
-            drop(g);
-            if gone.is_some() {
-                self.evicted.fetch_add(1, Ordering::Relaxed);
-            }
-            drop(gone);
-            return Err(HandleError::Expired {
-                id: record.handle.id.clone(),
-                expired_at_ms: record.handle.expires_at_ms,
-            });
-        }
-        Ok((record, now))
-    }
-}
-
-impl HandleBackend for HandleStore {
-    fn store_shared(
+    /// Inserts a measured entry: `(bytes, total_rows)`.
+    fn insert(
         &self,
         capability_id: &str,
-        data: Arc<Value>,
-        binding: Binding,
+        data: Payload,
+        (bytes, total_rows): (u64, u64),
+        principal_id: Option<String>,
         constraints: Grant,
         ttl: Option<Duration>,
     ) -> Result<Handle, HandleError> {
-        let principal_id = match binding {
-            Binding::Principal(p) if p.is_empty() => {
-                return Err(HandleError::InvalidRequest(
-                    "principal id must not be empty; use Binding::Unbound explicitly".into(),
-                ));
-            }
-            Binding::Principal(p) => Some(p),
-            Binding::Unbound => None,
-        };
-        let bytes = self.measure(capability_id, &data)?;
-        let total_rows = match &*data {
-            Value::Array(a) => a.len() as u64,
-            _ => 1,
-        };
         let n = random_u128()?;
         let now = self.clock.now_ms();
         let ttl_ms =
@@ -529,6 +454,91 @@ impl HandleBackend for HandleStore {
         Ok(handle)
     }
 
+    /// Finds a live record, removing it if it has expired.
+    fn lookup(&self, id: &str) -> Result<(Arc<Record>, u64), HandleError> {
+        let n = HandleId::parse(id).ok_or_else(|| HandleError::not_found(id))?;
+        let shard = self.shard_of(n);
+        let now = self.clock.now_ms();
+        let mut g = shard.lock();
+        let record = match g.map.get(&n) {
+            Some(s) => Arc::clone(&s.record),
+            None => return Err(HandleError::not_found(id)),
+        };
+        if now >= record.handle.expires_at_ms {
+            let gone = self.remove_locked(&mut g, n);
+            drop(g);
+            if gone.is_some() {
+                self.evicted.fetch_add(1, Ordering::Relaxed);
+            }
+            drop(gone);
+            return Err(HandleError::Expired {
+                id: record.handle.id.clone(),
+                expired_at_ms: record.handle.expires_at_ms,
+            });
+        }
+        Ok((record, now))
+    }
+}
+
+impl HandleBackend for HandleStore {
+    fn store_shared(
+        &self,
+        capability_id: &str,
+        data: Arc<Value>,
+        binding: Binding,
+        constraints: Grant,
+        ttl: Option<Duration>,
+    ) -> Result<Handle, HandleError> {
+        let principal_id = principal_of(binding)?;
+        let bytes = self.measure(capability_id, &data)?;
+        let total_rows = match &*data {
+            Value::Array(a) => a.len() as u64,
+            _ => 1,
+        };
+        self.insert(
+            capability_id,
+            Payload::Value(data),
+            (bytes, total_rows),
+            principal_id,
+            constraints,
+            ttl,
+        )
+    }
+
+    fn store_json(
+        &self,
+        capability_id: &str,
+        json: JsonText,
+        binding: Binding,
+        constraints: Grant,
+        ttl: Option<Duration>,
+    ) -> Result<Handle, HandleError> {
+        let principal_id = principal_of(binding)?;
+        let bytes = json.compact_len();
+        if let Some((limit, cap)) = self.config.entry_ceiling()
+            && bytes > limit
+        {
+            return Err(HandleError::TooLarge {
+                capability_id: capability_id.to_owned(),
+                limit,
+                cap,
+            });
+        }
+        let rows = json.rows();
+        let data = Payload::Json {
+            text: json,
+            parsed: OnceLock::new(),
+        };
+        self.insert(
+            capability_id,
+            data,
+            (bytes, rows),
+            principal_id,
+            constraints,
+            ttl,
+        )
+    }
+
     fn expand(
         &self,
         id: &str,
@@ -538,7 +548,13 @@ impl HandleBackend for HandleStore {
     ) -> Result<Expansion, HandleError> {
         let (record, now) = self.lookup(id)?;
         authorize(&record.handle, principal, now)?;
-        expand_value(&record.handle, &record.data, query, budget, self.redactor())
+        expand_value(
+            &record.handle,
+            &record.value(),
+            query,
+            budget,
+            self.redactor(),
+        )
     }
 
     fn meta(&self, id: &str) -> Result<Handle, HandleError> {
@@ -548,7 +564,7 @@ impl HandleBackend for HandleStore {
     fn data(&self, id: &str, principal: Option<&str>) -> Result<Arc<Value>, HandleError> {
         let (record, now) = self.lookup(id)?;
         authorize(&record.handle, principal, now)?;
-        Ok(Arc::clone(&record.data))
+        Ok(record.value())
     }
 
     fn remove(&self, id: &str) -> bool {

@@ -6,12 +6,74 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::Value;
+use weaver_handles::JsonText;
 
 use crate::policy::GrantConstraints;
 
-/// What a driver returns: the raw result, shared (the kernel stores it behind a handle and
-/// transforms it without copying).
-pub type DriverOutput = Arc<Value>;
+/// What a driver returns: the raw result, parsed or as JSON text.
+///
+/// A driver that receives JSON over the wire (an HTTP body, an MCP tool result) should
+/// return [`DriverOutput::Json`] rather than parse it: the kernel then makes the frame in
+/// one streaming pass over the text (`Firewall::transform_json`) and stores the text behind
+/// the handle, parsing it only if a page is expanded. For a 2.5 MB result that skips
+/// building a `Value` of ~17 MB of heap on every call.
+///
+/// ```
+/// use std::sync::Arc;
+/// use serde_json::json;
+/// use weaver_kernel::{DriverOutput, JsonText};
+///
+/// let parsed: DriverOutput = json!([{"id": 1}]).into();
+/// let text: DriverOutput = JsonText::new(r#"[{"id": 1}]"#)?.into();
+/// assert_eq!(parsed.into_value(), text.into_value());
+/// # Ok::<(), weaver_kernel::JsonTextError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub enum DriverOutput {
+    /// A parsed result, shared: the kernel stores it behind a handle and transforms it
+    /// without copying.
+    Value(Arc<Value>),
+    /// A JSON document as text, already checked ([`JsonText::new`]).
+    Json(JsonText),
+}
+
+impl DriverOutput {
+    /// The result as a parsed value (parsing a text, copying a value still shared).
+    pub fn into_value(self) -> Value {
+        match self {
+            DriverOutput::Value(v) => {
+                Arc::try_unwrap(v).unwrap_or_else(|shared| weaver_redact::clone_deep(&shared))
+            }
+            DriverOutput::Json(text) => text.parse(),
+        }
+    }
+
+    /// The result as a shared parsed value (parsing a text).
+    pub fn into_shared(self) -> Arc<Value> {
+        match self {
+            DriverOutput::Value(v) => v,
+            DriverOutput::Json(text) => Arc::new(text.parse()),
+        }
+    }
+}
+
+impl From<Value> for DriverOutput {
+    fn from(v: Value) -> Self {
+        DriverOutput::Value(Arc::new(v))
+    }
+}
+
+impl From<Arc<Value>> for DriverOutput {
+    fn from(v: Arc<Value>) -> Self {
+        DriverOutput::Value(v)
+    }
+}
+
+impl From<JsonText> for DriverOutput {
+    fn from(text: JsonText) -> Self {
+        DriverOutput::Json(text)
+    }
+}
 
 /// The future a [`Driver`] returns.
 pub type DriverFuture<'a> =
@@ -61,14 +123,13 @@ impl DriverError {
 /// A panic inside `execute` is caught and reported as a driver failure.
 ///
 /// ```
-/// use std::sync::Arc;
 /// use weaver_kernel::{Driver, DriverFuture, ExecutionContext};
 ///
 /// struct Echo;
 /// impl Driver for Echo {
 ///     fn id(&self) -> &str { "echo" }
 ///     fn execute<'a>(&'a self, ctx: &'a ExecutionContext) -> DriverFuture<'a> {
-///         Box::pin(async move { Ok(Arc::new(ctx.args.clone())) })
+///         Box::pin(async move { Ok(ctx.args.clone().into()) })
 ///     }
 /// }
 /// ```
@@ -184,8 +245,8 @@ impl Driver for InMemoryDriver {
                     "in-memory driver '{}' has no operation '{}'",
                     self.id, ctx.operation
                 ))),
-                Some(Operation::Data(v)) => Ok(v),
-                Some(Operation::Sync(f)) => f(ctx).map(Arc::new),
+                Some(Operation::Data(v)) => Ok(DriverOutput::Value(v)),
+                Some(Operation::Sync(f)) => f(ctx).map(DriverOutput::from),
                 Some(Operation::Async(f)) => {
                     // `Value::clone` recurses once per level: copy the arguments without.
                     let own = ExecutionContext {
@@ -196,7 +257,7 @@ impl Driver for InMemoryDriver {
                         constraints: ctx.constraints.clone(),
                         action_id: ctx.action_id.clone(),
                     };
-                    f(own).await.map(Arc::new)
+                    f(own).await.map(DriverOutput::from)
                 }
             }
         })

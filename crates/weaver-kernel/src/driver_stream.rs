@@ -83,7 +83,7 @@ impl Driver for Collecting {
                     break;
                 }
             }
-            Ok(Arc::new(acc.unwrap_or(Value::Null)))
+            Ok(acc.unwrap_or(Value::Null).into())
         })
     }
 }

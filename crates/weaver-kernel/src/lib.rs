@@ -140,3 +140,5 @@ pub use token::{CapabilityToken, MIN_KEY_BYTES, TokenSigner};
 pub use trace::{
     ActionTrace, InMemoryTraceStore, ResultSummary, TokenUsage, TraceEvent, TraceStore,
 };
+/// Re-exported from `weaver-handles`: the JSON text a [`DriverOutput::Json`] carries.
+pub use weaver_handles::{JsonText, JsonTextError};

@@ -110,9 +110,9 @@ pub(crate) struct PayloadDriver {
 
 impl PayloadDriver {
     /// Parks `payload`; returns the key to pass as the `payload` argument.
-    pub(crate) fn park(&self, payload: Value) -> u64 {
+    pub(crate) fn park(&self, payload: DriverOutput) -> u64 {
         let key = self.next.fetch_add(1, Ordering::Relaxed);
-        self.lock().insert(key, Arc::new(payload));
+        self.lock().insert(key, payload);
         key
     }
 

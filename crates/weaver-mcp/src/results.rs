@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use weaver_kernel::{ActionTrace, KernelError, ResponseMode, TokenUsage, TraceEvent};
+use weaver_kernel::{
+    ActionTrace, DriverOutput, JsonText, KernelError, ResponseMode, TokenUsage, TraceEvent,
+};
 use weaver_redact::Policy;
 
 use crate::config::{CAP_RESOURCE, CAP_TOOL_RESULT};
@@ -174,21 +176,22 @@ impl Inner {
         self.redactor.redact_str(text).into_owned()
     }
 
-    /// A large text through `Kernel::invoke`: JSON as its parsed value, anything else as a
-    /// string (the handle then pages it by byte offset).
+    /// A large text through `Kernel::invoke`: JSON as checked text (framed in one pass,
+    /// parsed only if the handle is expanded), anything else as a string (the handle then
+    /// pages it by byte offset).
     async fn frame_text(&self, cap: &str, name: &str, text: &str) -> Result<Value, Refusal> {
         let t = text.trim_start();
-        let parsed = if t.starts_with('{') || t.starts_with('[') {
-            serde_json::from_str::<Value>(text).ok()
+        let json = if t.starts_with('{') || t.starts_with('[') {
+            JsonText::new(text).ok()
         } else {
             None
         };
-        if let Some(v) = parsed {
-            self.invoke(cap, name, v, None).await
+        if let Some(json) = json {
+            self.invoke(cap, name, json.into(), None).await
         } else {
             let facts = text::text_facts(text, &self.redactor, self.config.budgets.max_chars);
-            self.invoke(cap, name, Value::String(text.to_owned()), Some(facts))
-                .await
+            let payload = Value::String(text.to_owned());
+            self.invoke(cap, name, payload.into(), Some(facts)).await
         }
     }
 
@@ -233,7 +236,7 @@ impl Inner {
         &self,
         cap: &str,
         name: &str,
-        payload: Value,
+        payload: DriverOutput,
         text_facts: Option<Vec<String>>,
     ) -> Result<Value, Refusal> {
         let s = &self.session;
@@ -242,7 +245,7 @@ impl Inner {
         } else {
             &s.tool_grant
         };
-        let is_text = payload.is_string();
+        let is_text = matches!(&payload, DriverOutput::Value(v) if v.is_string());
         let key = s.payloads.park(payload);
         let label = if cap == CAP_RESOURCE { "uri" } else { "tool" };
         let args = json!({label: name, "payload": key});

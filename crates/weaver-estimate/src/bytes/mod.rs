@@ -19,6 +19,9 @@ pub struct BytesEstimate {
     pub size: u64,
     /// The deepest nesting of containers (a scalar document is 0, `[]` is 1, `[{}]` is 2).
     pub depth: usize,
+    /// How many elements the document's top-level array holds (`[]` is 0, `[1, [2, 3]]` is
+    /// 2); `None` when the document is not an array.
+    pub top_level_len: Option<u64>,
 }
 
 /// The exact length of `serde_json::to_vec(&serde_json::from_slice::<Value>(input)?)`,
@@ -62,9 +65,9 @@ pub fn estimate_json_bytes(input: &[u8]) -> Result<u64, BytesError> {
     estimate_json_bytes_limited(input, usize::MAX).map(|e| e.size)
 }
 
-/// [`estimate_json_bytes`] that also reports the nesting depth and refuses documents nested
-/// deeper than `max_depth` containers ([`BytesErrorKind::DepthLimitExceeded`], at the first
-/// container past the limit).
+/// [`estimate_json_bytes`] that also reports the nesting depth and the length of a top-level
+/// array, and refuses documents nested deeper than `max_depth` containers
+/// ([`BytesErrorKind::DepthLimitExceeded`], at the first container past the limit).
 ///
 /// Use it as a cheap validating pre-pass before handing a document to code whose cost
 /// grows with depth (a recursive parser, a `Value`): it accepts exactly the documents
@@ -74,7 +77,7 @@ pub fn estimate_json_bytes(input: &[u8]) -> Result<u64, BytesError> {
 /// use weaver_estimate::{estimate_json_bytes_limited, BytesErrorKind};
 ///
 /// let e = estimate_json_bytes_limited(b"[[[]], {}]", 8).unwrap();
-/// assert_eq!((e.size, e.depth), (9, 3));
+/// assert_eq!((e.size, e.depth, e.top_level_len), (9, 3, Some(2)));
 /// let err = estimate_json_bytes_limited(b"[[[]]]", 2).unwrap_err();
 /// assert_eq!(err.kind, BytesErrorKind::DepthLimitExceeded { limit: 2 });
 /// ```
@@ -87,6 +90,7 @@ pub fn estimate_json_bytes_limited(
         size: 0,
         depth: 0,
         max_seen: 0,
+        top_level_len: None,
         limit: max_depth,
         in_object: false,
         kinds: Vec::new(),
@@ -110,6 +114,8 @@ struct Scan<'a> {
     size: u64,
     depth: usize,
     max_seen: usize,
+    /// Elements of the top-level array seen so far (`None` unless the root is an array).
+    top_level_len: Option<u64>,
     limit: usize,
     /// Whether the innermost open container is an object (the top bit of `kinds`).
     in_object: bool,
@@ -216,7 +222,11 @@ impl Scan<'_> {
                     self.push(false, i)?;
                     self.size += 1;
                     i = ws(b, i + 1);
-                    if b.get(i) == Some(&b']') {
+                    let empty = b.get(i) == Some(&b']');
+                    if self.depth == 1 {
+                        self.top_level_len = Some(u64::from(!empty));
+                    }
+                    if empty {
                         self.close(i);
                         i += 1;
                     } else {
@@ -252,6 +262,7 @@ impl Scan<'_> {
                     return Ok(BytesEstimate {
                         size: self.size,
                         depth: self.max_seen,
+                        top_level_len: self.top_level_len,
                     });
                 }
                 if self.in_object {
@@ -273,6 +284,11 @@ impl Scan<'_> {
                     match b.get(i) {
                         Some(b',') => {
                             self.size += 1;
+                            if self.depth == 1
+                                && let Some(n) = &mut self.top_level_len
+                            {
+                                *n += 1;
+                            }
                             i = ws(b, i + 1);
                             if b.get(i) == Some(&b']') {
                                 return Err(self.err(K::TrailingComma, i));

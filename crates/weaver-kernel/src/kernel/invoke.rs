@@ -290,19 +290,24 @@ impl Inner {
         audit: &mut Audit<'_>,
     ) -> Result<(Frame, Option<u64>), KernelError> {
         let data = match &checked.scope {
-            Some(filter) => Arc::new(in_scope(&data, filter)),
+            Some(filter) => DriverOutput::from(in_scope(&data.into_shared(), filter)),
             None => data,
         };
         let handle = if checked.effective == ResponseMode::Raw {
             None
         } else {
-            let h = self.store.store_shared(
-                &ctx.capability_id,
-                Arc::clone(&data),
-                Binding::principal(principal.id.clone()),
-                ctx.constraints.handle_grant(),
-                None,
-            )?;
+            let (cap, binding) = (&ctx.capability_id, Binding::principal(principal.id.clone()));
+            let grant = ctx.constraints.handle_grant();
+            let h = match &data {
+                DriverOutput::Value(v) => {
+                    self.store
+                        .store_shared(cap, Arc::clone(v), binding, grant, None)?
+                }
+                DriverOutput::Json(text) => {
+                    self.store
+                        .store_json(cap, text.clone(), binding, grant, None)?
+                }
+            };
             bump(&self.stats.handle_stores);
             audit.trace.handle_id = Some(h.id.as_str().to_owned());
             Some(h)
@@ -318,16 +323,26 @@ impl Inner {
         tctx.invoked_at_ms = Some(started_ms);
         tctx.handle = handle;
         if !audit.span.is_disabled() {
-            audit
-                .span
-                .record("bytes_in", weaver_estimate::estimate(&data));
+            let bytes_in = match &data {
+                DriverOutput::Value(v) => weaver_estimate::estimate(v),
+                DriverOutput::Json(text) => text.compact_len(),
+            };
+            audit.span.record("bytes_in", bytes_in);
         }
         let frame = {
             let _span =
                 tracing::info_span!("weaver.firewall.apply", mode = tctx.mode.as_str()).entered();
-            self.firewall.transform(&data, &tctx)
+            match &data {
+                DriverOutput::Value(v) => self.firewall.transform(v, &tctx),
+                // One streaming pass over the text; equal to `transform` of the parsed value.
+                DriverOutput::Json(text) => self
+                    .firewall
+                    .transform_json(text.as_str().as_bytes(), &tctx),
+            }
         };
-        if let Some(v) = Arc::into_inner(data) {
+        if let DriverOutput::Value(v) = data
+            && let Some(v) = Arc::into_inner(v)
+        {
             weaver_redact::drop_deep(v);
         }
         let frame = frame?;

@@ -237,8 +237,7 @@ impl Kernel {
                 {
                     Err(e) => Err(e),
                     Ok(Ok(Ok(data))) => {
-                        let data = Arc::try_unwrap(data)
-                            .unwrap_or_else(|shared| weaver_redact::clone_deep(&shared));
+                        let data = data.into_value();
                         let none: ChunkStream = Box::pin(futures_util::stream::empty());
                         Ok(Ok((none, Some(Chunk::last(data)))))
                     }
