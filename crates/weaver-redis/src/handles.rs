@@ -7,11 +7,32 @@ use redis::Script;
 use serde_json::Value;
 use weaver_handles::{
     Binding, ExpandBudget, ExpandQuery, Expansion, Grant, Handle, HandleError, HandleId,
-    HandleStoreConfig, authorize, expand_value,
+    HandleStoreConfig, JsonText, authorize, expand_value,
 };
 use weaver_redact::Redactor;
 
 use crate::{RedisConnection, RedisError};
+
+/// The principal an entry is bound to; an empty id is refused (unbound must be explicit).
+fn principal_of(binding: Binding) -> Result<Option<String>, RedisError> {
+    match binding {
+        Binding::Principal(p) if p.is_empty() => Err(HandleError::InvalidRequest(
+            "principal id must not be empty; use Binding::Unbound explicitly".into(),
+        )
+        .into()),
+        Binding::Principal(p) => Ok(Some(p)),
+        Binding::Unbound => Ok(None),
+    }
+}
+
+fn too_large(capability_id: &str, limit: u64, cap: &'static str) -> RedisError {
+    HandleError::TooLarge {
+        capability_id: capability_id.to_owned(),
+        limit,
+        cap,
+    }
+    .into()
+}
 
 /// Largest time to live, in ms: times are Lua numbers (doubles) inside Redis, exact below
 /// 2^53; a bigger ttl is clamped (about 142 000 years).
@@ -211,31 +232,80 @@ impl RedisHandleStore {
         constraints: Grant,
         ttl: Option<Duration>,
     ) -> Result<Handle, RedisError> {
-        let principal_id = match binding {
-            Binding::Principal(p) if p.is_empty() => {
-                return Err(HandleError::InvalidRequest(
-                    "principal id must not be empty; use Binding::Unbound explicitly".into(),
-                )
-                .into());
-            }
-            Binding::Principal(p) => Some(p),
-            Binding::Unbound => None,
-        };
+        let principal_id = principal_of(binding)?;
         if let Some((limit, cap)) = self.ceiling() {
             match weaver_estimate::estimate_with_limit(data, limit) {
                 weaver_estimate::Size::Exact(n) if n <= limit => {}
-                _ => {
-                    return Err(HandleError::TooLarge {
-                        capability_id: capability_id.to_owned(),
-                        limit,
-                        cap,
-                    }
-                    .into());
-                }
+                _ => return Err(too_large(capability_id, limit, cap)),
             }
         }
         // Compact JSON: its length is the exact size the caps count.
         let payload = serde_json::to_vec(data).map_err(|e| RedisError::Corrupt(e.to_string()))?;
+        let rows = match data {
+            Value::Array(a) => a.len() as u64,
+            _ => 1,
+        };
+        let bytes = payload.len() as u64;
+        self.put(
+            capability_id,
+            payload,
+            (bytes, rows),
+            principal_id,
+            constraints,
+            ttl,
+        )
+        .await
+    }
+
+    /// [`store`](Self::store) for a JSON document given as text: counted at its compact
+    /// size like a value. A text no longer than that (already compact) is stored as it is,
+    /// without being parsed; a longer one (pretty-printed) is parsed and stored compact, so
+    /// the bytes Redis holds never exceed the bytes counted.
+    pub async fn store_json(
+        &self,
+        capability_id: &str,
+        json: &JsonText,
+        binding: Binding,
+        constraints: Grant,
+        ttl: Option<Duration>,
+    ) -> Result<Handle, RedisError> {
+        if json.len() as u64 > json.compact_len() {
+            let value = json.parse();
+            let stored = self
+                .store(capability_id, &value, binding, constraints, ttl)
+                .await;
+            weaver_redact::drop_deep(value);
+            return stored;
+        }
+        let principal_id = principal_of(binding)?;
+        let bytes = json.compact_len();
+        if let Some((limit, cap)) = self.ceiling()
+            && bytes > limit
+        {
+            return Err(too_large(capability_id, limit, cap));
+        }
+        let payload = json.as_str().as_bytes().to_vec();
+        self.put(
+            capability_id,
+            payload,
+            (bytes, json.rows()),
+            principal_id,
+            constraints,
+            ttl,
+        )
+        .await
+    }
+
+    /// Stores a measured payload: `(bytes, total_rows)`.
+    async fn put(
+        &self,
+        capability_id: &str,
+        payload: Vec<u8>,
+        (bytes, total_rows): (u64, u64),
+        principal_id: Option<String>,
+        constraints: Grant,
+        ttl: Option<Duration>,
+    ) -> Result<Handle, RedisError> {
         let ttl_ms = u64::try_from(ttl.unwrap_or(self.config.default_ttl).as_millis())
             .unwrap_or(u64::MAX)
             .min(MAX_TTL_MS);
@@ -244,12 +314,9 @@ impl RedisHandleStore {
             capability_id: capability_id.to_owned(),
             created_at_ms: 0,
             expires_at_ms: 0,
-            total_rows: match data {
-                Value::Array(a) => a.len() as u64,
-                _ => 1,
-            },
+            total_rows,
             principal_id,
-            bytes: payload.len() as u64,
+            bytes,
             constraints,
         };
         let mut inv = self.store_script.prepare_invoke();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use weaver_handles::{
     Binding, ExpandBudget, ExpandQuery, Expansion, Grant, Handle, HandleBackend, HandleError,
-    HandleStoreConfig,
+    HandleStoreConfig, JsonText,
 };
 
 use crate::blocking::Worker;
@@ -123,6 +123,21 @@ impl HandleBackend for RedisHandleBackend {
         let cap = capability_id.to_owned();
         self.call("store", move |s| async move {
             s.store(&cap, &data, binding, constraints, ttl).await
+        })
+        .map_err(to_handle_error)
+    }
+
+    fn store_json(
+        &self,
+        capability_id: &str,
+        json: JsonText,
+        binding: Binding,
+        constraints: Grant,
+        ttl: Option<Duration>,
+    ) -> Result<Handle, HandleError> {
+        let cap = capability_id.to_owned();
+        self.call("store", move |s| async move {
+            s.store_json(&cap, &json, binding, constraints, ttl).await
         })
         .map_err(to_handle_error)
     }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use support::TestRedis;
 use weaver_handles::{
     Binding, ExpandBudget, ExpandQuery, Grant, HandleBackend, HandleError, HandleStore,
-    HandleStoreConfig,
+    HandleStoreConfig, JsonText,
 };
 use weaver_redis::{RedisConnection, RedisError, RedisHandleStore, RedisOptions};
 
@@ -102,6 +102,59 @@ async fn pages_equal_the_embedded_store_pages() {
         .await
         .unwrap();
     assert!(!page.rows[0].to_string().contains("user0@example.com"));
+}
+
+#[tokio::test]
+async fn json_text_stores_as_its_value_does() {
+    let redis = TestRedis::start();
+    let store = RedisHandleStore::new(redis.connect().await, config(None)).unwrap();
+    let local = HandleStore::new(config(None)).unwrap();
+    let data = rows(30);
+    // Compact text is stored as it is; pretty text is stored compact. Both count and page
+    // as the value does, in Redis and in the embedded store.
+    for text in [
+        serde_json::to_string(&data).unwrap(),
+        serde_json::to_string_pretty(&data).unwrap(),
+    ] {
+        let json = JsonText::new(text).unwrap();
+        let h = store
+            .store_json(
+                "orders",
+                &json,
+                Binding::principal("ann"),
+                Grant::new(),
+                None,
+            )
+            .await
+            .unwrap();
+        let lh = local
+            .store_json(
+                "orders",
+                json,
+                Binding::principal("ann"),
+                Grant::new(),
+                None,
+            )
+            .unwrap();
+        let want_bytes = serde_json::to_vec(&data).unwrap().len() as u64;
+        assert_eq!((h.bytes, h.total_rows), (want_bytes, 30));
+        assert_eq!((lh.bytes, lh.total_rows), (want_bytes, 30));
+        let query = ExpandQuery::from_json(&json!({"filter": {"status": "refunded"}})).unwrap();
+        let budget = ExpandBudget::default();
+        let got = store
+            .expand(h.id.as_str(), &query, Some("ann"), &budget)
+            .await
+            .unwrap();
+        let want = local
+            .expand(lh.id.as_str(), &query, Some("ann"), &budget)
+            .unwrap();
+        assert_eq!(got.rows, want.rows);
+        assert!(!got.rows[0].to_string().contains("@example.com"));
+        let (_, value) = store.data(h.id.as_str(), Some("ann")).await.unwrap();
+        assert_eq!(*value, data);
+    }
+    let (bytes, entries) = store.usage().await.unwrap();
+    assert_eq!((bytes, entries), (local.current_bytes(), 2));
 }
 
 #[tokio::test]
