@@ -4,7 +4,14 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::keys::Rule;
 use crate::{KeyRule, Kind, Redactor, Shape};
+
+/// The fields of a Kubernetes Secret that hold its secrets: `data` (base64) and
+/// `stringData` (plain text).
+fn is_secret_data_field(field: &str) -> bool {
+    field.eq_ignore_ascii_case("data") || field.eq_ignore_ascii_case("stringData")
+}
 
 impl<'a> Shape<'a> {
     /// The shape of a parsed value.
@@ -40,28 +47,55 @@ impl Redactor {
     /// like `name`, `key` or `header` ([`is_pair_name_field`](Self::is_pair_name_field))
     /// whose value is a key-shaped string ([`pair_name_rule`](Self::pair_name_rule)) such
     /// as `DB_PASSWORD`, `Authorization`, `X-Api-Key` or `Cookie`. The first such name
-    /// decides.
+    /// decides, except that a map whose `kind` is the string `Secret` (any case) is a
+    /// Kubernetes Secret wherever that field stands: its rule also masks its `data` and
+    /// `stringData` maps whole, whose entries are its secrets under names that say nothing
+    /// (`tls.key`, `.dockerconfigjson`).
     ///
     /// Apply it to the fields for which
-    /// [`is_pair_value_field`](Self::is_pair_value_field) holds. Decide on the whole map,
-    /// before any projection: a name that is dropped still protects its value.
+    /// [`is_pair_value_field`](Self::is_pair_value_field) holds, and to `data` and
+    /// `stringData` ([`pair_masks`](Self::pair_masks) does both). Decide on the whole map,
+    /// before any projection: a name that is dropped still protects its value, and a
+    /// Secret's `kind` its data.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use weaver_redact::Redactor;
+    /// let r = Redactor::new();
+    /// let secret = json!({"apiVersion": "v1", "kind": "Secret", "data": {"tls.key": "LS0t"}});
+    /// let m = secret.as_object().unwrap();
+    /// assert!(r.pair_masks(r.pair_rule(m), "data", &m["data"]));
+    /// let config = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"mode": "fast"}});
+    /// assert_eq!(r.pair_rule(config.as_object().unwrap()), None);
+    /// ```
     pub fn pair_rule<'m, I>(&self, entries: I) -> Option<KeyRule>
     where
         I: IntoIterator<Item = (&'m String, &'m Value)>,
     {
-        entries.into_iter().find_map(|(k, v)| {
+        let mut first = None;
+        for (k, v) in entries {
             if !self.is_pair_name_field(k) {
-                return None;
+                continue;
             }
-            self.pair_name_rule(v.as_str()?)
-        })
+            let Some(name) = v.as_str() else { continue };
+            if k.eq_ignore_ascii_case("kind") && name.eq_ignore_ascii_case("secret") {
+                return Some(KeyRule(Rule::SecretManifest));
+            }
+            if first.is_none() {
+                first = self.pair_name_rule(name);
+            }
+        }
+        first
     }
 
     /// Whether field `field` (holding `value`) of a map whose pair rule is `pair` (from
-    /// [`pair_rule`](Self::pair_rule)) is masked as the value of a sensitive pair.
+    /// [`pair_rule`](Self::pair_rule)) is masked as the value of a sensitive pair, or as the
+    /// `data` / `stringData` of a Kubernetes Secret.
     pub fn pair_masks(&self, pair: Option<KeyRule>, field: &str, value: &Value) -> bool {
         pair.is_some_and(|r| {
-            self.is_pair_value_field(field) && self.rule_masks(r, Shape::of(value))
+            (self.is_pair_value_field(field)
+                || (r.0 == Rule::SecretManifest && is_secret_data_field(field)))
+                && self.rule_masks(r, Shape::of(value))
         })
     }
 
@@ -156,6 +190,44 @@ mod tests {
         let m = json!({"key": "password_min_length", "value": 12});
         assert_eq!(r.sensitive_pair_field(m.as_object().unwrap()), None);
         let m = json!({"key": "password_min_length", "value": "twelve-ish?"});
+        assert_eq!(
+            r.sensitive_pair_field(m.as_object().unwrap()),
+            Some("value")
+        );
+    }
+
+    #[test]
+    fn a_secret_manifest_masks_its_data_maps_whole() {
+        let r = Redactor::new();
+        // `kind` after `data` (as kubectl prints it), any case, with or without metadata.
+        for m in [
+            json!({"apiVersion": "v1", "data": {"key": "c2VjcmV0"}, "kind": "Secret"}),
+            json!({"kind": "secret", "stringData": {"extra": "hunter2"}}),
+        ] {
+            let m = m.as_object().unwrap();
+            let pair = r.pair_rule(m);
+            assert!(pair.is_some());
+            let field = if m.contains_key("data") {
+                "data"
+            } else {
+                "stringData"
+            };
+            assert!(r.pair_masks(pair, field, &m[field]));
+            assert_eq!(r.sensitive_pair_field(m), Some(field));
+            assert!(!r.pair_masks(pair, "kind", &m["kind"]));
+        }
+        // Another kind, or `Secret` as a value of another field: nothing.
+        for m in [
+            json!({"kind": "ConfigMap", "data": {"key": "c2VjcmV0"}}),
+            json!({"kind": "ExternalSecret", "data": [{"secretKey": "k"}]}),
+            json!({"type": "Secret", "data": {"key": "c2VjcmV0"}}),
+            json!({"kind": 1, "data": {"key": "c2VjcmV0"}}),
+        ] {
+            let m = m.as_object().unwrap();
+            assert!(!r.pair_masks(r.pair_rule(m), "data", &m["data"]), "{m:?}");
+        }
+        // `kind` names what a pair holds.
+        let m = json!({"kind": "password", "value": "hunter2"});
         assert_eq!(
             r.sensitive_pair_field(m.as_object().unwrap()),
             Some("value")

@@ -84,6 +84,9 @@ pub(crate) struct Engine {
     lazy: Option<crate::fast::Triggers>,
     /// The anchors as a yes/no test for one short string (see `leaf::Prefilter`).
     pub(crate) leaf_filter: Option<crate::leaf::Prefilter>,
+    /// Whether the values of a Kubernetes Secret's data maps are masked (`kube.rs`): with
+    /// [`Kind::ApiKey`], whose kind they are.
+    pub(crate) kube: bool,
 }
 
 /// The input size (one call, or one stream so far) at which a deferred stage 1 is built.
@@ -276,6 +279,7 @@ impl Engine {
             fast: std::sync::OnceLock::new(),
             lazy: None,
             leaf_filter: None,
+            kube: kinds.contains(&Kind::ApiKey),
             dfa,
             patterns,
             groups,
@@ -380,7 +384,17 @@ impl Engine {
         out: &mut Vec<Span>,
     ) {
         let all: Vec<usize> = (0..self.groups.len()).collect();
-        crate::fixpoint::settled_spans(self, hay, 0, &all, marker, out);
+        let mut forced = Vec::new();
+        if self.kube {
+            crate::kube::spans(hay, |start, end| {
+                forced.push(Span {
+                    start,
+                    end,
+                    kind: crate::kube::KIND,
+                });
+            });
+        }
+        crate::fixpoint::settled_spans(self, hay, 0, &all, &forced, marker, out);
     }
 
     /// Finds the masked spans of one segment `hay[lo..]` (bytes before `lo` are context),
@@ -604,6 +618,11 @@ pub(crate) fn merge(spans: &mut Vec<Span>) {
         }
     }
     spans.truncate(w);
+}
+
+/// Whether `v` is exactly one marker this crate writes.
+pub(crate) fn is_marker(v: &[u8]) -> bool {
+    v.starts_with(b"[REDACTED") && marker_ranges(v) == [(0, v.len())]
 }
 
 /// Byte ranges of the markers this crate writes (`[REDACTED]`, `[REDACTED:kind]`).

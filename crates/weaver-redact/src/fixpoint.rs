@@ -67,18 +67,24 @@ impl View {
     }
 }
 
-/// The spans of segment `hay[lo..]` for the patterns in `seen`, settled: matching the text
-/// with them written as markers finds nothing more. `marker` gives the text written for
-/// each kind.
+/// The spans of segment `hay[lo..]` for the patterns in `seen`, with `forced` (spans decided
+/// beside the automaton: a Kubernetes Secret's data values, `kube.rs`), settled: matching
+/// the text with them written as markers finds nothing more. `marker` gives the text
+/// written for each kind.
 pub(crate) fn settled_spans(
     engine: &Engine,
     hay: &[u8],
     lo: usize,
     seen: &[usize],
+    forced: &[Span],
     marker: &dyn Fn(Kind) -> &'static str,
     out: &mut Vec<Span>,
 ) {
     engine.match_segment(hay, lo, seen, out);
+    if !forced.is_empty() {
+        out.extend_from_slice(forced);
+        merge(out);
+    }
     let mut more = Vec::new();
     for _ in 0..ROUNDS {
         if out.is_empty() {

@@ -42,6 +42,9 @@ pub(crate) enum Rule {
     Names(Class),
     /// The key mentions a secret (`email_verified`, `token_expires_at`).
     Mentions(Class, Qual),
+    /// Only as a pair rule: the map is a Kubernetes `Secret` (`"kind": "Secret"`), whose
+    /// `data` and `stringData` maps hold its secrets under names that say nothing.
+    SecretManifest,
 }
 
 /// The type of a value, as the typed key rule sees it. Build it from a parsed value
@@ -69,7 +72,7 @@ impl KeyRule {
     /// whose type cannot hold it (a boolean, a null or a fractional number under a
     /// personal-identifier name such as `pan` or `mobile`).
     pub fn names_secret(self) -> bool {
-        matches!(self.0, Rule::Names(_))
+        matches!(self.0, Rule::Names(_) | Rule::SecretManifest)
     }
 
     /// Whether the key neither names nor mentions a secret: no value under it is masked
@@ -85,6 +88,7 @@ impl KeyRule {
     pub(crate) fn masks_type(self, value: Shape<'_>) -> bool {
         match self.0 {
             Rule::Plain => false,
+            Rule::SecretManifest => true,
             Rule::Names(class) => {
                 !(class.is_identifier()
                     && match value {
@@ -302,9 +306,12 @@ impl crate::Redactor {
 }
 
 /// Fields that hold the name of a name/value pair: Kubernetes `env`, HAR headers and
-/// cookies, AWS tags (`Key`/`Value`), query parameters.
+/// cookies, AWS tags (`Key`/`Value`), query parameters; `kind` names what a pair holds
+/// (`{"kind": "password", "value": …}`) and, as `"kind": "Secret"`, marks a Kubernetes
+/// Secret (see [`Redactor::pair_rule`](crate::Redactor::pair_rule)).
 const PAIR_NAMES: &[&str] = &[
     "name",
+    "kind",
     "key",
     "header",
     "field",

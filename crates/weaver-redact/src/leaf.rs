@@ -64,9 +64,10 @@ impl Redactor {
     /// search for the anchors the rules' trigger patterns yield (literals such as `@` or
     /// `token`, case-insensitive, and runs of digits long enough for a digit check), and
     /// only where one is found, a walk of the trigger automaton alone. `true` means the
-    /// text must be scanned (most such texts do change). Use it to skip the scan of the
-    /// many short strings of a structured document; [`redact_value`](Self::redact_value)
-    /// does.
+    /// text must be scanned (most such texts do change). A text with a line break and a
+    /// `data` key is also read by the Kubernetes Secret line machine. Use it to skip the
+    /// scan of the many short strings of a structured document;
+    /// [`redact_value`](Self::redact_value) does.
     ///
     /// Always `true` for a text longer than [`max_hold`](Self::max_hold) (the scanner may
     /// fail closed on it). A rule set with a pattern that yields no anchor (a user pattern
@@ -82,6 +83,11 @@ impl Redactor {
         let engine = &self.inner.engine;
         let bytes = text.as_bytes();
         if bytes.len() > engine.max_hold() {
+            return true;
+        }
+        // A Kubernetes Secret's data values are decided by a line machine, not the
+        // automaton (`kube.rs`).
+        if engine.kube && crate::kube::masks_any(bytes) {
             return true;
         }
         if engine

@@ -47,7 +47,13 @@
 //! vendor token families recognisable by their own shape ([`Kind::VendorToken`]: GitLab
 //! `glpat-…`, npm, PyPI, Hugging Face, Atlassian, PlanetScale, Fly.io, Telegram bots,
 //! Sentry, 1Password, Shopify, Sendgrid, Twilio, Vault, …: a literal prefix, body alphabet
-//! and length range, an entropy floor) and credentials in URLs (IPv6 hosts included). A
+//! and length range, an entropy floor), credentials in URLs (IPv6 hosts included) and the
+//! values of a Kubernetes Secret's `data:` / `stringData:` map in YAML or JSON text — after
+//! `kind: Secret` every value but stand-ins and base64 of at most 8 characters; with the
+//! kind not known yet (kubectl prints `data` first) base64 of at least 16 characters in a
+//! mapping with `apiVersion` or at a document's top; a block scalar (`key: |`) by its first
+//! line; in a manifest logged with `\n` escapes too ([`Kind::ApiKey`]; in a JSON value, a
+//! map whose `kind` is `Secret` has its `data` and `stringData` masked whole). A
 //! token body that is a placeholder (`EXAMPLE` in it, one byte repeated for a third of it,
 //! fewer than four distinct bytes) is kept, except for AWS ids. Off by default, on through
 //! [`RedactorBuilder::enable`] / [`RedactorBuilder::all_kinds`] ([`Kind::OPT_IN`]): IBAN
@@ -144,7 +150,9 @@
 //!   `[REDACTED:hold_limit 70000 bytes]`, in both marker styles — and the rest of the run
 //!   is dropped unbuffered; `redact_str` applies the same rule, so both paths stay equal on
 //!   every input. In practice such a run is a 64 KiB token without whitespace, quotes or
-//!   brackets (a bare base64 blob) or a 64 KiB run of digits and spaces.
+//!   brackets (a bare base64 blob) or a 64 KiB run of digits and spaces. A line of a
+//!   Kubernetes Secret's data block is held whole (no cut inside it, so it is decided on
+//!   all its bytes), under the same cap.
 //! * **User patterns** use the same syntax (ASCII, no look-around, no empty matches); they
 //!   are masked whole as [`Kind::Custom`]. Idempotence is not guaranteed for them.
 #![deny(missing_docs)]
@@ -164,6 +172,7 @@ mod fixpoint;
 #[cfg(feature = "json")]
 mod json;
 mod keys;
+mod kube;
 mod leaf;
 mod prebuilt;
 mod report;

@@ -25,7 +25,7 @@ mod regional_world_digits;
 // regional: Europe
 mod regional_eu;
 mod syntax;
-mod values;
+pub(crate) mod values;
 mod vendors;
 
 use assign::{

@@ -11,6 +11,9 @@
 //! matched ended one byte ago and nothing else is in progress; see
 //! `Engine::is_cut_match`). So a list of tokens is cut after every token.
 //!
+//! Held lines: inside a Kubernetes Secret's data block every line is one (`held.rs`,
+//! `kube.rs`); no cut falls inside it, and the masks decided on its bytes join its segment.
+//!
 //! Hold cap (fail closed): if the bytes since the last cut grow past `max_hold`, they are
 //! replaced by one [`Kind::HoldLimit`] marker that says how much it replaced
 //! (`[REDACTED:hold_limit 70000 bytes]`, see [`hold_limit_marker`]), and the rest of that
@@ -20,10 +23,15 @@
 use regex_automata::dfa::Automaton;
 use regex_automata::util::primitives::StateID;
 
-use crate::engine::{CONTEXT, Engine};
+mod held;
+mod sink;
+
+use crate::engine::Engine;
 use crate::fast::Stage1;
 use crate::rules::Span;
 use crate::{Finding, Inner, Kind};
+
+pub(crate) use sink::{LazySink, Sink, StringSink, TailSink};
 
 /// The marker of a run masked by the hold cap: `[REDACTED:hold_limit <n> bytes]`, in both
 /// marker styles, so a reader sees that data was dropped and how much.
@@ -57,121 +65,6 @@ fn json_number(hay: &[u8], prev: usize, s: usize, e: usize) -> Option<usize> {
     json.then_some(start)
 }
 
-/// Where the scanner writes its output.
-pub(crate) trait Sink {
-    /// Original bytes that pass through.
-    fn raw(&mut self, bytes: &[u8]);
-    /// A marker replacing masked bytes.
-    fn marker(&mut self, marker: &str);
-}
-
-impl Sink for Vec<u8> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-    fn marker(&mut self, marker: &str) {
-        self.extend_from_slice(marker.as_bytes());
-    }
-}
-
-/// Wraps the caller's sink and keeps the last [`CONTEXT`] bytes written: the look-behind of
-/// the next segment is the *output* before it, as a second pass over that output reads it,
-/// so masks never shift a context keyword into or out of reach between passes.
-pub(crate) struct TailSink<'a> {
-    inner: &'a mut dyn Sink,
-    tail: &'a mut Vec<u8>,
-}
-
-impl TailSink<'_> {
-    fn keep(&mut self, bytes: &[u8]) {
-        if bytes.len() >= CONTEXT {
-            self.tail.clear();
-            self.tail.extend_from_slice(&bytes[bytes.len() - CONTEXT..]);
-        } else {
-            self.tail.extend_from_slice(bytes);
-            if self.tail.len() > 2 * CONTEXT {
-                let cut = self.tail.len() - CONTEXT;
-                self.tail.drain(..cut);
-            }
-        }
-    }
-
-    /// The last (at most) [`CONTEXT`] bytes written.
-    fn context(&self) -> &[u8] {
-        &self.tail[self.tail.len().saturating_sub(CONTEXT)..]
-    }
-}
-
-impl Sink for TailSink<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.inner.raw(bytes);
-        self.keep(bytes);
-    }
-    fn marker(&mut self, marker: &str) {
-        self.inner.marker(marker);
-        self.keep(marker.as_bytes());
-    }
-}
-
-/// A sink for one-shot calls: allocates only once the first marker is written, so an input
-/// with nothing to mask is returned borrowed.
-pub(crate) struct LazySink<'a> {
-    input: &'a [u8],
-    passed: usize,
-    pub(crate) out: Option<Vec<u8>>,
-}
-
-impl<'a> LazySink<'a> {
-    pub(crate) fn new(input: &'a [u8]) -> Self {
-        LazySink {
-            input,
-            passed: 0,
-            out: None,
-        }
-    }
-}
-
-impl Sink for LazySink<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        match &mut self.out {
-            Some(v) => v.extend_from_slice(bytes),
-            None => self.passed += bytes.len(),
-        }
-    }
-    fn marker(&mut self, marker: &str) {
-        let out = self.out.get_or_insert_with(|| {
-            let mut v = Vec::with_capacity(self.input.len() + 64);
-            v.extend_from_slice(&self.input[..self.passed]);
-            v
-        });
-        out.extend_from_slice(marker.as_bytes());
-    }
-}
-
-/// A sink that appends to a caller's `String` (input known to be UTF-8).
-pub(crate) struct StringSink<'a> {
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) out: &'a mut String,
-}
-
-impl Sink for StringSink<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
-    }
-    fn marker(&mut self, marker: &str) {
-        self.bytes.extend_from_slice(marker.as_bytes());
-    }
-}
-
-impl StringSink<'_> {
-    pub(crate) fn finish(self) {
-        match String::from_utf8(self.bytes) {
-            Ok(s) => self.out.push_str(&s),
-            Err(e) => self.out.push_str(&String::from_utf8_lossy(e.as_bytes())),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner {
     sid: StateID,
@@ -201,6 +94,12 @@ pub(crate) struct Scanner {
     /// Walk every byte with the DFA (the oracle), never jump with stage 1.
     exact: bool,
     stage1: Stage1,
+    /// The Kubernetes Secret line machine (`kube.rs`), when its rule is on.
+    kube: Option<crate::kube::Lines>,
+    /// Spans it decided since `last_cut` (absolute offsets), masked with the segment.
+    forced: Vec<(u64, u64)>,
+    /// Scratch for the bytes of a held line.
+    line: Vec<u8>,
 }
 
 impl Scanner {
@@ -223,6 +122,9 @@ impl Scanner {
             tail: Vec::new(),
             exact: false,
             stage1: Stage1::default(),
+            kube: engine.kube.then(crate::kube::Lines::new),
+            forced: Vec::new(),
+            line: Vec::new(),
         }
     }
 
@@ -314,6 +216,9 @@ impl Scanner {
         // No jump is tried before this index: stage 1 saw an anchor there that the DFA must
         // walk through first.
         let mut walk_until = 0usize;
+        // The held line at or after `i` (see below), asked again only once `i` reaches
+        // its end: until then the machine has nothing new to say.
+        let mut held_line = (0usize, 0usize);
         while i < n {
             // Inner loop: plain transitions until a special state or the hold cap.
             let limit = self.last_cut + max_hold; // overflow once base + i > limit
@@ -322,7 +227,27 @@ impl Scanner {
             } else {
                 n.min((limit + 1).saturating_sub(base) as usize).max(i)
             };
-            let mut stop = stop;
+            // A held line (a Kubernetes Secret's data, `kube.rs`) spans `[held, held_end)`:
+            // no cut inside it; the DFA walks it and notes matches.
+            if i >= held_line.1 && held_line.1 < n {
+                held_line = self.held_line(chunk, base, i);
+            }
+            let (held, held_end) = held_line;
+            if i >= held {
+                let end = stop.min(held_end);
+                while i < end {
+                    sid = dfa.next_state(sid, chunk[i]);
+                    i += 1;
+                    if dfa.is_special_state(sid) && dfa.is_match_state(sid) {
+                        self.note_match(engine, sid);
+                    }
+                }
+                if self.swallow.is_none() && base + i as u64 > self.last_cut + max_hold {
+                    self.overflow(chunk, base, sink);
+                }
+                continue;
+            }
+            let mut stop = stop.min(held);
             let mut special = false;
             let quiet = !self.pending && self.swallow.is_none();
             if quiet
@@ -331,13 +256,13 @@ impl Scanner {
                 && dfa.is_start_state(sid)
                 && base + i as u64 == self.last_cut
             {
-                let s = f.skip(chunk, i, last, &mut self.stage1);
+                let s = f.skip(chunk, i, last, &mut self.stage1, held);
                 walk_until = s.anchor + 1;
                 if s.to > i {
                     i = s.to;
                     sid = s.state;
                     self.last_cut = base + i as u64;
-                    stop = n.min((self.last_cut + max_hold + 1 - base) as usize);
+                    stop = held.min((self.last_cut + max_hold + 1 - base) as usize);
                 }
             }
             while i < stop {
@@ -352,7 +277,7 @@ impl Scanner {
                             && let Some(f) = fast
                         {
                             // Stage 1: jump to the last proven cut before the next anchor.
-                            let s = f.skip(chunk, i, last, &mut self.stage1);
+                            let s = f.skip(chunk, i, last, &mut self.stage1, held);
                             walk_until = s.anchor + 1;
                             if s.to > i {
                                 i = s.to;
@@ -361,7 +286,7 @@ impl Scanner {
                             }
                         }
                         self.last_cut = at;
-                        stop = n.min((at + max_hold + 1 - base) as usize);
+                        stop = held.min((at + max_hold + 1 - base) as usize);
                         continue;
                     }
                     special = true;
@@ -399,6 +324,7 @@ impl Scanner {
         }
         self.pos = base + n as u64;
         if last {
+            self.held_line_at_end(chunk, base);
             let eoi = dfa.next_eoi_state(sid);
             if dfa.is_match_state(eoi) {
                 self.note_match(engine, eoi);
@@ -479,6 +405,7 @@ impl Scanner {
         }
         self.pending = false;
         self.seen.clear();
+        self.forced.clear();
         self.last_cut = at;
     }
 
@@ -493,6 +420,7 @@ impl Scanner {
         self.swallow = Some(start);
         self.pending = false;
         self.seen.clear();
+        self.forced.clear();
         self.emitted = start;
     }
 
@@ -520,11 +448,21 @@ impl Scanner {
         self.emit_raw(chunk, base, seg, end, &mut scratch);
         let hay = &scratch[..];
         let markers = &inner.markers;
+        let forced: Vec<Span> = self
+            .forced
+            .iter()
+            .map(|&(a, b)| Span {
+                start: lo + (a - seg) as usize,
+                end: lo + (b - seg) as usize,
+                kind: crate::kube::KIND,
+            })
+            .collect();
         crate::fixpoint::settled_spans(
             &inner.engine,
             hay,
             lo,
             &self.seen,
+            &forced,
             &|k| markers.get(k),
             &mut spans,
         );

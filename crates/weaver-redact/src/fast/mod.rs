@@ -418,7 +418,16 @@ impl Fast {
     /// Where the scanner, in a start state at `from` with nothing pending, may jump: the
     /// last proven cut before the next anchor, if no stretch between cuts there reaches the
     /// hold cap (the exact scanner could fail closed on it: the DFA walks such stretches).
-    pub(crate) fn skip(&self, hay: &[u8], from: usize, last: bool, st: &mut Stage1) -> Skip {
+    /// Never past `limit`, where a line the scanner holds whole starts (`scan/held.rs`);
+    /// `anchor` is then at most `limit`.
+    pub(crate) fn skip(
+        &self,
+        hay: &[u8],
+        from: usize,
+        last: bool,
+        st: &mut Stage1,
+        limit: usize,
+    ) -> Skip {
         if !(st.lit_from <= from && from <= st.lit_at) {
             st.lit_from = from;
             st.lit_at = self.next_literal(hay, from, last, st);
@@ -428,7 +437,7 @@ impl Fast {
             st.run_to = st.lit_at;
             st.run_at = self.next_run(hay, from, st.lit_at, last);
         }
-        let anchor = st.run_at.min(st.lit_at);
+        let anchor = st.run_at.min(st.lit_at).min(limit.max(from));
         let mut to = from;
         let mut x = anchor;
         while x > from {

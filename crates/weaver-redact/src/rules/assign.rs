@@ -157,6 +157,8 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     }
     let class = match crate::keys::builtin_rule(std::str::from_utf8(trimmed).unwrap_or("")) {
         Rule::Names(c) => c,
+        // Only a pair rule; a key is never one.
+        Rule::SecretManifest => Class::Secret,
         Rule::Mentions(c, q) => {
             if !KeyRule(Rule::Mentions(c, q)).masks_type(shape_of(&m[p.vs..p.ve])) {
                 return Verdict::Reject;
