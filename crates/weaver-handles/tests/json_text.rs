@@ -106,7 +106,7 @@ fn caps_principals_and_expiry_apply_to_text_entries() {
     assert_eq!(st.current_bytes(), 0);
 
     let st = store();
-    let json = JsonText::new(r#"[1, 2]"#).unwrap();
+    let json = JsonText::new("[1, 2]").unwrap();
     let r = st.store_json(
         "cap",
         json.clone(),

@@ -19,7 +19,7 @@ struct Doc {
 }
 
 impl Driver for Doc {
-    fn id(&self) -> &str {
+    fn id(&self) -> &'static str {
         "doc"
     }
     fn execute<'a>(&'a self, _: &'a ExecutionContext) -> DriverFuture<'a> {
