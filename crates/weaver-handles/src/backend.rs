@@ -12,7 +12,7 @@ use crate::query::ExpandQuery;
 use crate::{Handle, HandleError};
 
 /// The contract of a handle store, so that a shared backend (Redis, for multi-worker
-/// deployments) can stand in for the embedded [`HandleStore`].
+/// deployments) can stand in for the embedded [`HandleStore`](crate::HandleStore).
 ///
 /// Every implementation must: look principal and constraints up by id (never trust a
 /// caller's copy), refuse an entry over a byte cap with [`HandleError::TooLarge`], keep
