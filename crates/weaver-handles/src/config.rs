@@ -73,6 +73,19 @@ impl Binding {
     pub fn principal(principal_id: impl Into<String>) -> Self {
         Binding::Principal(principal_id.into())
     }
+
+    /// The principal id a stored entry records: `None` when unbound. An empty id is an
+    /// error, so that an unbound entry is always asked for explicitly. Every backend
+    /// checks a binding this way before storing.
+    pub fn into_principal_id(self) -> Result<Option<String>, crate::HandleError> {
+        match self {
+            Binding::Principal(p) if p.is_empty() => Err(crate::HandleError::InvalidRequest(
+                "principal id must not be empty; use Binding::Unbound explicitly".into(),
+            )),
+            Binding::Principal(p) => Ok(Some(p)),
+            Binding::Unbound => Ok(None),
+        }
+    }
 }
 
 /// Limits of a [`HandleStore`](crate::HandleStore).

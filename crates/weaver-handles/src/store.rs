@@ -78,17 +78,6 @@ impl Drop for Record {
     }
 }
 
-/// The principal an entry is bound to; an empty id is refused (unbound must be explicit).
-fn principal_of(binding: Binding) -> Result<Option<String>, HandleError> {
-    match binding {
-        Binding::Principal(p) if p.is_empty() => Err(HandleError::InvalidRequest(
-            "principal id must not be empty; use Binding::Unbound explicitly".into(),
-        )),
-        Binding::Principal(p) => Ok(Some(p)),
-        Binding::Unbound => Ok(None),
-    }
-}
-
 /// Empties `v` without recursion: dropping a deeply nested `Value` the normal way recurses
 /// once per level and can overflow the stack.
 fn drop_deep(v: &mut Value) {
@@ -489,7 +478,7 @@ impl HandleBackend for HandleStore {
         constraints: Grant,
         ttl: Option<Duration>,
     ) -> Result<Handle, HandleError> {
-        let principal_id = principal_of(binding)?;
+        let principal_id = binding.into_principal_id()?;
         let bytes = self.measure(capability_id, &data)?;
         let total_rows = match &*data {
             Value::Array(a) => a.len() as u64,
@@ -513,7 +502,7 @@ impl HandleBackend for HandleStore {
         constraints: Grant,
         ttl: Option<Duration>,
     ) -> Result<Handle, HandleError> {
-        let principal_id = principal_of(binding)?;
+        let principal_id = binding.into_principal_id()?;
         let bytes = json.compact_len();
         if let Some((limit, cap)) = self.config.entry_ceiling()
             && bytes > limit

@@ -5,6 +5,8 @@
 //! (also `%40`, `\u0040`), URLs with credentials, JWTs, PEM blocks, markers, long chained
 //! runs past the hold cap, and the cut bytes (quotes, brackets, line breaks) between them.
 
+mod streaming;
+
 use proptest::prelude::*;
 use weaver_redact::{Finding, Redactor};
 
@@ -34,28 +36,7 @@ fn same(r: &Redactor, bytes: &[u8], sizes: &[usize]) -> Result<(), TestCaseError
         "one-shot differs"
     );
     prop_assert_eq!(&found, &want_found);
-    for chunking in [sizes, &[1][..], &[4096][..]] {
-        let mut s = r.stream();
-        let mut out = Vec::new();
-        let mut found = Vec::new();
-        let mut at = 0;
-        let mut k = 0;
-        while at < bytes.len() {
-            let n = chunking[k % chunking.len()].max(1).min(bytes.len() - at);
-            k += 1;
-            s.push_with(&bytes[at..at + n], &mut out, &mut |f| found.push(f));
-            prop_assert!(s.held() <= r.max_hold());
-            at += n;
-        }
-        s.finish_with(&mut out, &mut |f| found.push(f));
-        prop_assert_eq!(
-            String::from_utf8_lossy(&out),
-            String::from_utf8_lossy(&want),
-            "streamed differs at {:?}",
-            chunking
-        );
-        prop_assert_eq!(&found, &want_found);
-    }
+    streaming::streams_equal(r, bytes, &[sizes, &[1], &[4096]], &want, &want_found)?;
     Ok(())
 }
 

@@ -6,6 +6,8 @@
 //! the cap, the segmented findings equal the whole-text oracle, and redaction is
 //! idempotent.
 
+mod streaming;
+
 use proptest::prelude::*;
 use weaver_redact::{Finding, MarkerStyle, Redactor};
 
@@ -109,26 +111,7 @@ fn check(r: &Redactor, text: &str, sizes: &[usize]) -> Result<(), TestCaseError>
         "one-shot differs"
     );
     prop_assert_eq!(&got_found, &want_found);
-    for chunking in [sizes, &[1][..], &[3][..]] {
-        let mut s = r.stream();
-        let (mut out, mut found) = (Vec::new(), Vec::new());
-        let (mut at, mut k) = (0, 0);
-        while at < bytes.len() {
-            let n = chunking[k % chunking.len()].max(1).min(bytes.len() - at);
-            k += 1;
-            s.push_with(&bytes[at..at + n], &mut out, &mut |f| found.push(f));
-            prop_assert!(s.held() <= r.max_hold());
-            at += n;
-        }
-        s.finish_with(&mut out, &mut |f| found.push(f));
-        prop_assert_eq!(
-            String::from_utf8_lossy(&out),
-            String::from_utf8_lossy(&want),
-            "streamed differs at {:?}",
-            chunking
-        );
-        prop_assert_eq!(&found, &want_found);
-    }
+    streaming::streams_equal(r, bytes, &[sizes, &[1], &[3]], &want, &want_found)?;
     let out = String::from_utf8_lossy(&want).into_owned();
     prop_assert_eq!(&*r.redact_str(&out), out.as_str(), "not idempotent");
     Ok(())

@@ -13,18 +13,6 @@ use weaver_redact::Redactor;
 
 use crate::{RedisConnection, RedisError};
 
-/// The principal an entry is bound to; an empty id is refused (unbound must be explicit).
-fn principal_of(binding: Binding) -> Result<Option<String>, RedisError> {
-    match binding {
-        Binding::Principal(p) if p.is_empty() => Err(HandleError::InvalidRequest(
-            "principal id must not be empty; use Binding::Unbound explicitly".into(),
-        )
-        .into()),
-        Binding::Principal(p) => Ok(Some(p)),
-        Binding::Unbound => Ok(None),
-    }
-}
-
 fn too_large(capability_id: &str, limit: u64, cap: &'static str) -> RedisError {
     HandleError::TooLarge {
         capability_id: capability_id.to_owned(),
@@ -232,7 +220,7 @@ impl RedisHandleStore {
         constraints: Grant,
         ttl: Option<Duration>,
     ) -> Result<Handle, RedisError> {
-        let principal_id = principal_of(binding)?;
+        let principal_id = binding.into_principal_id()?;
         if let Some((limit, cap)) = self.ceiling() {
             match weaver_estimate::estimate_with_limit(data, limit) {
                 weaver_estimate::Size::Exact(n) if n <= limit => {}
@@ -277,7 +265,7 @@ impl RedisHandleStore {
             weaver_redact::drop_deep(value);
             return stored;
         }
-        let principal_id = principal_of(binding)?;
+        let principal_id = binding.into_principal_id()?;
         let bytes = json.compact_len();
         if let Some((limit, cap)) = self.ceiling()
             && bytes > limit
