@@ -218,3 +218,32 @@ fn repeated_keys_frame_as_the_parsed_value() {
         }
     }
 }
+
+/// A value that a map's pair rule masks is never walked by the `Value` path, so containers
+/// deep inside it count no elisions; the bytes path, which reads it before it knows the
+/// rule, takes its count back — for a name/value pair's value and for a Kubernetes
+/// Secret's `data`, wherever `kind` stands in the map.
+#[test]
+fn masked_pair_values_count_no_elisions_on_either_path() {
+    let deep = format!("{}1{}", "[".repeat(12), "]".repeat(12));
+    let docs = [
+        format!(r#"{{"data":{{"k":{deep}}},"apiVersion":"v1","kind":"Secret"}}"#),
+        format!(r#"[{{"kind":"Secret","stringData":{{"a":{deep}}},"type":"Opaque"}}]"#),
+        format!(r#"[{{"name":"DB_PASSWORD","value":{deep}}},{{"name":"x","value":{deep}}}]"#),
+    ];
+    for mode in MODES {
+        for admin in [false, true] {
+            let c = if admin {
+                ctx(mode).with_role("admin")
+            } else {
+                ctx(mode)
+            };
+            for doc in &docs {
+                let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+                let eager = fw().transform(&v, &c).unwrap();
+                let lazy = fw().transform_json(doc.as_bytes(), &c).unwrap();
+                assert_eq!(lazy, eager, "{mode} admin={admin}: {doc}");
+            }
+        }
+    }
+}

@@ -232,13 +232,15 @@ impl<'de> Visitor<'de> for Bounded<'_, '_> {
             }
             let before = self.scope.elided();
             let v = map.next_value_seed(child)?;
-            if redactor.is_pair_value_field(&key) {
-                pair_values.push((key.clone(), self.scope.elided() - before));
+            // Any field the map's pair rule may mask (a pair's value, a Secret's `data`).
+            let elided = self.scope.elided() - before;
+            if elided > 0 {
+                pair_values.push((key.clone(), elided));
             }
             out.insert(key, v);
         }
-        // A pair value the map's pair name masks is never walked by the `Value` path: take
-        // back what reading it counted.
+        // A value the map's pair rule masks is never walked by the `Value` path: take back
+        // what reading it counted.
         if let Some(pair) = redactor.pair_rule(&out) {
             for (key, elided) in pair_values {
                 if let Some(v) = out.get(&key)
