@@ -87,6 +87,13 @@ fn word() -> impl Strategy<Value = String> {
         any_case("eyj"),
         any_case("aiza"),
         any_case("sk"),
+        // Case-sensitive heads (`NT…`, `MT…` Discord leads, `sq0a`, `glpat`), which the
+        // filter confirms with their case and follow byte.
+        any_case("nt"),
+        any_case("mti"),
+        any_case("sq0a"),
+        any_case("glpat"),
+        "[A-Za-z0-9_-]{8,40}",
         any_case("ord_abc"),
         any_case("ord_"),
         any_case("cell"),
@@ -206,6 +213,13 @@ fn the_filter_skips_plain_values_and_keeps_anchored_ones() {
         "ORD-F9BA5CAB",
         "12345678",
         "python-requests/2.31",
+        // They hold a vendor head in the other case (`NT`, `SK`), or one without the
+        // byte that must follow it.
+        "amount",
+        "android",
+        "notes",
+        "task",
+        "auth",
     ] {
         assert!(!r.may_change(plain), "{plain:?}");
         assert!(matches!(r.redact_str(plain), Cow::Borrowed(_)));
