@@ -35,8 +35,9 @@
 //! # What is measured
 //!
 //! - [`estimate`] / [`estimate_with_limit`]: a `serde_json::Value` (feature `value`, on by
-//!   default). The walk is iterative: nesting depth never grows the call stack, so a value
-//!   100 000 levels deep is measured like a flat one, in time linear in its node count.
+//!   default). The walk recurses through the first 32 levels only and is iterative below
+//!   them: nesting depth never grows the call stack past that bound, so a value 100 000
+//!   levels deep is measured like a flat one, in time linear in its node count.
 //! - [`estimate_serialize`] / [`estimate_serialize_with_limit`]: any `T: Serialize`, through
 //!   a counting [`serde::Serializer`] that mirrors serde_json's output rules (including
 //!   numeric and boolean map keys written as quoted strings, bytes as arrays of numbers,

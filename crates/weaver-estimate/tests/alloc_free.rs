@@ -175,6 +175,40 @@ fn deep_open_frames_spill_with_few_allocations() {
     }
 }
 
+#[test]
+fn the_spill_threshold_counts_open_containers_on_both_sides_of_the_recursion() {
+    // `estimate` recurses through the first levels and walks the rest iteratively; the
+    // allocation bound must still be "more than INLINE_DEPTH open containers", wherever
+    // they sit. `closed` levels (the deep child is the last one) open nothing.
+    let level = |i: usize, open: bool| common::Level {
+        object: i.is_multiple_of(2),
+        before: usize::from(i.is_multiple_of(3)),
+        after: usize::from(open),
+        key: "k".into(),
+    };
+    for (closed_first, open_a, closed_mid) in [(0, 0, 40), (40, 0, 0), (10, 20, 10), (31, 1, 1)] {
+        for extra in [0, 1] {
+            let open_b = INLINE_DEPTH - open_a + extra;
+            let levels: Vec<common::Level> = (0..closed_first)
+                .map(|i| level(i, false))
+                .chain((0..open_a).map(|i| level(i, true)))
+                .chain((0..closed_mid).map(|i| level(i, false)))
+                .chain((0..open_b).map(|i| level(i, true)))
+                .collect();
+            let v = common::build_deep(&levels, json!("leaf"));
+            let (n, a) = allocs(|| estimate(&v));
+            assert_eq!(n, common::reference_len(&v));
+            let case = (closed_first, open_a, closed_mid, open_b);
+            if extra == 0 {
+                assert_eq!(a, 0, "{case:?}: exactly INLINE_DEPTH open containers");
+            } else {
+                assert!(a >= 1, "{case:?}: one open container past INLINE_DEPTH");
+            }
+            common::drop_deep(v);
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Order<'a> {
     id: u64,
