@@ -1,6 +1,6 @@
 //! Checks that `data/default_dfa.bin` is the file the generator wrote (its checksum is in
 //! `data/default_dfa.sum`). Only then may `prebuilt.rs` skip the DFA's validation, which
-//! reads all 12 MB of it — about a third of the start-up of a `weaver` process. A missing
+//! reads all 26 MB of it — about a third of the start-up of a `weaver` process. A missing
 //! or different checksum leaves the validated load in place: slower, never unsound.
 
 #[path = "src/dfa_sum.rs"]

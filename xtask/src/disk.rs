@@ -1,7 +1,7 @@
 //! Keeping `cargo xtask ci` inside a small disk.
 //!
 //! Every test, example and feature combination links its own executable, and each carries
-//! the whole dependency graph, line tables and the redactor's 12 MB prebuilt automaton:
+//! the whole dependency graph, line tables and the redactor's 26 MB prebuilt automaton:
 //! ~30–50 MB apiece, ~3.8 GB for the workspace's 130 after the test stage alone. The
 //! feature matrix then links a new set per combination. A CI machine once ran out of space
 //! in the middle of it, so the stages that link executables no later stage runs delete

@@ -3,7 +3,8 @@
 //!
 //! Determinizing the union of every trigger is expensive: the triggers run side by side in
 //! one DFA, so its states are roughly the *product* of theirs (measured 2026-12-01, release:
-//! the default set alone ~8 s of CPU, every kind on ~15 s, 30 MB). The default set ships
+//! the default set alone ~8 s of CPU, every kind on ~15 s, 30 MB; since names may go on
+//! after their keyword, 2026-12-02: every kind on ~24 s, 59 MB). The default set ships
 //! prebuilt (`prebuilt.rs`); any other set is built once and, when the caller names a cache
 //! directory ([`crate::RedactorBuilder::automaton_cache`]), kept there so the next process
 //! with the same rules loads it in tens of milliseconds.

@@ -43,7 +43,7 @@ pub(crate) struct Pattern {
 }
 
 /// The scanning automaton: the default rules' prebuilt one, borrowed straight from the
-/// binary (copying its 12 MB cost ~3000 page faults, about half of a `weaver` process's
+/// binary (copying it, 12 MB then, cost ~3000 page faults, about half of a `weaver` process's
 /// start-up), or one built or loaded at run time.
 pub(crate) enum Dfa {
     Static(dense::DFA<&'static [u32]>),

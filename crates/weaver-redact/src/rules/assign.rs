@@ -95,6 +95,23 @@ pub(crate) fn keyword_boundary(hay: &[u8], s: usize) -> bool {
     true
 }
 
+/// Whether `name` (from the keyword on) is a keyword of the vocabulary alone or with a
+/// number (`token`, `api_key_2`, `secret-1`): the names a plain verdict of the key rules
+/// still masks in text. A longer name holds the keyword as one of its words, and then only
+/// the key rules' own verdict counts.
+fn keyword_ends_name(name: &[u8]) -> bool {
+    static WHOLE: std::sync::OnceLock<Option<regex_automata::meta::Regex>> =
+        std::sync::OnceLock::new();
+    WHOLE
+        .get_or_init(|| {
+            let kw = super::keywords();
+            regex_automata::meta::Regex::new(&format!(r"^(?i:{kw})(?:[_\-]?[0-9]{{1,4}})?$")).ok()
+        })
+        .as_ref()
+        // Unreachable (the same alternation builds the automaton); masking is the safe side.
+        .is_none_or(|re| re.is_match(name))
+}
+
 /// Where the value starts in an assignment match: after the keyword, quotes, spaces and
 /// the separator (`=`, `:`, `=>`, `:=`).
 pub(crate) fn value_start(m: &[u8]) -> usize {
@@ -155,7 +172,13 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     if names::is_anti_forgery(trimmed) {
         return Verdict::Reject;
     }
+    // The keyword is one word of a longer name (`DB_PASSWORD_PROD`, `clientSecretValue`):
+    // only a name the key rules say holds a secret, and not one that points at a secret
+    // (`CREDENTIALS_ID`, `SECRET_NAME`), masks its value.
+    let tail = !keyword_ends_name(&m[..p.name_end]);
     let class = match crate::keys::builtin_rule(std::str::from_utf8(trimmed).unwrap_or("")) {
+        Rule::Names(_) if tail && names::names_a_reference(trimmed) => return Verdict::Reject,
+        Rule::Mentions(..) | Rule::Plain if tail => return Verdict::Reject,
         Rule::Names(c) => c,
         // Only a pair rule; a key is never one.
         Rule::SecretManifest => Class::Secret,

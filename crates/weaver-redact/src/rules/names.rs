@@ -102,6 +102,34 @@ const LOCATORS: &[&str] = &[
     "arn",
 ];
 
+/// Last words that make a name point at a secret rather than hold one: its id, its name,
+/// where it is kept (`CREDENTIALS_ID`, `LLM_SECRET_NAME`, `secretArn`, `tokenFile`).
+const REFERENCES: &[&str] = &[
+    "id",
+    "ids",
+    "identifier",
+    "name",
+    "names",
+    "ref",
+    "refs",
+    "reference",
+    "arn",
+    "path",
+    "file",
+    "filename",
+    "uri",
+    "url",
+    "env",
+    "var",
+];
+
+/// Whether the last word of `name` makes it a reference to a secret (see [`REFERENCES`]).
+pub(crate) fn names_a_reference(name: &[u8]) -> bool {
+    words(name)
+        .last()
+        .is_some_and(|w| REFERENCES.contains(&w.as_str()))
+}
+
 /// Whether `name` is a locator (its last word is one of [`LOCATORS`], or it ends in a
 /// plural after one: `keyVaultToStoreSecrets`) and `value` an identifier: lower-case
 /// letters, digits and the path punctuation `- _ . / :`, with at least one letter and one

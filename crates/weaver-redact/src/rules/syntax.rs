@@ -26,6 +26,10 @@ pub(crate) fn is_name_byte(b: u8) -> bool {
 /// The most name bytes read before the keyword when the checks rebuild the whole name.
 const LEAD_MAX: usize = 40;
 
+/// The rest of a name after its sensitive word (`DB_PASSWORD_PROD`, `mySecretString`,
+/// `token1`): the checks decide the whole name (`token_expires_at` stays plain).
+const NAME_TAIL: &str = r"[A-Za-z0-9_\-]{0,40}";
+
 /// Assignment separators, longest first.
 pub(crate) const SEP: &str = r":::=|::=|=>|:=|\?=|\.=|\+=|[:=]";
 
@@ -56,7 +60,7 @@ fn forms() -> String {
 /// The exact assignment pattern for the keyword alternation `kw`.
 pub(crate) fn assignment(kw: &str) -> String {
     let forms = forms();
-    format!(r#"(?i:{kw})(?:[_\-]?[0-9]{{1,4}})?\\?["'`]?\]?(?:{forms})(?:{QUOTED}|["'`]?{VALUE})"#)
+    format!(r#"(?i:{kw}){NAME_TAIL}\\?["'`]?\]?(?:{forms})(?:{QUOTED}|["'`]?{VALUE})"#)
 }
 
 /// The words of command-line flags whose argument is a secret (`--token VALUE`,
@@ -75,11 +79,16 @@ pub(crate) const USER_FLAG: &str = r#"(?:--user|-u)[ \t]+["']?[^\s"'`<>,;&]+["']
 
 /// The keyword part of the DFA trigger: a superset of [`assignment`], [`flag`] and the
 /// Authorization pattern with the same or a larger extent, ending where the trigger's token
-/// loop takes over; and the head of [`bundler`]. `kw` already holds `authorization`. (A name tail after the keyword,
-/// `token_123 = …`, or any vocabulary word as a flag would double the automaton: left out.)
+/// loop takes over; and the head of [`bundler`]. `kw` already holds `authorization`.
+///
+/// The name may go on after the keyword (`DB_PASSWORD_PROD`, `clientSecretValue`). That
+/// doubled the automaton (the prebuilt file 12.0 → 25.7 MB; building one with opt-in kinds
+/// 12 → 24 s of CPU, once per cache) and left text_20mb's speed as it was: the tail holds
+/// no `.`, so a host such as `auth-3.svc.local:8080` ends the thread at its first dot.
+/// Any vocabulary word as a flag would double it again: left out.
 pub(crate) fn trigger(kw: &str) -> String {
     format!(
-        r#"(?i:{kw})[_\-]?[0-9]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?|{BUNDLER_TRIGGER}"#
+        r#"(?i:{kw})[A-Za-z0-9_\-]*\\?["'`]?\]?(?:[ \t]*:?[ \t]*(?:{TYPES})[ \t]*=|[ \t]*(?:{SEP})|>(?:[ \t\r\n]|\\[nrt])*|[ \t]*,|[ \t]+value[ \t]*=)[ \t]*(?:\\?["'`][^"'\n]*|(?:(?i:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?)|(?:--?(?i:{FLAG_WORDS})|--user|-u)[ \t]+\\?["'`]?|{BUNDLER_TRIGGER}"#
     )
 }
 
