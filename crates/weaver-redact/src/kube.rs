@@ -23,12 +23,14 @@
 //! its first byte to its line break), so the line is decided whole — by
 //! [`value::Block::line`], on its bytes, once it has ended — and a mask of it lands in
 //! the segment that holds it. A held line is at most a line, so the hold cap applies to it
-//! as to any run (past `max_hold` it fails closed). The machine reads each byte once, in
-//! order, and waits at the end of a held line until the scanner has decided it, so it runs
-//! at most one line ahead of the scanner; everything it decides is a function of the bytes
-//! before, never of where a chunk ended.
+//! as to any run (past `max_hold` it fails closed). The machine reads each byte at most
+//! once, in order, and waits at the end of a held line until the scanner has decided it, so
+//! it runs at most one line ahead of the scanner; everything it decides is a function of
+//! the bytes before, never of where a chunk ended. Where no `data` key can lie ahead it
+//! goes past whole lines without reading them ([`leap`](mod@leap)).
 
 mod head;
+mod leap;
 mod value;
 
 use head::{Line, Phase};
@@ -95,6 +97,11 @@ pub(crate) struct Lines {
     held: Option<Held>,
     /// Where the line after a decided held line starts.
     next: u64,
+    /// Whether the machine may go past lines that cannot matter (`leap.rs`); off only in
+    /// tests, to compare.
+    leaps: bool,
+    /// No leap is tried before this offset (the last try found no line to go on from).
+    leap_after: u64,
 }
 
 impl Lines {
@@ -108,6 +115,8 @@ impl Lines {
             block: None,
             held: None,
             next: 0,
+            leaps: true,
+            leap_after: 0,
         }
     }
 
@@ -119,6 +128,7 @@ impl Lines {
         let mut i = usize::try_from(self.pos.saturating_sub(base)).unwrap_or(n);
         while i < n && !self.waiting() {
             if self.carry.is_none() && self.line.phase == Phase::Indent && self.line.at == 0 {
+                i = self.leap(chunk, base, i);
                 i += self.fast_head(&chunk[i..]);
             }
             let l = &mut self.line;

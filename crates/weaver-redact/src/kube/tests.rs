@@ -10,19 +10,28 @@ fn masked(text: &str) -> Vec<&str> {
 /// The same, the machine fed in pieces of `size` bytes and each held line decided once
 /// the pieces so far end it, as the scanner does.
 fn masked_in_pieces(text: &str, size: usize) -> Vec<&str> {
+    spans_in_pieces(text, size, true)
+        .into_iter()
+        .map(|(s, e)| &text[s..e])
+        .collect()
+}
+
+/// The masked spans of `text` fed in pieces of `size` bytes, with or without leaps.
+fn spans_in_pieces(text: &str, size: usize, leaps: bool) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut m = Lines::new();
+    m.leaps = leaps;
     let mut out = Vec::new();
     let mut decide = |m: &mut Lines, h: Held| {
         let brk = h.end.map_or(bytes.len() as u64, |(b, _)| b) as usize;
         let s = h.start as usize;
         if let Some((x, y)) = m.decide(Some(&bytes[s..brk])) {
-            out.push(&text[s + x..s + y]);
+            out.push((s + x, s + y));
         }
     };
     let mut base = 0;
     while base < bytes.len() {
-        let end = (base + size).min(bytes.len());
+        let end = base.saturating_add(size).min(bytes.len());
         while let Some(h) = m.advance(&bytes[base..end], base as u64) {
             if h.end.is_none() {
                 break;
@@ -130,4 +139,71 @@ fn scalar_reads_short_values() {
     assert_eq!(scalar(b"'secret'  # the kind"), b"secret");
     assert_eq!(scalar(b"# nothing"), b"");
     assert_eq!(scalar(b"{"), b"{");
+}
+
+/// A line of a log, prose or a manifest (without its break).
+fn any_line() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let indent = prop::sample::select(vec!["", "", " ", "  ", "    ", "\t"]);
+    let body = prop::sample::select(vec![
+        "2024-05-01T00:00:00.018Z INFO [auth] GET /api/data 200",
+        "plain words about data here",
+        "upstream auth-3.svc.local:8080 failed",
+        "apiVersion: v1",
+        "kind: Secret",
+        "kind: ConfigMap",
+        "data:",
+        "stringData:",
+        "\"data\": {",
+        "\"kind\": \"Secret\",",
+        "extra: d2VhdmVyLWRlbW8tdG9rZW4tb25l",
+        "\"extra\": \"d2VhdmVyLWRlbW8tdG9rZW4tb25l\",",
+        "pw: plain secret words",
+        "},",
+        "{",
+        "- apiVersion: v1",
+        "- item",
+        "---",
+        "...",
+        "# a comment",
+        "",
+        "metadata:",
+        "ab: c2VjcmV0LW9uZS0xMjM0\\n  data:\\n  k: c2VjcmV0LXR3by0xMjM0",
+        "(paren) line",
+        "key:value",
+    ]);
+    (indent, body).prop_map(|(i, b)| format!("{i}{b}"))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Going past lines changes nothing: with and without leaps, whole and in pieces,
+    /// the same spans are masked.
+    #[test]
+    fn leaps_change_nothing(
+        lines in proptest::collection::vec(any_line(), 0..40),
+        crlf in proptest::bool::ANY,
+        size in 1usize..300,
+    ) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        let exact = spans_in_pieces(&text, usize::MAX, false);
+        proptest::prop_assert_eq!(&spans_in_pieces(&text, usize::MAX, true), &exact, "{:?}", text);
+        proptest::prop_assert_eq!(&spans_in_pieces(&text, size, true), &exact, "{} {:?}", size, text);
+    }
+}
+
+#[test]
+fn a_log_is_passed_in_one_leap() {
+    let mut text = "2024-05-01T00:00:00Z INFO [auth] request served\n".repeat(1000);
+    text.push_str("apiVersion: v1\nkind: Secret\ndata:\n  k: c2VjcmV0LW9uZS0xMjM0\n");
+    let mut m = Lines::new();
+    // The first line start leaps to the last log line before the manifest.
+    let i = m.leap(text.as_bytes(), 0, 0);
+    assert_eq!(
+        i,
+        text.find("apiVersion").unwrap()
+            - "2024-05-01T00:00:00Z INFO [auth] request served\n".len()
+    );
+    assert_eq!(masked(&text), ["c2VjcmV0LW9uZS0xMjM0"]);
 }
