@@ -112,6 +112,28 @@ fn keyword_ends_name(name: &[u8]) -> bool {
         .is_none_or(|re| re.is_match(name))
 }
 
+/// Whether the string whose opening quote is at `q` is a JSON value: a quoted key and a
+/// `:` stand before it (`"kind":"Secret"`, `\"kind\": \"Secret\"`), spaces aside. A bare
+/// label (`msg: "…"`) is not a key.
+fn json_value(hay: &[u8], q: usize) -> bool {
+    let mut i = q;
+    if i > 0 && hay[i - 1] == b'\\' {
+        i -= 1;
+    }
+    let skip = |mut i: usize| {
+        while i > 0 && matches!(hay[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        i
+    };
+    let i = skip(i);
+    if i == 0 || hay[i - 1] != b':' {
+        return false;
+    }
+    let i = skip(i - 1);
+    i > 0 && hay[i - 1] == b'"'
+}
+
 /// Where the value starts in an assignment match: after the keyword, quotes, spaces and
 /// the separator (`=`, `:`, `=>`, `:=`).
 pub(crate) fn value_start(m: &[u8]) -> usize {
@@ -162,7 +184,11 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     let form_ok = match p.form {
         Form::Sep => true,
         Form::Xml => before_name == Some(b'<') && !p.name_quoted,
-        Form::Call | Form::Attr => quoted_name && p.quoted,
+        // Not a JSON object: in `"kind":"Secret","metadata":{…}` the quoted word is a
+        // value (a quoted key and `:` before it) and the next string a key, not a call's
+        // arguments.
+        Form::Call => quoted_name && p.quoted && !json_value(hay, ns.saturating_sub(1)),
+        Form::Attr => quoted_name && p.quoted,
         Form::Flag => name.first() == Some(&b'-') && !p.name_quoted,
     };
     if !form_ok {
