@@ -178,6 +178,11 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
     }
     let p = syntax::parse(m, check == Check::AssignmentFlag);
     let ns = syntax::name_start(hay, s);
+    // A typed marker's kind name (`[REDACTED:url_credentials] : …`) is no name: redacting
+    // the output again must change nothing.
+    if hay[..ns].ends_with(b"[REDACTED:") {
+        return Verdict::Reject;
+    }
     let before_name = ns.checked_sub(1).map(|i| hay[i]);
     let name = &hay[ns..s + p.name_end];
     let quoted_name = matches!(before_name, Some(b'"' | b'\'' | b'`')) && p.name_quoted;
