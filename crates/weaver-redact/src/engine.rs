@@ -625,6 +625,11 @@ pub(crate) fn is_marker(v: &[u8]) -> bool {
     v.starts_with(b"[REDACTED") && marker_ranges(v) == [(0, v.len())]
 }
 
+/// Whether `v` holds one of the markers this crate writes anywhere in it.
+pub(crate) fn holds_marker(v: &[u8]) -> bool {
+    !marker_ranges(v).is_empty()
+}
+
 /// Byte ranges of the markers this crate writes (`[REDACTED]`, `[REDACTED:kind]`).
 fn marker_ranges(hay: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
