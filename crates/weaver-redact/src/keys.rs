@@ -308,12 +308,14 @@ impl crate::Redactor {
 }
 
 /// Fields that hold the name of a name/value pair: Kubernetes `env`, HAR headers and
-/// cookies, AWS tags (`Key`/`Value`), query parameters; `kind` names what a pair holds
-/// (`{"kind": "password", "value": …}`) and, as `"kind": "Secret"`, marks a Kubernetes
-/// Secret (see [`Redactor::pair_rule`](crate::Redactor::pair_rule)).
+/// cookies, AWS tags (`Key`/`Value`), query parameters; `kind` and `type` name what a pair
+/// holds (`{"kind": "password", "value": …}`, a form field's `{"type": "password", "value":
+/// …}`) and, as `"kind": "Secret"`, mark a Kubernetes Secret (see
+/// [`Redactor::pair_rule`](crate::Redactor::pair_rule)).
 const PAIR_NAMES: &[&str] = &[
     "name",
     "kind",
+    "type",
     "key",
     "header",
     "field",
