@@ -100,7 +100,8 @@ pub(crate) struct Lines {
     /// Whether the machine may go past lines that cannot matter (`leap.rs`); off only in
     /// tests, to compare.
     leaps: bool,
-    /// No leap is tried before this offset (the last try found no line to go on from).
+    /// No leap is tried before this offset: the line of the possible `data` key the last
+    /// try stopped at.
     leap_after: u64,
 }
 

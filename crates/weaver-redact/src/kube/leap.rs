@@ -16,7 +16,8 @@ impl Lines {
     /// At the start of the line at `i` in `chunk` (at offset `base`), with no block open
     /// and no line held: the start of a later line to go on from — the last resetting line
     /// that begins before the first possible `data` key (or the chunk's last, unfinished
-    /// line) — or `i` when there is none.
+    /// line) — or `i` when there is none. Either way no leap is tried again before the
+    /// key's line: each byte is searched for a key once.
     pub(super) fn leap(&mut self, chunk: &[u8], base: u64, i: usize) -> usize {
         if !self.leaps
             || self.block.is_some()
@@ -33,6 +34,9 @@ impl Lines {
             return i;
         };
         let key_line = i + k + 1;
+        // Whether or not a resetting line is found, none lies between it and the key's
+        // line (the last one before it is taken): no leap before the key's line again.
+        self.leap_after = base + key_line as u64;
         let mut end = key_line;
         for _ in 0..TRIES {
             // `end` starts a line, after the break at `end - 1`.
@@ -45,7 +49,6 @@ impl Lines {
             }
             end = start;
         }
-        self.leap_after = base + key_line as u64;
         i
     }
 }
