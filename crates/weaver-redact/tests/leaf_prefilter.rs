@@ -213,8 +213,8 @@ fn the_filter_skips_plain_values_and_keeps_anchored_ones() {
         "ORD-F9BA5CAB",
         "12345678",
         "python-requests/2.31",
-        // They hold a vendor head in the other case (`NT`, `SK`), or one without the
-        // byte that must follow it.
+        // A vendor head in the other case (`NT`, `ND`, `SK`, which the filter itself
+        // rejects) or a keyword with nothing after it (which only the trigger walk does).
         "amount",
         "android",
         "notes",
