@@ -115,7 +115,7 @@ fn has_children(v: &Value) -> bool {
 }
 
 /// The size of a value without children (scalars and empty containers); `0` for a
-/// container with children, which [`nested`] measures.
+/// container with children, which [`nested`] and [`walk`] measure.
 #[inline]
 fn scalar_len(v: &Value) -> u64 {
     match v {
@@ -235,29 +235,26 @@ fn walk_from<const COUNT: bool, const LIMITED: bool>(
             visited += 1;
         }
         match next {
-            Value::Null | Value::Bool(true) => total += 4,
-            Value::Bool(false) => total += 5,
-            Value::Number(n) => total += number_len(n),
             Value::String(s) => match add_str::<LIMITED>(total, s, limit) {
                 Ok(t) => total = t,
                 Err(size) => return (size, visited),
             },
             // `[` + `]` + a comma between each pair: n + 1 bytes for n >= 1 elements.
-            Value::Array(a) if a.is_empty() => total += 2,
-            Value::Array(a) => {
+            Value::Array(a) if !a.is_empty() => {
                 total += a.len() as u64 + 1;
                 stack
                     .get_or_insert_with(|| Stack::new(open))
                     .push(Frame::Array(a.iter()));
             }
             // `{` + `}` + n colons + (n - 1) commas; the keys are added as they are met.
-            Value::Object(m) if m.is_empty() => total += 2,
-            Value::Object(m) => {
+            Value::Object(m) if !m.is_empty() => {
                 total += 2 * m.len() as u64 + 1;
                 stack
                     .get_or_insert_with(|| Stack::new(open))
                     .push(Frame::Object(m.iter()));
             }
+            // Null, booleans, numbers and empty containers.
+            _ => total += scalar_len(next),
         }
         if LIMITED && total > limit {
             return (Size::Exceeds { at_least: total }, visited);
