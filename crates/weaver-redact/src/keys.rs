@@ -279,10 +279,11 @@ impl crate::Redactor {
             || matches!((rule.0, value), (Rule::Mentions(..), Shape::Str(s)) if !self.is_clean(s))
     }
 
-    /// Whether a field of this name holds the *name* of a name/value pair (`name`, `key`,
-    /// `header`, `Name`, …) — its string value is then read as a key.
+    /// Whether a field of this name holds the *name* of a name/value pair — its last word
+    /// is `name`, `key`, `header`, … (`Name`, `ParameterKey`, `OptionName`, `tag_key`) —
+    /// so that its string value is read as a key.
     pub fn is_pair_name_field(&self, field: &str) -> bool {
-        PAIR_NAMES.iter().any(|n| n.eq_ignore_ascii_case(field))
+        ends_with_word(field, PAIR_NAMES)
     }
 
     /// The rule of the name held by a name/value pair's name field, when it is a key-shaped
@@ -300,10 +301,10 @@ impl crate::Redactor {
         (!rule.is_plain()).then_some(rule)
     }
 
-    /// Whether a field of this name holds the *value* of a name/value pair (`value`, `val`,
-    /// `Value`, …).
+    /// Whether a field of this name holds the *value* of a name/value pair — its last word
+    /// is `value`, `val` or `values` (`Value`, `ParameterValue`, `tagValue`).
     pub fn is_pair_value_field(&self, field: &str) -> bool {
-        PAIR_VALUES.iter().any(|n| n.eq_ignore_ascii_case(field))
+        ends_with_word(field, PAIR_VALUES)
     }
 }
 
@@ -329,6 +330,37 @@ const PAIR_NAMES: &[&str] = &[
     "option",
     "property",
 ];
+
+/// Whether the last word of `field` (split as keys are: by case and separators) is one of
+/// `words` (lower-case), in any case.
+fn ends_with_word(field: &str, words: &[&str]) -> bool {
+    // Most fields end in none of the words: decided by a suffix compare, without splitting.
+    let b = field.as_bytes();
+    let Some(w) = words
+        .iter()
+        .find(|w| b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
+    else {
+        return false;
+    };
+    if b.len() == w.len() {
+        return true;
+    }
+    let mut last = None;
+    for_each_token(field, |s, e| last = Some((s, e)));
+    last.is_some_and(|(s, e)| e == b.len() && e - s == w.len())
+}
+
+/// Whether a field of this name holds the name of a name/value pair (its last word is
+/// `name`, `key`, …): [`Redactor::is_pair_name_field`], for the text rules.
+pub(crate) fn is_pair_name_word_last(field: &str) -> bool {
+    ends_with_word(field, PAIR_NAMES)
+}
+
+/// Whether a field of this name holds the value of a name/value pair (its last word is
+/// `value`, …): [`Redactor::is_pair_value_field`], for the text rules.
+pub(crate) fn is_pair_value_word_last(field: &str) -> bool {
+    ends_with_word(field, PAIR_VALUES)
+}
 
 /// The longest name string read as a key in a name/value pair: longer text is prose.
 const PAIR_NAME_MAX: usize = 64;
