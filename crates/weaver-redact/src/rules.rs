@@ -15,6 +15,7 @@ mod digits;
 mod names;
 mod national;
 mod net;
+mod pairs;
 // regional: opt-in shapes on trigger 5
 mod net_extra;
 mod phones;
@@ -78,6 +79,8 @@ pub(crate) enum Check {
     AssignmentFlag,
     /// `curl -u user:pass`.
     UserFlag,
+    /// The value field of a name/value pair (`"name": "DB_PASSWORD", "value": …`).
+    PairValue,
     // assignment: Bundler source credentials
     /// `BUNDLE_GEMS__EXAMPLE__COM=user:pass`.
     Bundler,
@@ -151,7 +154,7 @@ const T: &str = r#"[^\s"'`<>,;&\[\](){}]"#;
 /// mapped to it (every exact match is also a match of its trigger, with the same extent),
 /// and none starts with a loop, so a DFA start state really means "nothing in progress".
 pub(crate) fn triggers() -> Vec<String> {
-    let keyword = syntax::trigger(&format!("{}|authorization", keywords()));
+    let keyword = syntax::trigger(&format!("{}|authorization", keywords()), pairs::HEADS);
     let vendors = vendors::trigger_alternation();
     vec![
         // 0: one pattern for every token-shaped rule (e-mail and URL credentials through
@@ -279,6 +282,7 @@ pub(crate) fn builtins() -> Vec<BuiltIn> {
             Check::AssignmentSpaced,
         ),
         b(Kind::ApiKey, &authorization, Check::Authorization),
+        b(Kind::ApiKey, &pairs::pattern(), Check::PairValue),
         b(Kind::ApiKey, &flag, Check::AssignmentFlag),
         b(Kind::BasicAuth, syntax::USER_FLAG, Check::UserFlag),
         // assignment: Bundler source credentials
@@ -514,6 +518,7 @@ fn trigger_of(check: Check) -> usize {
         | Check::AssignmentSpaced
         | Check::AssignmentFlag
         | Check::UserFlag
+        | Check::PairValue
         | Check::Authorization
         // assignment: Bundler source credentials
         | Check::Bundler => 0,
@@ -867,6 +872,7 @@ pub(crate) fn check(check: Check, kind: Kind, hay: &[u8], s: usize, e: usize) ->
             assignment_check(check, hay, s, e)
         }
         Check::UserFlag => user_flag_check(hay, s, e),
+        Check::PairValue => pairs::pair_value_check(hay, s, e),
         // assignment: Bundler source credentials
         Check::Bundler => bundler_check(hay, s, e),
         Check::Authorization => {

@@ -113,8 +113,8 @@ fn keyword_ends_name(name: &[u8]) -> bool {
 }
 
 /// Whether the string whose opening quote is at `q` is a JSON value: a quoted key and a
-/// `:` stand before it (`"kind":"Secret"`, `\"kind\": \"Secret\"`), spaces aside. A bare
-/// label (`msg: "…"`) is not a key.
+/// `:` stand before it (`"kind":"Secret"`, `\"kind\": \"Secret\"`, a Python dict's
+/// `'name': 'X'`), spaces aside. A bare label (`msg: "…"`) is not a key.
 fn json_value(hay: &[u8], q: usize) -> bool {
     let mut i = q;
     if i > 0 && hay[i - 1] == b'\\' {
@@ -131,7 +131,7 @@ fn json_value(hay: &[u8], q: usize) -> bool {
         return false;
     }
     let i = skip(i - 1);
-    i > 0 && hay[i - 1] == b'"'
+    i > 0 && matches!(hay[i - 1], b'"' | b'\'')
 }
 
 /// Where the value starts in an assignment match: after the keyword, quotes, spaces and
@@ -238,34 +238,10 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
         }
     };
     let value = &m[p.vs..p.ve];
-    let min = if matches!(class, Class::Password | Class::Secret | Class::Credential) {
-        4
-    } else {
-        8
-    };
-    if value.len() < min {
-        return Verdict::Reject;
-    }
-    // A plural name with a number is a count (`tokens: 12345678`), as a count qualifier
-    // keeps a number under a key: `password: 12345678` is still masked.
-    if trimmed
-        .last()
-        .is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
-        && value.iter().all(u8::is_ascii_digit)
-    {
-        return Verdict::Reject;
-    }
     // A backquoted command (`` `vault read secret/x` ``) is a shell substitution.
     let command = p.quoted && m[p.vs - 1] == b'`' && value.contains(&b' ');
     let next = hay.get(s + p.ve + usize::from(p.quoted)).copied();
-    if value.len() <= KEEP_MAX
-        && (command
-            || values::is_reference(value, if p.quoted { None } else { next })
-            || values::is_placeholder(value)
-            || values::is_stand_in(value)
-            || values::is_secret_name(value)
-            || names::is_locator_value(trimmed, value))
-    {
+    if (command && value.len() <= KEEP_MAX) || value_kept(class, trimmed, value, p.quoted, next) {
         return Verdict::Reject;
     }
     let kind = if m.len() >= 6 && m[..6].eq_ignore_ascii_case(b"bearer") {
@@ -281,6 +257,35 @@ pub(crate) fn assignment_check(check: Check, hay: &[u8], s: usize, e: usize) -> 
         },
         e,
     )
+}
+
+/// Whether the value of a name of class `class` (its name `name`, trimmed) is kept: too
+/// short for what the name holds, a count under a plural name, or — when at most
+/// [`KEEP_MAX`] bytes — a reference, a placeholder, a stand-in, a secret's name or a
+/// locator. `next` is the byte after an unquoted value.
+pub(crate) fn value_kept(
+    class: Class,
+    name: &[u8],
+    value: &[u8],
+    quoted: bool,
+    next: Option<u8>,
+) -> bool {
+    let min = if matches!(class, Class::Password | Class::Secret | Class::Credential) {
+        4
+    } else {
+        8
+    };
+    // A plural name with a number is a count (`tokens: 12345678`), as a count qualifier
+    // keeps a number under a key: `password: 12345678` is still masked.
+    value.len() < min
+        || (name.last().is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
+            && value.iter().all(u8::is_ascii_digit))
+        || (value.len() <= KEEP_MAX
+            && (values::is_reference(value, if quoted { None } else { next })
+                || values::is_placeholder(value)
+                || values::is_stand_in(value)
+                || values::is_secret_name(value)
+                || names::is_locator_value(name, value)))
 }
 
 /// The longest value a keyword rule keeps for what it holds (a reference, a placeholder, a
@@ -304,7 +309,7 @@ fn trim_name(name: &[u8]) -> &[u8] {
 }
 
 /// The type a value written as text has, for a mention's qualifier.
-fn shape_of(v: &[u8]) -> Shape<'_> {
+pub(crate) fn shape_of(v: &[u8]) -> Shape<'_> {
     let s = std::str::from_utf8(v).unwrap_or("");
     match s {
         "true" | "false" | "True" | "False" => Shape::Bool(s.eq_ignore_ascii_case("true")),
