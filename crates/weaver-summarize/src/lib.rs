@@ -82,15 +82,20 @@
 //!
 //! # Cost
 //!
-//! One pass over the rows. Per row the summarizer does a key lookup per field and updates
-//! fixed-size statistics; it allocates only when it meets a new key or a new distinct
-//! string value (at most 11 per column), never per row. [`ListSummarizer`] exposes the
-//! pass so that a streaming parser can feed it one row at a time without building the
-//! whole value.
+//! One pass over the rows. Per row the summarizer does a key lookup per field (a row with
+//! the previous row's keys in the same order, the usual case, only compares them) and
+//! updates fixed-size statistics; it allocates only when it meets a new key or a new
+//! distinct string value (at most 11 per column), never per row. A parsed row is scattered
+//! over the heap, so on a list larger than the caches the pass would mostly wait on
+//! memory: it asks the processor for the rows a few places ahead (a prefetch hint on
+//! x86-64). [`ListSummarizer`] exposes the pass so that a streaming parser can feed it one
+//! row at a time without building the whole value.
 #![deny(missing_docs)]
 
+mod column;
 mod list;
 mod map;
+mod prefetch;
 mod render;
 mod text;
 
@@ -354,7 +359,8 @@ pub fn summarize_guarded(value: &Value, opts: &SummaryOptions, guard: &dyn Guard
         View::Elided(marker) => summarize_text(&marker, opts, guard),
         View::Value(Value::Array(items)) => {
             let mut s = ListSummarizer::new(opts, guard);
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
+                prefetch::rows_ahead(items, i);
                 s.push(item);
             }
             s.finish()

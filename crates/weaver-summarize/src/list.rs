@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::column::{Column, same_str};
 use crate::render::{format_stat, json_preview, stat_withheld, truncate_chars};
 use crate::text::TextStats;
 use crate::{Guard, Summary, SummaryOptions, View, view};
@@ -13,8 +14,6 @@ use crate::{Guard, Summary, SummaryOptions, View, view};
 const TOP_KEYS: usize = 10;
 /// Numeric columns described (every top key is examined for booleans / distributions).
 const DESCRIBED: usize = 5;
-/// Distinct string values a distribution may have.
-const MAX_DISTINCT: usize = 10;
 /// Distinct keys tracked; later new keys are counted but not ranked (memory bound).
 const MAX_COLUMNS: usize = 1024;
 /// Characters of one value shown in a distribution.
@@ -122,102 +121,6 @@ fn changes_in_context(name: &str, stat: &str, guard: &dyn Guard) -> bool {
     guard.scrub(&text) != text
 }
 
-#[derive(Debug)]
-struct Column {
-    key: Box<str>,
-    count: u64,
-    last_row: u64,
-    allowed: bool,
-    /// Values under this key are checked one by one (`Guard::checks_key`).
-    checks: bool,
-    /// Some value was withheld: the column is never described.
-    withheld: bool,
-    /// The column holds pair names / pair values (`Guard::is_pair_name` / `is_pair_value`).
-    pair_name: bool,
-    pair_value: bool,
-    numeric: bool,
-    n_num: u64,
-    min: f64,
-    max: f64,
-    sum: f64,
-    boolean: bool,
-    trues: u64,
-    falses: u64,
-    strings: Vec<(Box<str>, u64)>,
-    strings_overflow: bool,
-}
-
-impl Column {
-    fn new(key: &str, guard: &dyn Guard) -> Column {
-        Column {
-            key: key.into(),
-            count: 0,
-            last_row: u64::MAX,
-            allowed: guard.field_allowed(key),
-            checks: guard.checks_key(key),
-            withheld: false,
-            pair_name: guard.is_pair_name(key),
-            pair_value: guard.is_pair_value(key),
-            numeric: true,
-            n_num: 0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-            sum: 0.0,
-            boolean: true,
-            trues: 0,
-            falses: 0,
-            strings: Vec::new(),
-            strings_overflow: false,
-        }
-    }
-
-    fn add(&mut self, cell: Cell<'_>) {
-        match cell {
-            Cell::Null | Cell::Container => {
-                self.numeric = false;
-                self.boolean = false;
-            }
-            Cell::Bool(b) => {
-                self.numeric = false;
-                if b {
-                    self.trues += 1;
-                } else {
-                    self.falses += 1;
-                }
-            }
-            Cell::Number(x) => {
-                self.boolean = false;
-                if self.numeric {
-                    self.n_num += 1;
-                    self.sum += x;
-                    self.min = self.min.min(x);
-                    self.max = self.max.max(x);
-                }
-            }
-            Cell::Str(s) => {
-                self.numeric = false;
-                self.boolean = false;
-                if self.strings_overflow {
-                    return;
-                }
-                if let Some(e) = self.strings.iter_mut().find(|(v, _)| &**v == s) {
-                    e.1 += 1;
-                } else if self.strings.len() < MAX_DISTINCT {
-                    self.strings.push((s.into(), 1));
-                } else {
-                    // An 11th distinct value: no distribution for this column, ever.
-                    self.strings_overflow = true;
-                    self.strings = Vec::new();
-                }
-            }
-        }
-    }
-
-    fn is_numeric(&self) -> bool {
-        self.numeric && self.n_num > 0 && !self.withheld
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Undecided,
@@ -312,9 +215,11 @@ impl<'g> ListSummarizer<'g> {
             && self.records_allowed()
         {
             self.begin_row();
-            for (k, v) in map {
-                // A parsed map has no repeated key.
-                self.cell(k, Cell::of(v));
+            if !self.row_like_previous(map) {
+                for (k, v) in map {
+                    // A parsed map has no repeated key.
+                    self.cell(k, Cell::of(v));
+                }
             }
             self.end_row();
             return;
@@ -331,6 +236,36 @@ impl<'g> ListSummarizer<'g> {
             let p = json_preview(item, 1, true, &self.opts, self.guard);
             self.previews.push(p);
         }
+    }
+
+    /// Adds the fields of the current row when its keys are those of the previous row in
+    /// the same order (most rows of a list), as [`cell`](Self::cell) would, and returns
+    /// true; returns false, having added nothing, for any other row. Comparing the keys
+    /// first, in a loop of their own, leaves a loop over the values with no lookup.
+    fn row_like_previous(&mut self, map: &Map<String, Value>) -> bool {
+        let order = &self.prev_order;
+        if map.len() != order.len()
+            || !map
+                .keys()
+                .zip(order)
+                .all(|(k, &i)| same_str(&self.columns[i].key, k))
+        {
+            return false;
+        }
+        // The keys of a parsed map are distinct, so are their columns: no field repeats
+        // within the row, which is all `last_row` is there to tell.
+        self.cur_order.extend_from_slice(&self.prev_order);
+        for (pos, (k, v)) in map.iter().enumerate() {
+            let idx = self.prev_order[pos];
+            let col = &mut self.columns[idx];
+            if col.plain() {
+                col.count += 1;
+                col.add(Cell::of(v));
+            } else {
+                self.guarded_cell(idx, k, Cell::of(v));
+            }
+        }
+        true
     }
 
     /// Adds one string element (the same as [`push`](Self::push) of a `Value::String`,
@@ -388,23 +323,42 @@ impl<'g> ListSummarizer<'g> {
     /// object would keep the *last* value instead, so a caller feeding raw JSON rows can
     /// fall back to parsing them). Keys past the column limit are not tracked and return
     /// `true`.
+    //
+    // The common case (the key where the previous row had it, a column the guard has
+    // nothing to say about) is a few branches; everything else is out of line.
+    #[inline]
     pub fn cell(&mut self, key: &str, cell: Cell<'_>) -> bool {
         let pos = self.cur_order.len();
         // Rows of one list usually repeat the same keys in the same order: try the column
         // at this position in the previous row before hashing.
         let idx = match self.prev_order.get(pos) {
-            Some(&i) if &*self.columns[i].key == key => Some(i),
-            _ => self.lookup(key),
-        };
-        let Some(idx) = idx else {
-            return true;
+            Some(&i) if same_str(&self.columns[i].key, key) => i,
+            _ => match self.lookup(key) {
+                Some(i) => i,
+                None => return true,
+            },
         };
         self.cur_order.push(idx);
+        let row = self.row;
         let col = &mut self.columns[idx];
-        if col.last_row == self.row {
+        if col.last_row == row {
             return false;
         }
-        col.last_row = self.row;
+        col.last_row = row;
+        if col.plain() {
+            col.count += 1;
+            col.add(cell);
+            return true;
+        }
+        self.guarded_cell(idx, key, cell);
+        true
+    }
+
+    /// The rest of [`cell`](Self::cell) for a column the guard watches: a pair name, a
+    /// projected-out field, a key whose values are checked, a withheld column.
+    #[inline(never)]
+    fn guarded_cell(&mut self, idx: usize, key: &str, cell: Cell<'_>) {
+        let col = &mut self.columns[idx];
         // A pair name protects its value even when the name itself is projected out.
         if col.pair_name
             && let Cell::Str(name) = cell
@@ -413,7 +367,7 @@ impl<'g> ListSummarizer<'g> {
             self.row_pair = true;
         }
         if !col.allowed {
-            return true;
+            return;
         }
         col.count += 1;
         if col.checks && !col.withheld && self.guard.withhold_value(key, cell) {
@@ -424,9 +378,9 @@ impl<'g> ListSummarizer<'g> {
         if !col.withheld {
             col.add(cell);
         }
-        true
     }
 
+    #[inline(never)]
     fn lookup(&mut self, key: &str) -> Option<usize> {
         if let Some(&i) = self.index.get(key) {
             return Some(i);
