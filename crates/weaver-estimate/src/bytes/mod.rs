@@ -1,8 +1,21 @@
 //! The size of the compact JSON a document re-prints to, computed on its bytes in one
-//! streaming pass, without building a `Value`.
+//! streaming pass, without building a `Value`: by the block scan of `fast` where the
+//! processor allows, else (and for every document it does not vouch for) by `Scan`, the
+//! exact scanner.
 
+// The fast path: x86-64 only (see `simd`), and the tests everywhere.
+#[cfg(any(test, target_arch = "x86_64"))]
+mod block;
 mod dup;
 mod error;
+#[cfg(any(test, target_arch = "x86_64"))]
+mod fast;
+#[cfg(any(test, target_arch = "x86_64"))]
+mod shape;
+#[cfg(any(test, target_arch = "x86_64"))]
+mod simd;
+#[cfg(test)]
+mod tests;
 mod token;
 
 use alloc::vec::Vec;
@@ -43,6 +56,13 @@ pub struct BytesEstimate {
 /// object (its key hash, position and printed size — needed because a duplicate key
 /// shrinks the output), freed when the object closes. Time: linear in the input (objects
 /// with hash-equal keys or more than 32 entries are sorted once at their end).
+///
+/// On x86-64 processors with AVX2 the document is first read 64 bytes at a time (whitespace,
+/// strings and escapes found with vector compares, the grammar then checked token by
+/// token); an object whose keys repeat those of an earlier object at its depth is not
+/// hashed (this keeps the key positions of one object of up to 64 keys for each of the
+/// first 16 levels, 16 bytes a key). A document that this pass does not accept — an error, a repeated key, the
+/// depth limit — is read again by the exact scanner, which reports the error.
 ///
 /// ```
 /// use weaver_estimate::estimate_json_bytes;
@@ -85,6 +105,17 @@ pub fn estimate_json_bytes_limited(
     input: &[u8],
     max_depth: usize,
 ) -> Result<BytesEstimate, BytesError> {
+    // The fast path vouches for what it returns and gives up on anything else (errors
+    // included), which the exact scanner then reads from the start.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(e) = simd::Impl::detect().and_then(|imp| fast::estimate(input, max_depth, imp)) {
+        return Ok(e);
+    }
+    exact(input, max_depth)
+}
+
+/// The exact scanner alone: token by token, every error with its kind and position.
+fn exact(input: &[u8], max_depth: usize) -> Result<BytesEstimate, BytesError> {
     Scan {
         b: input,
         size: 0,

@@ -117,7 +117,7 @@ fn escape(b: &[u8], i: usize, out: &mut u64) -> Result<usize, BytesError> {
 }
 
 #[cold]
-fn unicode_escape(b: &[u8], i: usize, out: &mut u64) -> Result<usize, BytesError> {
+pub(super) fn unicode_escape(b: &[u8], i: usize, out: &mut u64) -> Result<usize, BytesError> {
     let n = hex4(b, i + 2)?;
     let j = i + 6;
     if (0xDC00..=0xDFFF).contains(&n) {
@@ -228,6 +228,21 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// Powers of ten as integers, up to 10^10.
+const POW10_U64: [u64; 11] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+];
+
 #[inline]
 fn digits(b: &[u8], mut i: usize, sig: &mut u64, n: &mut u32) -> usize {
     while let Some(&c) = b.get(i) {
@@ -274,9 +289,12 @@ pub(super) fn number(b: &[u8], start: usize) -> Result<(u64, usize), BytesError>
         }
     }
     let frac_digits = ndigits - int_digits;
+    // The first digit is significant (not the `0` of `0.…`).
+    let sig_first = b[start + usize::from(neg)] != b'0';
     let mut exp: i32 = 0;
     let mut exp_small = true;
-    if matches!(b.get(i), Some(b'e' | b'E')) {
+    let had_exp = matches!(b.get(i), Some(b'e' | b'E'));
+    if had_exp {
         is_float = true;
         i += 1;
         let exp_neg = match b.get(i) {
@@ -318,6 +336,17 @@ pub(super) fn number(b: &[u8], start: usize) -> Result<(u64, usize), BytesError>
         if neg && int_digits <= 18 {
             return Ok((if sig == 0 { 4 } else { token_len }, i));
         }
+    } else if ndigits <= 15
+        && !had_exp
+        && !sig.is_multiple_of(10)
+        && (sig_first || frac_digits < 4 || sig >= POW10_U64[frac_digits as usize - 4])
+    {
+        // A plain decimal (`1523.93`, `-0.0125`) with at most 15 significant digits, the
+        // last in the fraction not 0, from 1e-4 up (it is below 1e14): every decimal of
+        // 15 digits or fewer parses to its own f64, so the shortest form that reads back
+        // as that f64 is these digits, which zmij prints in fixed notation (from 1e-5 to
+        // 1e16), as written.
+        return Ok((token_len, i));
     } else if ndigits <= 19 && sig <= 1 << 53 && exp_small {
         // serde_json computes `significand as f64` times or over a power of ten. When both
         // are exact (significand <= 2^53, |exponent| <= 22) that is one correctly rounded
