@@ -283,7 +283,7 @@ impl crate::Redactor {
     /// is `name`, `key`, `header`, … (`Name`, `ParameterKey`, `OptionName`, `tag_key`) —
     /// so that its string value is read as a key.
     pub fn is_pair_name_field(&self, field: &str) -> bool {
-        ends_with_word(field, PAIR_NAMES)
+        ends_with_word(field, PairWords::Names)
     }
 
     /// The rule of the name held by a name/value pair's name field, when it is a key-shaped
@@ -304,7 +304,7 @@ impl crate::Redactor {
     /// Whether a field of this name holds the *value* of a name/value pair — its last word
     /// is `value`, `val` or `values` (`Value`, `ParameterValue`, `tagValue`).
     pub fn is_pair_value_field(&self, field: &str) -> bool {
-        ends_with_word(field, PAIR_VALUES)
+        ends_with_word(field, PairWords::Values)
     }
 }
 
@@ -331,35 +331,103 @@ const PAIR_NAMES: &[&str] = &[
     "property",
 ];
 
-/// Whether the last word of `field` (split as keys are: by case and separators) is one of
-/// `words` (lower-case), in any case.
-fn ends_with_word(field: &str, words: &[&str]) -> bool {
-    // Most fields end in none of the words: decided by a suffix compare, without splitting.
-    let b = field.as_bytes();
-    let Some(w) = words
-        .iter()
-        .find(|w| b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
-    else {
-        return false;
-    };
-    if b.len() == w.len() {
-        return true;
+/// The two word lists a field's last word is tested against.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PairWords {
+    Names,
+    Values,
+}
+
+impl PairWords {
+    fn words(self) -> &'static [&'static str] {
+        match self {
+            PairWords::Names => PAIR_NAMES,
+            PairWords::Values => PAIR_VALUES,
+        }
     }
+
+    /// Whether `word` (ASCII lower-case) is one of the list's words: a `match`, which
+    /// compiles to a switch on the length, not a loop over the list.
+    fn holds(self, word: &[u8]) -> bool {
+        match self {
+            PairWords::Names => matches!(
+                word,
+                b"name"
+                    | b"kind"
+                    | b"type"
+                    | b"key"
+                    | b"header"
+                    | b"field"
+                    | b"param"
+                    | b"parameter"
+                    | b"variable"
+                    | b"var"
+                    | b"attribute"
+                    | b"label"
+                    | b"setting"
+                    | b"option"
+                    | b"property"
+            ),
+            PairWords::Values => matches!(word, b"value" | b"val" | b"values"),
+        }
+    }
+}
+
+/// Whether the last word of `field` (split as keys are: by case and separators) is one of
+/// `list`'s words, in any case.
+fn ends_with_word(field: &str, list: PairWords) -> bool {
+    // Called for every key of every map the JSON walk meets: the last word is guessed
+    // from the end (a lower-case run with the capital before it, or an upper-case run),
+    // and only a guess that is one of the words is checked by the full split.
+    let b = field.as_bytes();
+    let mut i = b.len();
+    while i > 0 && b[i - 1].is_ascii_lowercase() {
+        i -= 1;
+    }
+    if i > 0 && b[i - 1].is_ascii_uppercase() {
+        if i == b.len() {
+            while i > 0 && b[i - 1].is_ascii_uppercase() {
+                i -= 1;
+            }
+        } else {
+            i -= 1;
+        }
+    }
+    let guess = &b[i..];
+    let mut lower = [0u8; 9];
+    let hit = guess.len() >= 3 && guess.len() <= lower.len() && {
+        let lower = &mut lower[..guess.len()];
+        lower.copy_from_slice(guess);
+        lower.make_ascii_lowercase();
+        list.holds(lower)
+    };
+    if !hit {
+        // A letter beyond ASCII right before the guess may belong to the last word (the
+        // split classes it): decided by the split itself.
+        return i > 0 && !b[i - 1].is_ascii() && last_token_is(field, list.words());
+    }
+    i == 0 || last_token_is(field, list.words())
+}
+
+/// Whether the last token of `field` ([`for_each_token`]) is one of `words`.
+fn last_token_is(field: &str, words: &[&str]) -> bool {
     let mut last = None;
     for_each_token(field, |s, e| last = Some((s, e)));
-    last.is_some_and(|(s, e)| e == b.len() && e - s == w.len())
+    last.is_some_and(|(s, e)| {
+        e == field.len() && words.iter().any(|w| field[s..e].eq_ignore_ascii_case(w))
+    })
 }
 
 /// Whether a field of this name holds the name of a name/value pair (its last word is
 /// `name`, `key`, …): [`Redactor::is_pair_name_field`], for the text rules.
 pub(crate) fn is_pair_name_word_last(field: &str) -> bool {
-    ends_with_word(field, PAIR_NAMES)
+    ends_with_word(field, PairWords::Names)
 }
 
 /// Whether a field of this name holds the value of a name/value pair (its last word is
 /// `value`, …): [`Redactor::is_pair_value_field`], for the text rules.
 pub(crate) fn is_pair_value_word_last(field: &str) -> bool {
-    ends_with_word(field, PAIR_VALUES)
+    ends_with_word(field, PairWords::Values)
 }
 
 /// The longest name string read as a key in a name/value pair: longer text is prose.
@@ -640,6 +708,40 @@ pub(crate) fn builtin_rule(key: &str) -> Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pair_word_switch_holds_exactly_the_lists() {
+        for (list, words) in [
+            (PairWords::Names, PAIR_NAMES),
+            (PairWords::Values, PAIR_VALUES),
+        ] {
+            assert_eq!(list.words(), words);
+            for w in words {
+                assert!(list.holds(w.as_bytes()), "{w}");
+                assert!(
+                    w.len() >= 3 && w.len() <= 9,
+                    "{w}: outside the guessed lengths"
+                );
+            }
+        }
+        assert!(!PairWords::Names.holds(b"value") && !PairWords::Values.holds(b"name"));
+    }
+
+    proptest::proptest! {
+        /// The guess from the end of a field decides as the full split does.
+        #[test]
+        fn last_word_guess_equals_the_split(
+            field in "[A-Za-z0-9_.\\-éÉß]{0,6}(name|Name|NAME|key|Key|KEY|value|Value|VALUE|val|types|label)?[A-Za-z0-9_éÖ]{0,3}"
+        ) {
+            for list in [PairWords::Names, PairWords::Values] {
+                proptest::prop_assert_eq!(
+                    ends_with_word(&field, list),
+                    last_token_is(&field, list.words()),
+                    "{}", field
+                );
+            }
+        }
+    }
 
     fn tokens(key: &str) -> Vec<&str> {
         let mut v = Vec::new();
