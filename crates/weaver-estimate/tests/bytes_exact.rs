@@ -4,6 +4,14 @@
 
 use std::fmt::Write as _;
 
+extern crate alloc;
+
+/// The generators the block pass's unit tests use (string contents with every escape,
+/// numbers of every shape).
+#[path = "../src/bytes/testgen.rs"]
+mod testgen;
+use testgen::{number, scalar, string};
+
 use proptest::prelude::*;
 use serde_json::Value;
 use weaver_estimate::{BytesErrorKind, estimate_json_bytes, estimate_json_bytes_limited};
@@ -47,75 +55,18 @@ fn ws() -> impl Strategy<Value = &'static str> {
     ]
 }
 
-/// One piece of string content as JSON source text.
-fn string_piece() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => "[a-zA-Z0-9 _.:/-]{0,12}",
-        2 => any::<char>()
-            .prop_filter("raw control characters are invalid", |c| *c >= ' ' && *c != '"' && *c != '\\')
-            .prop_map(String::from),
-        1 => Just("\u{7f}é中😀\u{2028}".to_owned()),
-        2 => prop::sample::select(&[r#"\""#, r"\\", r"\/", r"\b", r"\f", r"\n", r"\r", r"\t"][..])
-            .prop_map(str::to_owned),
-        // Any BMP code point that is not a surrogate, in either hex case.
-        3 => (0u32..0x1_0000, any::<bool>())
-            .prop_filter("surrogates need a pair", |(n, _)| !(0xD800..0xE000).contains(n))
-            .prop_map(|(n, upper)| if upper { format!("\\u{n:04X}") } else { format!("\\u{n:04x}") }),
-        1 => (0u32..0x20).prop_map(|n| format!("\\u{n:04x}")),
-        // A surrogate pair (one supplementary character).
-        1 => (0xD800u32..0xDC00, 0xDC00u32..0xE000).prop_map(|(h, l)| format!("\\u{h:04x}\\u{l:04X}")),
-    ]
-}
-
-fn string_text() -> impl Strategy<Value = String> {
-    prop::collection::vec(string_piece(), 0..6).prop_map(|p| format!("\"{}\"", p.concat()))
-}
-
-/// A number as text, of every shape: signs, leading zero, fractions with trailing zeros,
-/// exponents of both cases and signs, long digit runs (beyond u64, beyond 2^53).
-fn number_text() -> impl Strategy<Value = String> {
-    let int = prop_oneof![
-        Just("0".to_owned()),
-        "[1-9][0-9]{0,3}",
-        "[1-9][0-9]{14,21}",
-        "[1-9][0-9]{30,40}",
-    ];
-    let frac = prop_oneof![
-        3 => Just(String::new()),
-        2 => "\\.[0-9]{1,4}",
-        1 => "\\.[0-9]{1,4}0{1,3}",
-        1 => "\\.[0-9]{15,25}",
-    ];
-    let exp = prop_oneof![
-        3 => Just(String::new()),
-        1 => "[eE][+-]?[0-9]{1,2}",
-        1 => "[eE][+-]?(2[0-9]{2}|3[0-3][0-9])",
-        1 => "[eE]-?[0-9]{4,12}",
-    ];
-    (any::<bool>(), int, frac, exp)
-        .prop_map(|(neg, i, f, e)| format!("{}{i}{f}{e}", if neg { "-" } else { "" }))
-}
-
-fn scalar_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => string_text(),
-        3 => number_text(),
-        1 => prop::sample::select(&["true", "false", "null"][..]).prop_map(str::to_owned),
-    ]
-}
-
 /// Keys from a small pool (so duplicates are common), some spelled with escapes that
 /// decode to the same text as another spelling.
 fn key_text() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(&[r#""a""#, r#""b""#, r#""\u0061""#, r#""id""#, r#""\u0069d""#, r#""""#, r#""\/""#, r#""/""#][..])
             .prop_map(str::to_owned),
-        1 => string_text(),
+        1 => string(),
     ]
 }
 
 fn doc_text() -> impl Strategy<Value = String> {
-    scalar_text().prop_recursive(6, 64, 6, |inner| {
+    scalar().prop_recursive(6, 64, 6, |inner| {
         let item = (ws(), inner.clone(), ws()).prop_map(|(a, v, b)| format!("{a}{v}{b}"));
         prop_oneof![
             prop::collection::vec(item, 0..6).prop_map(|items| format!("[{}]", items.join(","))),
@@ -189,7 +140,7 @@ proptest! {
     }
 
     #[test]
-    fn numbers_of_every_shape(n in number_text(), wrap in any::<bool>()) {
+    fn numbers_of_every_shape(n in number(), wrap in any::<bool>()) {
         let text = if wrap { format!("[{n}, {n}]") } else { n };
         agrees(text.as_bytes());
     }

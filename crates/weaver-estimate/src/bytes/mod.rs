@@ -15,6 +15,8 @@ mod shape;
 #[cfg(any(test, target_arch = "x86_64"))]
 mod simd;
 #[cfg(test)]
+mod testgen;
+#[cfg(test)]
 mod tests;
 mod token;
 
