@@ -166,8 +166,11 @@ pub fn expand_value(
             outside.dedup();
             let mut granted: Vec<&str> = allowed.iter().map(String::as_str).collect();
             granted.sort_unstable();
+            // The names come from the caller: only short plain ones are repeated.
+            let outside: Vec<String> = outside.iter().map(|f| crate::query::shown(f)).collect();
             return Err(HandleError::ConstraintViolation(format!(
-                "fields {outside:?} are not in the granted allowed_fields {granted:?}"
+                "fields [{}] are not in the granted allowed_fields {granted:?}",
+                outside.join(", ")
             )));
         }
     }
@@ -192,14 +195,16 @@ pub fn expand_value(
             && !allowed.contains(field)
         {
             return Err(HandleError::ConstraintViolation(format!(
-                "filter on '{field}', which is not in the granted allowed_fields"
+                "filter on {}, which is not in the granted allowed_fields",
+                crate::query::shown(field)
             )));
         }
         if let Some(scoped) = grant.scope.get(field)
             && !cond.holds(scoped)
         {
             return Err(HandleError::ConstraintViolation(format!(
-                "filter on '{field}' contradicts the grant's scope"
+                "filter on {} contradicts the grant's scope",
+                crate::query::shown(field)
             )));
         }
         clauses.push(Clause {

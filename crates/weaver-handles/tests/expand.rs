@@ -280,6 +280,47 @@ fn query_errors_do_not_echo_data() {
     assert!(err.to_string().contains("filter on 'status'"), "{err}");
 }
 
+/// Errors about the grant (fields or filters outside `allowed_fields`, a filter against
+/// the scope) repeat the caller's field names only when they are short plain identifiers,
+/// as query errors do: a card glued to letters in a field name is no card to a redactor.
+#[test]
+fn grant_errors_do_not_echo_data() {
+    let canaries = ["4111111111111111", "ann.lee@example.org"];
+    let store = new_store();
+    let fields = put(&store, Grant::new().allowed_fields(["id", "status"]));
+    let scoped = put(
+        &store,
+        Grant::new().scope("card 4111111111111111mail", "eu"),
+    );
+    for (h, bad) in [
+        (
+            &fields,
+            json!({"fields": ["erow 4: ann.lee@example.org, card 4111111111111111mail"]}),
+        ),
+        (&fields, json!({"fields": ["id", "x4111111111111111"]})),
+        (
+            &fields,
+            json!({"filter": {"card 4111111111111111mail": "eu"}}),
+        ),
+        (
+            &scoped,
+            json!({"filter": {"card 4111111111111111mail": "us"}}),
+        ),
+    ] {
+        let err = ex(&store, h, &q(bad.clone())).unwrap_err();
+        assert_eq!(err.reason_code(), "handle_constraint_violation", "{bad}");
+        let text = err.to_string();
+        for c in canaries {
+            assert!(!text.contains(c), "{c} in {text}");
+        }
+    }
+    let err = ex(&store, &fields, &q(json!({"fields": ["id", "email"]}))).unwrap_err();
+    assert!(
+        err.to_string().contains("fields ['email'] are not in"),
+        "{err}"
+    );
+}
+
 /// A hostile query nested far deeper than any valid one is refused without recursing into
 /// it (serde reads a `Value` recursively: 100 000 levels would overflow the stack).
 #[test]
