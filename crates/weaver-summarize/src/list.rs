@@ -256,14 +256,7 @@ impl<'g> ListSummarizer<'g> {
         // within the row, which is all `last_row` is there to tell.
         self.cur_order.extend_from_slice(&self.prev_order);
         for (pos, (k, v)) in map.iter().enumerate() {
-            let idx = self.prev_order[pos];
-            let col = &mut self.columns[idx];
-            if col.plain() {
-                col.count += 1;
-                col.add(Cell::of(v));
-            } else {
-                self.guarded_cell(idx, k, Cell::of(v));
-            }
+            self.fill(self.prev_order[pos], k, Cell::of(v));
         }
         true
     }
@@ -345,13 +338,20 @@ impl<'g> ListSummarizer<'g> {
             return false;
         }
         col.last_row = row;
+        self.fill(idx, key, cell);
+        true
+    }
+
+    /// Adds a field's value to its column `idx` (`last_row` already checked).
+    #[inline]
+    fn fill(&mut self, idx: usize, key: &str, cell: Cell<'_>) {
+        let col = &mut self.columns[idx];
         if col.plain() {
             col.count += 1;
             col.add(cell);
-            return true;
+        } else {
+            self.guarded_cell(idx, key, cell);
         }
-        self.guarded_cell(idx, key, cell);
-        true
     }
 
     /// The rest of [`cell`](Self::cell) for a column the guard watches: a pair name, a

@@ -9,7 +9,7 @@
 //! `Value`, `ParameterValue`, `val`) must directly follow the name field's value, on the
 //! same line after a `,` or as the next line's first field, and the name field's last word
 //! must be a pair-name word (`name`, `key`, `type`, …), as in the JSON walk
-//! ([`crate::keys::is_pair_fields`]). The name is then decided by the key rules, as a JSON
+//! ([`crate::keys::is_pair_name_word_last`]). The name is then decided by the key rules, as a JSON
 //! key is, and the value by the same tests as an assignment's
 //! ([`super::assign::value_kept`]).
 //!
