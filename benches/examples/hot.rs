@@ -1,7 +1,7 @@
 //! `cargo run --release -p weaver-benches --example hot -- OP [ITERS]` — runs one hot path
 //! in a loop on the scale-1 workloads, for a profiler (`perf record`) or `perf stat -e
 //! task-clock`: OP is `store_expand` (small_calls), `invoke` (`Kernel::invoke` summary per
-//! small call, as the kernel bench), `redact_value` (rows_50k), `redact_in_place` (rows_50k,
+//! small call, as the kernel bench; `invoke_table` the same in table mode), `redact_value` (rows_50k), `redact_in_place` (rows_50k,
 //! the copies made before timing) or `summary` (Firewall summary of rows_50k). Prints the
 //! CPU time per iteration (this thread).
 
@@ -54,7 +54,8 @@ fn main() {
                 per * 1e6
             );
         }
-        "invoke" => invoke(&w, iters),
+        "invoke" => invoke(&w, iters, ResponseMode::Summary),
+        "invoke_table" => invoke(&w, iters, ResponseMode::Table),
         "redact_value" => {
             let rows = w.json("rows_50k").expect("rows_50k");
             let bytes = w.bytes("rows_50k").expect("bytes").len();
@@ -118,9 +119,9 @@ fn main() {
     eprintln!("total CPU {:.2} s", t.elapsed_s());
 }
 
-/// `Kernel::invoke` in summary mode over every small call, a fresh kernel per iteration
+/// `Kernel::invoke` in `mode` over every small call, a fresh kernel per iteration
 /// (as `benches/src/kernel.rs`): token check, reservation, driver, store, frame, commit.
-fn invoke(w: &weaver_testkit::Workloads, iters: usize) {
+fn invoke(w: &weaver_testkit::Workloads, iters: usize, mode: ResponseMode) {
     use weaver_kernel::{
         BudgetConfig, BudgetManager, Capability, Driver, DriverError, DriverFuture, DriverOutput,
         ExecutionContext, Kernel, Principal, Registry,
@@ -171,16 +172,16 @@ fn invoke(w: &weaver_testkit::Workloads, iters: usize) {
         rt.block_on(async {
             for a in &args {
                 let f = k
-                    .invoke(&token, &p, "bench.call", a.clone(), ResponseMode::Summary)
+                    .invoke(&token, &p, "bench.call", a.clone(), mode)
                     .await
                     .expect("invoke");
-                facts += f.facts.len();
+                facts += f.facts.len() + f.table_preview.len();
             }
         });
     }
     let per = t.elapsed_s() / (iters * calls.len()) as f64;
     println!(
-        "invoke summary: {:.2} µs CPU per call ({facts} facts)",
+        "invoke {mode}: {:.2} µs CPU per call ({facts} facts and rows)",
         per * 1e6
     );
 }
