@@ -20,6 +20,8 @@
 //!    `prompt_tokens`) unless a credential word precedes it (`access_tokens`,
 //!    `refresh_tokens`, `api_tokens`).
 
+mod memo;
+
 use crate::BuildError;
 use crate::vocab::{self, Class, Qual, Role};
 
@@ -685,9 +687,14 @@ impl Fold {
     }
 }
 
-/// The built-in rules on their own: a single streaming pass over a sliding window of three
-/// tokens, no allocation.
+/// The built-in rules on their own, remembered per thread (see [`memo`]).
 pub(crate) fn builtin_rule(key: &str) -> Rule {
+    memo::remembered(key, decide_builtin)
+}
+
+/// The built-in rules decided afresh: a single streaming pass over a sliding window of
+/// three tokens, no allocation.
+fn decide_builtin(key: &str) -> Rule {
     let mut fold = Fold::default();
     let mut prev: Option<Tok> = None;
     let mut cur: Option<Tok> = None;

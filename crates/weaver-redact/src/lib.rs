@@ -178,6 +178,7 @@ mod prebuilt;
 mod report;
 mod rules;
 mod scan;
+mod screen;
 mod stream;
 #[cfg(feature = "json")]
 mod stream_json;

@@ -634,6 +634,16 @@ pub(crate) fn needle(check: Check) -> &'static [u8] {
     }
 }
 
+/// A substring every candidate of `check` contains in some mix of cases (empty: none cheap
+/// enough to state), for rules whose literal [`needle`] would be case-sensitive.
+pub(crate) fn folded_needle(check: Check) -> &'static [u8] {
+    match check {
+        // `(?i:value|val)` heads every candidate.
+        Check::PairValue => b"val",
+        _ => b"",
+    }
+}
+
 /// Whether `kind` is enabled through `kinds` for the built-in `b`. The OpenAI pattern also
 /// finds Anthropic keys (`sk-ant-…`), so it is on when either kind is.
 ///

@@ -257,22 +257,40 @@ pub(crate) fn labelled(hay: &[u8], s: usize) -> bool {
 pub(crate) fn has_context(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
     let lo = s.saturating_sub(CONTEXT_WINDOW);
     let win = &hay[lo..s];
+    // The bytes a word can start with, in either case: a window of digits and separators
+    // (a list of numbers, where this runs for every candidate) is passed over with one
+    // lookup per byte.
+    let mut first = [false; 256];
+    for w in words {
+        match w.first() {
+            Some(&b) => {
+                first[usize::from(b.to_ascii_lowercase())] = true;
+                first[usize::from(b.to_ascii_uppercase())] = true;
+            }
+            None => first = [true; 256],
+        }
+    }
     for i in 0..win.len() {
+        if !first[usize::from(win[i])] {
+            continue;
+        }
         if i > 0 && win[i - 1].is_ascii_alphabetic() {
             continue;
         }
         if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
             continue;
         }
+        if !words
+            .iter()
+            .any(|w| win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w))
+        {
+            continue;
+        }
         // A typed marker's kind name (`[REDACTED:passport]`) is no context word.
         if hay[..lo + i].ends_with(b"[REDACTED:") {
             continue;
         }
-        for w in words {
-            if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
-                return true;
-            }
-        }
+        return true;
     }
     false
 }
@@ -436,4 +454,55 @@ pub(crate) fn card_number(n: u64) -> bool {
     let s = n.to_string();
     let d = s.as_bytes();
     (13..=19).contains(&d.len()) && issuer_ok(d) && luhn_ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// `has_context` as it was before the first-byte screen: every position, every word.
+    fn has_context_plain(hay: &[u8], s: usize, words: &[&[u8]]) -> bool {
+        let lo = s.saturating_sub(CONTEXT_WINDOW);
+        let win = &hay[lo..s];
+        for i in 0..win.len() {
+            if i > 0 && win[i - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            if i == 0 && lo > 0 && hay[lo - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            if hay[..lo + i].ends_with(b"[REDACTED:") {
+                continue;
+            }
+            for w in words {
+                if win.len() - i >= w.len() && win[i..i + w.len()].eq_ignore_ascii_case(w) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    proptest! {
+        #[test]
+        fn screened_context_search_equals_the_plain_one(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("phone".to_owned()), Just("TEL".to_owned()), Just("ssn".to_owned()),
+                    Just("Social Security".to_owned()), Just("[REDACTED:".to_owned()),
+                    Just("[REDACTED:phone]".to_owned()), "[a-zA-Z0-9 :.()+-]{1,6}",
+                ],
+                0..12,
+            ),
+            cut in 0usize..80,
+        ) {
+            let hay = parts.concat().into_bytes();
+            let s = cut.min(hay.len());
+            for words in [&PHONE_WORDS[..], &SSN_WORDS[..], &[b"".as_slice()][..]] {
+                prop_assert_eq!(has_context(&hay, s, words), has_context_plain(&hay, s, words));
+            }
+        }
+    }
 }

@@ -230,6 +230,11 @@ pub(crate) fn iban_check(hay: &[u8], s: usize) -> Verdict {
 /// account number that failed its own check. Looks at most 60 bytes back.
 pub(crate) fn in_iban_run(hay: &[u8], s: usize) -> bool {
     let lo = s.saturating_sub(60);
+    // The head's country code is upper case and lies in `[lo, s)`: a window without an
+    // upper-case letter (a list of numbers) holds no head.
+    if !hay[lo..s].iter().any(u8::is_ascii_uppercase) {
+        return false;
+    }
     let mut p = s;
     loop {
         if p <= lo + 4 || !matches!(hay[p - 1], b' ' | b'-') {
