@@ -349,25 +349,52 @@ pub(crate) fn luhn_ok(digits: &[u8]) -> bool {
 /// a leading quantity ("2 4111 1111 1111 1111") or a trailing one cannot hide a card.
 pub(crate) fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     let m = &hay[s..e];
-    // Groups of digits with their offsets in `m` and the separator before each.
-    let mut groups: Vec<(usize, usize)> = Vec::new();
+    // A candidate has at most 37 bytes (19 digits and their separators): its groups fit on
+    // the stack, where a list of numbers checks one candidate after another. Each group
+    // takes at least one byte, so `m.len()` slots always suffice.
+    const STACK: usize = 64;
+    if m.len() <= STACK {
+        let mut groups = [(0usize, 0usize); STACK];
+        let mut before = [0usize; STACK + 1];
+        let n = card_groups(m, &mut groups, &mut before);
+        card_sub_runs(hay, s, m, &groups[..n], &before[..=n])
+    } else {
+        let mut groups = vec![(0usize, 0usize); m.len()];
+        let mut before = vec![0usize; m.len() + 1];
+        let n = card_groups(m, &mut groups, &mut before);
+        card_sub_runs(hay, s, m, &groups[..n], &before[..=n])
+    }
+}
+
+/// Splits `m` into its digit groups (`(start, end)`, each followed by one separator) and
+/// the digits before each group (prefix sums, `before[k]`), so a sub-run's digit count
+/// costs nothing and the cheap tests (count, grouping) run before any copy: a long run of
+/// short groups ("1-2-1-2…") then costs a bounded amount of work per candidate. Returns
+/// the number of groups; `groups` and `before` need `m.len()` and `m.len() + 1` slots.
+fn card_groups(m: &[u8], groups: &mut [(usize, usize)], before: &mut [usize]) -> usize {
+    let mut n = 0;
     let mut i = 0;
     while i < m.len() {
         let st = i;
         while i < m.len() && m[i].is_ascii_digit() {
             i += 1;
         }
-        groups.push((st, i));
+        groups[n] = (st, i);
+        before[n + 1] = before[n] + (i - st);
+        n += 1;
         i += 1;
     }
-    // Digits before each group (prefix sums), so a sub-run's digit count costs nothing and
-    // the cheap tests (count, grouping) run before any copy: a long run of short groups
-    // ("1-2-1-2…") then costs a bounded amount of work per candidate.
-    let mut before = Vec::with_capacity(groups.len() + 1);
-    before.push(0usize);
-    for &(x, y) in &groups {
-        before.push(before[before.len() - 1] + (y - x));
-    }
+    n
+}
+
+/// The card among the group-aligned sub-runs of candidate `m` (at `s` in `hay`).
+fn card_sub_runs(
+    hay: &[u8],
+    s: usize,
+    m: &[u8],
+    groups: &[(usize, usize)],
+    before: &[usize],
+) -> Verdict {
     let n = groups.len();
     let size = |k: usize| groups[k].1 - groups[k].0;
     for a in 0..n {
@@ -389,19 +416,25 @@ pub(crate) fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
             let (gs, _) = groups[a];
             let (_, ge) = groups[b];
             let sub = &m[gs..ge];
-            if b > a {
-                let sizes: Vec<usize> = groups[a..=b].iter().map(|(x, y)| y - x).collect();
-                if !card_grouping_ok(&sizes, sub) {
-                    continue;
-                }
+            if b > a && !card_grouping_ok(&groups[a..=b], sub) {
+                continue;
             }
             let abs_s = s + gs;
             let abs_e = s + ge;
             if !card_guards(hay, abs_s, abs_e) {
                 continue;
             }
-            let digits = digits_of(sub);
-            if issuer_ok(&digits) && luhn_ok(&digits) {
+            // 13 to 19 digits: they fit on the stack (this runs for every candidate of a
+            // list of numbers).
+            let mut buf = [0u8; 19];
+            for (slot, &c) in buf
+                .iter_mut()
+                .zip(sub.iter().filter(|c| c.is_ascii_digit()))
+            {
+                *slot = c;
+            }
+            let digits = &buf[..count];
+            if issuer_ok(digits) && luhn_ok(digits) {
                 return Verdict::Mask(
                     Span {
                         start: abs_s,
@@ -432,19 +465,19 @@ pub(crate) fn card_guards(hay: &[u8], s: usize, e: usize) -> bool {
     !at(Some(e)).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-pub(crate) fn card_grouping_ok(sizes: &[usize], sub: &[u8]) -> bool {
-    // One separator character throughout.
-    let seps: Vec<u8> = sub
-        .iter()
-        .filter(|b| !b.is_ascii_digit())
-        .copied()
-        .collect();
-    if seps.windows(2).any(|w| w[0] != w[1]) {
+/// Whether digit groups (`(start, end)` in `sub`) make a card's grouping: 4-4-4-4 and its
+/// shorter last group, or 4-6-4 / 4-6-5, with one separator character throughout.
+pub(crate) fn card_grouping_ok(groups: &[(usize, usize)], sub: &[u8]) -> bool {
+    let mut seps = sub.iter().filter(|b| !b.is_ascii_digit());
+    if let Some(first) = seps.next()
+        && seps.any(|b| b != first)
+    {
         return false;
     }
-    match sizes {
-        [4, 6, 4 | 5] => true,
-        [rest @ .., last] => rest.iter().all(|&g| g == 4) && (1..=4).contains(last),
+    let size = |g: &(usize, usize)| g.1 - g.0;
+    match groups {
+        [x, y, z] if size(x) == 4 && size(y) == 6 && matches!(size(z), 4 | 5) => true,
+        [rest @ .., last] => rest.iter().all(|g| size(g) == 4) && (1..=4).contains(&size(last)),
         [] => false,
     }
 }
