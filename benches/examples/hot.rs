@@ -1,9 +1,9 @@
 //! `cargo run --release -p weaver-benches --example hot -- OP [ITERS]` — runs one hot path
 //! in a loop on the scale-1 workloads, for a profiler (`perf record`) or `perf stat -e
 //! task-clock`: OP is `store_expand` (small_calls), `invoke` (`Kernel::invoke` summary per
-//! small call, as the kernel bench; `invoke_table` the same in table mode), `redact_value` (rows_50k), `redact_in_place` (rows_50k,
-//! the copies made before timing) or `summary` (Firewall summary of rows_50k). Prints the
-//! CPU time per iteration (this thread).
+//! small call, as the kernel bench; `invoke_table` the same in table mode), `redact_value`
+//! (rows_50k), `redact_in_place` (rows_50k, the copies made before timing) or `summary`
+//! (Firewall summary of rows_50k). Prints the CPU time per iteration (this thread).
 
 use std::sync::Arc;
 

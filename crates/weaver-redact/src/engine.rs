@@ -465,9 +465,7 @@ impl Engine {
             let folded = p.folded_needle;
             if !folded.is_empty() {
                 let b = bytes.get_or_insert_with(|| ByteSet::of(seg));
-                if !folded
-                    .iter()
-                    .all(|&c| b.holds(c.to_ascii_lowercase()) || b.holds(c.to_ascii_uppercase()))
+                if !b.holds_all_folded(folded)
                     || !seg
                         .windows(folded.len())
                         .any(|w| w.eq_ignore_ascii_case(folded))
@@ -634,21 +632,14 @@ fn hold_limit_len(rest: &[u8]) -> Option<usize> {
 }
 
 fn is_kind_name(name: &[u8]) -> bool {
-    // Every kind: the text rules plus the four that only structural redaction emits; sorted
-    // once, since a segment after a masked one holds its markers in its look-behind.
-    static NAMES: std::sync::LazyLock<Vec<&'static [u8]>> = std::sync::LazyLock::new(|| {
-        let others = [
-            Kind::Custom,
-            Kind::SensitiveKey,
-            Kind::DepthLimit,
-            Kind::HoldLimit,
-        ];
-        let mut names: Vec<&'static [u8]> = Kind::builtin()
-            .chain(others)
-            .map(|k| k.as_str().as_bytes())
-            .collect();
-        names.sort_unstable();
-        names
-    });
-    NAMES.binary_search(&name).is_ok()
+    // Every kind: the text rules plus the four that only structural redaction emits.
+    let others = [
+        Kind::Custom,
+        Kind::SensitiveKey,
+        Kind::DepthLimit,
+        Kind::HoldLimit,
+    ];
+    Kind::builtin()
+        .chain(others)
+        .any(|k| k.as_str().as_bytes() == name)
 }

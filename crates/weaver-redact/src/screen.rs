@@ -25,6 +25,14 @@ impl ByteSet {
     pub(crate) fn holds_all(&self, needle: &[u8]) -> bool {
         needle.iter().all(|&b| self.holds(b))
     }
+
+    /// Whether every byte of `needle` occurs in one case or the other (so the needle may,
+    /// in some mix of cases).
+    pub(crate) fn holds_all_folded(&self, needle: &[u8]) -> bool {
+        needle
+            .iter()
+            .all(|&b| self.holds(b.to_ascii_lowercase()) || self.holds(b.to_ascii_uppercase()))
+    }
 }
 
 /// What the digit rules need to know of a segment, found in one pass: every candidate of a
@@ -252,5 +260,7 @@ mod tests {
         }
         assert!(set.holds_all(b"@."));
         assert!(!set.holds_all(b"@A"));
+        assert!(set.holds_all_folded(b"USER"));
+        assert!(!set.holds_all_folded(b"useq"));
     }
 }

@@ -353,17 +353,16 @@ pub(crate) fn card_check(hay: &[u8], s: usize, e: usize) -> Verdict {
     // the stack, where a list of numbers checks one candidate after another. Each group
     // takes at least one byte, so `m.len()` slots always suffice.
     const STACK: usize = 64;
-    if m.len() <= STACK {
-        let mut groups = [(0usize, 0usize); STACK];
-        let mut before = [0usize; STACK + 1];
-        let n = card_groups(m, &mut groups, &mut before);
-        card_sub_runs(hay, s, m, &groups[..n], &before[..=n])
+    let mut stack = ([(0usize, 0usize); STACK], [0usize; STACK + 1]);
+    let mut heap;
+    let (groups, before): (&mut [(usize, usize)], &mut [usize]) = if m.len() <= STACK {
+        (&mut stack.0, &mut stack.1)
     } else {
-        let mut groups = vec![(0usize, 0usize); m.len()];
-        let mut before = vec![0usize; m.len() + 1];
-        let n = card_groups(m, &mut groups, &mut before);
-        card_sub_runs(hay, s, m, &groups[..n], &before[..=n])
-    }
+        heap = (vec![(0usize, 0usize); m.len()], vec![0usize; m.len() + 1]);
+        (&mut heap.0, &mut heap.1)
+    };
+    let n = card_groups(m, groups, before);
+    card_sub_runs(hay, s, m, &groups[..n], &before[..=n])
 }
 
 /// Splits `m` into its digit groups (`(start, end)`, each followed by one separator) and
